@@ -1,0 +1,23 @@
+#pragma once
+/// GitHub REST API client (https://docs.github.com/en/rest), token authentication,
+/// `X-GitHub-Api-Version: 2022-11-28`.
+#include "adapters/http_client.hpp"
+#include "adapters/platform.hpp"
+
+namespace bountybot::github {
+
+class client final : public adapters::platform_api {
+ public:
+  /// `api_url`: `https://api.github.com`, or `https://HOST/api/v3` for GHES.
+  client(const std::string& api_url, std::string token);
+  std::int64_t create_comment(const bot::issue_ref& issue, const std::string& body) override;
+  void update_comment(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& body) override;
+  void add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, adapters::reaction r) override;
+
+ private:
+  adapters::http_response call(const std::string& method, const std::string& target, const std::string& body);
+  adapters::http_client http_;
+  std::string token_;
+};
+
+}  // namespace bountybot::github

@@ -1,0 +1,47 @@
+#include "adapters/gitlab/client.hpp"
+
+#include <boost/json.hpp>
+
+#include <chrono>
+
+namespace bountybot::gitlab {
+namespace json = boost::json;
+
+namespace {
+std::string notes_path(const bot::issue_ref& issue) {
+  return "/projects/" + std::to_string(issue.repository_id) + "/issues/" + std::to_string(issue.number) + "/notes";
+}
+}  // namespace
+
+client::client(const std::string& base_url, std::string token)
+    : http_([&] {
+        std::string url = base_url;
+        while (!url.empty() && url.back() == '/') url.pop_back();
+        return url + "/api/v4";
+      }()),
+      token_(std::move(token)) {}
+
+adapters::http_response client::call(const std::string& method, const std::string& target, const std::string& body) {
+  auto res = http_.request(method, target, body, {{"PRIVATE-TOKEN", token_}});
+  if (res.status >= 200 && res.status < 300) return res;
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  throw adapters::classify_failure("GitLab " + method + " " + target, res.status, res.body, res.header("retry-after"),
+                                   res.header("ratelimit-remaining"), res.header("ratelimit-reset"), now.count());
+}
+
+std::int64_t client::create_comment(const bot::issue_ref& issue, const std::string& body) {
+  const auto res = call("POST", notes_path(issue), json::serialize(json::object{{"body", body}}));
+  return json::parse(res.body).at("id").to_number<std::int64_t>();
+}
+
+void client::update_comment(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& body) {
+  call("PUT", notes_path(issue) + "/" + std::to_string(comment_id), json::serialize(json::object{{"body", body}}));
+}
+
+void client::add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, adapters::reaction r) {
+  // Award emoji names: https://docs.gitlab.com/ee/api/emoji_reactions.html
+  call("POST", notes_path(issue) + "/" + std::to_string(comment_id) + "/award_emoji",
+       json::serialize(json::object{{"name", r == adapters::reaction::done ? "thumbsup" : "confused"}}));
+}
+
+}  // namespace bountybot::gitlab

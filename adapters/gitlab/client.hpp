@@ -1,0 +1,22 @@
+#pragma once
+/// GitLab REST API v4 client (https://docs.gitlab.com/ee/api/rest/), `PRIVATE-TOKEN` auth.
+#include "adapters/http_client.hpp"
+#include "adapters/platform.hpp"
+
+namespace bountybot::gitlab {
+
+class client final : public adapters::platform_api {
+ public:
+  /// `base_url`: `https://gitlab.com` or a self-managed instance; `/api/v4` is appended.
+  client(const std::string& base_url, std::string token);
+  std::int64_t create_comment(const bot::issue_ref& issue, const std::string& body) override;
+  void update_comment(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& body) override;
+  void add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, adapters::reaction r) override;
+
+ private:
+  adapters::http_response call(const std::string& method, const std::string& target, const std::string& body);
+  adapters::http_client http_;
+  std::string token_;
+};
+
+}  // namespace bountybot::gitlab

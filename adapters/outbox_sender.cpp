@@ -1,0 +1,179 @@
+#include "adapters/outbox_sender.hpp"
+
+#include "app/db.hpp"
+#include "bot/status.hpp"
+#include "bot/store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <random>
+#include <thread>
+
+namespace bountybot::adapters {
+namespace {
+
+using std::int64_t;
+
+class dry_run_api final : public platform_api {
+ public:
+  explicit dry_run_api(std::string platform) : platform_(std::move(platform)) {}
+  std::int64_t create_comment(const bot::issue_ref& issue, const std::string& body) override {
+    spdlog::info("[dry-run] {} would post a comment on {}:\n{}", platform_, issue.key(), body);
+    return ++next_id_;
+  }
+  void update_comment(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& body) override {
+    spdlog::info("[dry-run] {} would edit comment {} on {}:\n{}", platform_, comment_id, issue.key(), body);
+  }
+  void add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, reaction r) override {
+    spdlog::info("[dry-run] {} would react {} to comment {} on {}", platform_,
+                 r == reaction::done ? "+1" : "confused", comment_id, issue.key());
+  }
+
+ private:
+  std::string platform_;
+  std::int64_t next_id_ = 0;
+};
+
+std::optional<long long> to_number(const std::string& s) {
+  long long v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+struct notice_flag final : pqxx::notification_receiver {
+  notice_flag(pqxx::connection_base& c, const std::string& channel) : pqxx::notification_receiver(c, channel) {}
+  void operator()(const std::string&, int) override { notified = true; }
+  bool notified = false;
+};
+
+}  // namespace
+
+std::unique_ptr<platform_api> make_dry_run_api(std::string platform) {
+  return std::make_unique<dry_run_api>(std::move(platform));
+}
+
+api_error classify_failure(const std::string& call, unsigned status, const std::string& body,
+                           const std::string& retry_after, const std::string& ratelimit_remaining,
+                           const std::string& ratelimit_reset, long long now_epoch) {
+  std::optional<std::chrono::seconds> after;
+  if (auto s = to_number(retry_after)) after = std::chrono::seconds{*s};
+  const bool limited = ratelimit_remaining == "0";
+  if (!after && limited) {
+    if (auto reset = to_number(ratelimit_reset)) {
+      // GitHub sends an epoch time; GitLab's RateLimit-Reset is also an epoch time.
+      after = std::chrono::seconds{std::max(1LL, *reset - now_epoch)};
+    }
+  }
+  const bool retryable = status >= 500 || status == 429 || (status == 403 && (limited || after));
+  std::string snippet = body.substr(0, 300);
+  return api_error(call + " answered " + std::to_string(status) + ": " + snippet, status, retryable, after);
+}
+
+outbox_sender::outbox_sender(std::string db_url, std::map<std::string, std::shared_ptr<platform_api>> apis,
+                             sender_settings s)
+    : db_url_(std::move(db_url)), apis_(std::move(apis)), settings_(s) {}
+
+outbox_sender::~outbox_sender() = default;
+
+bool outbox_sender::send_one() {
+  bool handled = false;
+  db::transact(conn_, db_url_, [&](pqxx::work& tx) {
+    handled = false;
+    const auto rows = tx.exec(
+        "SELECT o.id, o.kind, o.bounty_id, o.comment_id, o.body, o.reaction, o.attempts, o.issue_number, "
+        "r.platform, r.platform_id, r.full_path FROM outbox o JOIN repositories r ON r.id = o.repository_id "
+        "WHERE o.sent_at IS NULL AND NOT o.dead AND o.next_attempt_at <= now() "
+        "ORDER BY o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED");
+    if (rows.empty()) return;
+    handled = true;
+    const auto& row = rows[0];
+    const int64_t id = row[0].as<int64_t>();
+    const std::string kind = row[1].as<std::string>();
+    const int attempts = row[6].as<int>() + 1;
+    bot::issue_ref issue;
+    issue.number = row[7].as<int64_t>();
+    issue.platform = row[8].as<std::string>();
+    issue.repository_id = row[9].as<int64_t>();
+    issue.repository_path = row[10].as<std::string>();
+    const auto api = apis_.find(issue.platform);
+    if (api == apis_.end()) {
+      tx.exec_params0("UPDATE outbox SET next_attempt_at = now() + interval '1 hour', last_error = $2 WHERE id = $1", id,
+                      "no API client for " + issue.platform);
+      return;
+    }
+    try {
+      if (kind == "status") {
+        const int64_t bounty_id = row[2].as<int64_t>();
+        // Lock the bounty so two senders never create two status comments for it.
+        tx.exec_params("SELECT 1 FROM bounties WHERE id = $1 FOR UPDATE", bounty_id);
+        const auto rec = bot::load_bounty(tx, bounty_id);
+        const auto body = bot::render_status(rec->issue, rec->current, rec->pledges);
+        if (rec->status_comment_id) {
+          api->second->update_comment(issue, *rec->status_comment_id, body);
+        } else {
+          const auto comment_id = api->second->create_comment(issue, body);
+          tx.exec_params0("UPDATE bounties SET status_comment_id = $2 WHERE id = $1", bounty_id, comment_id);
+        }
+        // Rendering reads the current state, so older pending status rows of this bounty are served too.
+        tx.exec_params0("UPDATE outbox SET sent_at = now() WHERE bounty_id = $1 AND kind = 'status' AND sent_at IS NULL "
+                        "AND id <= $2", bounty_id, id);
+      } else if (kind == "reply") {
+        api->second->create_comment(issue, row[4].as<std::string>());
+      } else if (kind == "reaction") {
+        api->second->add_reaction(issue, row[3].as<int64_t>(),
+                                  row[5].as<std::string>() == "done" ? reaction::done : reaction::refused);
+      }
+      tx.exec_params0("UPDATE outbox SET sent_at = now(), attempts = $2, last_error = NULL WHERE id = $1", id, attempts);
+    } catch (const pqxx::failure&) {
+      throw;  // database trouble: the transaction runner retries or gives up; the row stays pending
+    } catch (const std::exception& e) {
+      const auto* api_err = dynamic_cast<const api_error*>(&e);
+      const bool retryable = api_err == nullptr || api_err->retryable;  // transport errors are retryable
+      if (!retryable || attempts >= settings_.max_attempts) {
+        spdlog::error("outbox {} ({} on {}) is dead after {} attempt(s): {}", id, kind, issue.key(), attempts, e.what());
+        tx.exec_params0("UPDATE outbox SET dead = true, attempts = $2, last_error = $3 WHERE id = $1", id, attempts,
+                        std::string(e.what()));
+        return;
+      }
+      auto backoff = settings_.first_backoff * (1LL << std::min(attempts - 1, 20));
+      if (backoff > settings_.max_backoff) backoff = settings_.max_backoff;
+      static thread_local std::mt19937_64 rng{std::random_device{}()};
+      backoff += std::chrono::seconds{std::uniform_int_distribution<long long>(0, backoff.count() / 4)(rng)};
+      if (api_err != nullptr && api_err->retry_after && *api_err->retry_after > backoff) backoff = std::chrono::duration_cast<decltype(backoff)>(*api_err->retry_after);
+      spdlog::warn("outbox {} ({} on {}) attempt {} failed, retrying in {}s: {}", id, kind, issue.key(), attempts,
+                   backoff.count(), e.what());
+      tx.exec_params0("UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = now() + $4 * interval '1 second' "
+                      "WHERE id = $1", id, attempts, std::string(e.what()), static_cast<long long>(backoff.count()));
+    }
+  });
+  return handled;
+}
+
+int outbox_sender::drain() {
+  int n = 0;
+  while (send_one()) ++n;
+  return n;
+}
+
+void outbox_sender::run(const std::atomic<bool>& stop) {
+  while (!stop) {
+    try {
+      // A connection of its own for LISTEN: the sending connection may be replaced on errors.
+      pqxx::connection listener(db_url_);
+      notice_flag flag(listener, outbox_channel);
+      while (!stop) {
+        drain();
+        flag.notified = false;
+        const auto ms = settings_.idle_wait.count();
+        listener.await_notification(ms / 1000, (ms % 1000) * 1000);
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("outbox sender: {}", e.what());
+      std::this_thread::sleep_for(std::chrono::seconds(1));  // back off before reconnecting
+    }
+  }
+}
+
+}  // namespace bountybot::adapters

@@ -1,0 +1,57 @@
+#pragma once
+/// Service configuration from environment variables (SPEC §10), optionally read from a
+/// `.env`-style file given with `--config`. Values in the file do not override the environment.
+#include "escrow/result.hpp"
+
+#include <chrono>
+#include <map>
+#include <string>
+
+namespace bountybot::app {
+
+struct config {
+  std::string database_url;                     // BOUNTYBOT_DATABASE_URL (required)
+  std::string listen_host = "127.0.0.1";        // BOUNTYBOT_LISTEN host
+  unsigned short listen_port = 8080;            // BOUNTYBOT_LISTEN port
+  std::string public_url = "http://127.0.0.1:8080";  // BOUNTYBOT_PUBLIC_URL
+  std::string admin_token;                      // BOUNTYBOT_ADMIN_TOKEN
+  std::string github_webhook_secret;            // BOUNTYBOT_GITHUB_WEBHOOK_SECRET
+  std::string github_api_url = "https://api.github.com";  // BOUNTYBOT_GITHUB_API_URL
+  std::string github_token;                     // BOUNTYBOT_GITHUB_TOKEN
+  std::string github_app_id;                    // BOUNTYBOT_GITHUB_APP_ID
+  std::string github_private_key_file;          // BOUNTYBOT_GITHUB_PRIVATE_KEY_FILE
+  std::string github_bot_login;                 // BOUNTYBOT_GITHUB_BOT_LOGIN: the token's account
+  std::string gitlab_webhook_token;             // BOUNTYBOT_GITLAB_WEBHOOK_TOKEN
+  std::string gitlab_url = "https://gitlab.com";  // BOUNTYBOT_GITLAB_URL
+  std::string gitlab_token;                     // BOUNTYBOT_GITLAB_TOKEN
+  std::string gitlab_bot_username;              // BOUNTYBOT_GITLAB_BOT_USERNAME
+  bool dry_run = false;                         // BOUNTYBOT_DRY_RUN=1
+  std::string log_format = "text";              // BOUNTYBOT_LOG_FORMAT: text | json
+  std::string default_currency = "USD";         // BOUNTYBOT_DEFAULT_CURRENCY
+  std::chrono::seconds pledge_ttl = std::chrono::days{90};          // BOUNTYBOT_PLEDGE_TTL
+  std::chrono::seconds awaiting_funds_ttl = std::chrono::days{7};   // BOUNTYBOT_AWAITING_FUNDS_TTL
+  std::chrono::seconds vote_window = std::chrono::days{7};          // BOUNTYBOT_VOTE_WINDOW
+  std::chrono::seconds reaction_poll = std::chrono::minutes{5};     // BOUNTYBOT_REACTION_POLL
+  int platform_fee_bps = 0;                     // BOUNTYBOT_PLATFORM_FEE_BPS (0..10000)
+  int project_fee_bps = 0;                      // BOUNTYBOT_PROJECT_FEE_BPS (0..10000)
+  std::size_t max_body_bytes = 25u << 20;       // BOUNTYBOT_MAX_BODY_BYTES
+  int workers = 2;                              // BOUNTYBOT_WORKERS: inbox worker threads (0: none)
+  int db_pool_size = 4;                         // BOUNTYBOT_DB_POOL: connections for HTTP handlers
+};
+
+/// Builds a config from variables (name -> value). Problem code `config` names the variable
+/// that is missing or malformed.
+result<config> load_config(const std::map<std::string, std::string>& vars);
+
+/// Reads `KEY=VALUE` lines (blank lines and `#` comments skipped, optional quotes and `export`)
+/// into `vars`, without replacing keys already present. Throws std::runtime_error naming the
+/// file and line on a malformed line or an unreadable file.
+void read_env_file(const std::string& path, std::map<std::string, std::string>& vars);
+
+/// The process environment's BOUNTYBOT_* variables.
+std::map<std::string, std::string> environment_variables();
+
+/// Whether the outgoing API calls of `platform` are logged instead of sent (dry run, or no token).
+bool platform_dry_run(const config& c, const std::string& platform);
+
+}  // namespace bountybot::app

@@ -1,0 +1,180 @@
+// bountybot: the executable. Subcommands of SPEC §10: serve, migrate, deposit, ledger check, replay.
+#include "app/config.hpp"
+#include "app/db.hpp"
+#include "app/service.hpp"
+#include "bot/store.hpp"
+#include "escrow/store.hpp"
+#include "webhooks/inbox.hpp"
+#include "webhooks/signature.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace {
+
+using namespace bountybot;
+std::atomic<bool> stop_requested{false};
+
+void on_signal(int) { stop_requested = true; }
+
+app::config load(const std::string& config_file) {
+  auto vars = app::environment_variables();
+  if (!config_file.empty()) app::read_env_file(config_file, vars);
+  auto c = app::load_config(vars);
+  if (!c) throw std::runtime_error(c.error().message);
+  return *c;
+}
+
+void setup_logging(const app::config& c) {
+  if (c.log_format == "json") {
+    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","thread":%t,"message":"%v"})", spdlog::pattern_time_type::utc);
+  } else {
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  }
+}
+
+bot::utc_time now_utc() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+int cmd_migrate(const app::config& c) {
+  pqxx::connection conn(c.database_url);
+  const int n = db::migrate(conn);
+  std::cout << "database at version " << db::latest_version() << " (" << n << " migration(s) applied)\n";
+  return 0;
+}
+
+int cmd_ledger_check(const app::config& c) {
+  pqxx::connection conn(c.database_url);
+  pqxx::work tx(conn);
+  const auto problems = escrow::check_ledger(tx);
+  for (const auto& p : problems) std::cout << "VIOLATION: " << p << "\n";
+  if (problems.empty()) std::cout << "ledger ok: every invariant holds\n";
+  return problems.empty() ? 0 : 1;
+}
+
+int cmd_deposit(const app::config& c, const std::string& platform, std::int64_t user_id, const std::string& login,
+                const std::string& amount_text, const std::string& currency, const std::string& reference) {
+  auto text = escrow::parse_amount(amount_text);
+  if (!text) {
+    std::cerr << "amount: " << text.error().message << "\n";
+    return 2;
+  }
+  const std::string code = text->currency_code.value_or(currency);
+  if (code.empty()) {
+    std::cerr << "give the currency with --currency or in the amount (`50 USD`)\n";
+    return 2;
+  }
+  auto money = escrow::to_money(*text, code, INT64_MAX / 2);
+  if (!money) {
+    std::cerr << "amount: " << money.error().message << "\n";
+    return 2;
+  }
+  bot::deposit_request req{platform, user_id, login, money->amount_minor, money->currency, reference};
+  std::unique_ptr<pqxx::connection> conn;
+  result<bot::deposit_result> r = make_problem("none", "");
+  try {
+    db::transact(conn, c.database_url, [&](pqxx::work& tx) {
+      r = bot::record_deposit(tx, req, now_utc());
+      if (!r) throw problem_error(r.error());
+      if (!r->held_pledges.empty()) tx.exec("NOTIFY bountybot_outbox");
+    });
+  } catch (const problem_error&) {
+  }
+  if (!r) {
+    std::cerr << "deposit refused: " << r.error().message << "\n";
+    return 1;
+  }
+  std::cout << (r->created ? "deposit recorded" : "deposit already recorded") << ": " << escrow::format_money(*money)
+            << " for " << platform << " user " << user_id << "; available now "
+            << escrow::format_money(r->available_minor, money->currency) << "; pledges now held: "
+            << r->held_pledges.size() << "\n";
+  return 0;
+}
+
+int cmd_replay(const app::config& c, const std::vector<std::string>& files) {
+  std::unique_ptr<pqxx::connection> conn;
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    if (!in) {
+      std::cerr << file << ": cannot read\n";
+      return 2;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    boost::system::error_code ec;
+    const auto doc = boost::json::parse(ss.str(), ec);
+    if (ec || !doc.is_object() || !doc.as_object().contains("payload") || !doc.as_object().contains("event")) {
+      std::cerr << file << ": expected {\"platform\", \"event\", \"delivery_id\"?, \"payload\"}\n";
+      return 2;
+    }
+    const auto& o = doc.as_object();
+    webhooks::delivery d;
+    d.platform = o.contains("platform") ? std::string(o.at("platform").as_string()) : "github";
+    d.event = std::string(o.at("event").as_string());
+    d.payload = boost::json::serialize(o.at("payload"));
+    d.delivery_id = o.contains("delivery_id") ? std::string(o.at("delivery_id").as_string())
+                                              : "replay-" + webhooks::hmac_sha256_hex("replay", d.payload).substr(0, 32);
+    bool stored = false;
+    db::transact(conn, c.database_url, [&](pqxx::work& tx) { stored = webhooks::store_delivery(tx, d); });
+    std::cout << file << ": delivery " << d.platform << ":" << d.delivery_id << " "
+              << (stored ? "stored" : "already received; no effect") << "\n";
+  }
+  webhooks::inbox_worker worker(c.database_url, app::make_worker_settings(c));
+  const int processed = worker.drain();
+  adapters::outbox_sender sender(c.database_url, app::make_platform_apis(c), {});
+  const int sent = sender.drain();
+  std::cout << "processed " << processed << " delivery(ies); handled " << sent << " outgoing call(s)\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"bountybot: crowdfunded bounties on GitHub and GitLab issues"};
+  cli.require_subcommand(1);
+  std::string config_file;
+  cli.add_option("--config", config_file, "a .env-style file of BOUNTYBOT_* variables");
+
+  auto* serve = cli.add_subcommand("serve", "run the HTTP service, inbox workers and outbox sender");
+  auto* migrate = cli.add_subcommand("migrate", "apply pending database migrations");
+  auto* deposit = cli.add_subcommand("deposit", "record an operator deposit (manual provider)");
+  std::string platform, login, amount, currency, reference;
+  std::int64_t user_id = 0;
+  deposit->add_option("--platform", platform, "github or gitlab")->required();
+  deposit->add_option("--user-id", user_id, "numeric platform user id")->required();
+  deposit->add_option("--login", login, "display login");
+  deposit->add_option("--amount", amount, "amount, e.g. 50.00 or '50 EUR'")->required();
+  deposit->add_option("--currency", currency, "ISO 4217 code, if the amount names none");
+  deposit->add_option("--reference", reference, "the payment's reference (idempotency)")->required();
+  auto* ledger = cli.add_subcommand("ledger", "ledger tools");
+  auto* check = ledger->add_subcommand("check", "verify the ledger invariants");
+  ledger->require_subcommand(1);
+  auto* replay = cli.add_subcommand("replay", "feed recorded deliveries through the intake and process them");
+  std::vector<std::string> files;
+  replay->add_option("files", files, "JSON files {platform, event, delivery_id?, payload}")->required();
+
+  CLI11_PARSE(cli, argc, argv);
+  try {
+    const auto c = load(config_file);
+    setup_logging(c);
+    if (*migrate) return cmd_migrate(c);
+    if (*check) return cmd_ledger_check(c);
+    if (*deposit) return cmd_deposit(c, platform, user_id, login, amount, currency, reference);
+    if (*replay) return cmd_replay(c, files);
+    if (*serve) {
+      std::signal(SIGINT, on_signal);
+      std::signal(SIGTERM, on_signal);
+      return app::serve(c, stop_requested);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  return 0;
+}

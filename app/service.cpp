@@ -1,0 +1,82 @@
+#include "app/service.hpp"
+
+#include "adapters/github/client.hpp"
+#include "adapters/gitlab/client.hpp"
+#include "app/db.hpp"
+#include "webhooks/api.hpp"
+#include "webhooks/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+#include <vector>
+
+namespace bountybot::app {
+
+std::map<std::string, std::shared_ptr<adapters::platform_api>> make_platform_apis(const config& c) {
+  std::map<std::string, std::shared_ptr<adapters::platform_api>> apis;
+  if (platform_dry_run(c, "github")) {
+    apis["github"] = adapters::make_dry_run_api("github");
+  } else {
+    apis["github"] = std::make_shared<github::client>(c.github_api_url, c.github_token);
+  }
+  if (platform_dry_run(c, "gitlab")) {
+    apis["gitlab"] = adapters::make_dry_run_api("gitlab");
+  } else {
+    apis["gitlab"] = std::make_shared<gitlab::client>(c.gitlab_url, c.gitlab_token);
+  }
+  return apis;
+}
+
+webhooks::worker_settings make_worker_settings(const config& c) {
+  webhooks::worker_settings s;
+  s.store.public_url = c.public_url;
+  s.store.repo.default_currency = c.default_currency;
+  s.store.repo.pledge_ttl = c.pledge_ttl;
+  s.store.repo.awaiting_funds_ttl = c.awaiting_funds_ttl;
+  s.github_self.bot_login = c.github_bot_login;
+  s.gitlab_self.bot_username = c.gitlab_bot_username;
+  return s;
+}
+
+int serve(const config& c, const std::atomic<bool>& stop) {
+  {
+    pqxx::connection conn(c.database_url);
+    if (!db::is_migrated(conn)) {
+      spdlog::error("the database is not migrated to version {}; run `bountybot migrate`", db::latest_version());
+      return 1;
+    }
+  }
+  db::pool pool(c.database_url, static_cast<std::size_t>(c.db_pool_size));
+  webhooks::routes routes({c.github_webhook_secret, c.gitlab_webhook_token, c.admin_token}, pool);
+  webhooks::server_settings ss;
+  ss.host = c.listen_host;
+  ss.port = c.listen_port;
+  ss.max_body_bytes = c.max_body_bytes;
+  ss.handler_threads = c.db_pool_size;
+  webhooks::http_server server(ss, [&routes](const webhooks::http_request& r) { return routes.handle(r); });
+  server.start();
+  spdlog::info("bountybot listening on {}:{} (GitHub intake {}, GitLab intake {}, admin API {}, GitHub calls {}, GitLab calls {})",
+               c.listen_host, server.port(), c.github_webhook_secret.empty() ? "off" : "on",
+               c.gitlab_webhook_token.empty() ? "off" : "on", c.admin_token.empty() ? "off" : "on",
+               platform_dry_run(c, "github") ? "dry-run" : "live", platform_dry_run(c, "gitlab") ? "dry-run" : "live");
+
+  std::vector<std::thread> threads;
+  const auto worker_settings = make_worker_settings(c);
+  for (int i = 0; i < c.workers; ++i) {
+    threads.emplace_back([&] {
+      webhooks::inbox_worker worker(c.database_url, worker_settings);
+      worker.run(stop);
+    });
+  }
+  adapters::outbox_sender sender(c.database_url, make_platform_apis(c), {});
+  threads.emplace_back([&] { sender.run(stop); });
+
+  while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));  // signal poll
+  spdlog::info("shutting down");
+  server.stop();
+  for (auto& t : threads) t.join();
+  return 0;
+}
+
+}  // namespace bountybot::app

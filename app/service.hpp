@@ -1,0 +1,24 @@
+#pragma once
+/// Composition root: config -> database pool, routes, HTTP server, inbox workers, outbox sender.
+#include "adapters/outbox_sender.hpp"
+#include "app/config.hpp"
+#include "webhooks/worker.hpp"
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace bountybot::app {
+
+/// The platform API clients for a config: real REST clients where a token is configured and dry
+/// run is off, dry-run loggers otherwise.
+std::map<std::string, std::shared_ptr<adapters::platform_api>> make_platform_apis(const config& c);
+
+/// Worker settings (defaults for every repository, the service's own identity) from a config.
+webhooks::worker_settings make_worker_settings(const config& c);
+
+/// Runs `bountybot serve` until `stop` becomes true (set by SIGINT/SIGTERM). Returns an exit code.
+int serve(const config& c, const std::atomic<bool>& stop);
+
+}  // namespace bountybot::app

@@ -1,0 +1,153 @@
+#pragma once
+/// The bounty core: domain types and the pure decision function that turns a comment's commands
+/// into effects (new pledges, holds, refunds, replies, reactions). No I/O: the store loads a
+/// `bounty_view`, calls `decide`, and applies the `decision` in one transaction.
+#include "bot/commands.hpp"
+#include "bot/time.hpp"
+#include "escrow/money.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace bountybot::bot {
+
+/// A platform account: platform (`github`/`gitlab`) + numeric id; the login is display data only.
+struct user_ref {
+  std::string platform;
+  std::int64_t id = 0;
+  std::string login;
+};
+
+/// Where an issue lives. `repository_id` is the platform's numeric id (a GitHub repository id or
+/// a GitLab project id); `repository_path` is its current full path (display and links).
+struct issue_ref {
+  std::string platform;
+  std::int64_t repository_id = 0;
+  std::string repository_path;
+  std::int64_t number = 0;
+  std::string url;
+  /// `platform:full_path#number` (SPEC §1).
+  std::string key() const { return platform + ":" + repository_path + "#" + std::to_string(number); }
+};
+
+/// A comment created on an issue: the domain form of GitHub `issue_comment` and GitLab notes.
+struct comment_posted {
+  issue_ref issue;
+  user_ref author;
+  std::int64_t comment_id = 0;
+  std::string body;
+  bool by_bot = false;  // the author is a bot or the service's own account: ignored
+};
+
+/// What an adapter makes of a delivery: a domain event, or nothing to do.
+using domain_event = std::variant<std::monostate, comment_posted>;
+
+enum class bounty_state { open, accepted, voting, completed, cancelled, expired };
+std::string_view to_string(bounty_state s);
+bounty_state bounty_state_from(std::string_view s);
+
+/// held: in escrow. awaiting_funds: recorded, not yet covered by the sponsor's balance.
+/// refunded: returned to the sponsor. cancelled: withdrawn or expired before it was ever held.
+enum class pledge_state { held, awaiting_funds, refunded, cancelled };
+std::string_view to_string(pledge_state s);
+pledge_state pledge_state_from(std::string_view s);
+
+struct pledge {
+  std::int64_t id = 0;  // negative: created by this decision, not yet stored
+  user_ref sponsor;
+  std::int64_t amount_minor = 0;  // 0 for zero-value support
+  std::string currency;           // empty for zero-value support on a bounty without a currency
+  pledge_state state = pledge_state::held;
+  utc_time created_at{};
+  utc_time deadline{};
+  std::optional<utc_time> funds_expire_at;  // awaiting_funds only
+  std::int64_t released_minor = 0;
+  bool is_support() const { return amount_minor == 0; }
+};
+
+struct bounty {
+  std::int64_t id = 0;  // 0: no bounty yet on this issue
+  bounty_state state = bounty_state::open;
+  std::optional<std::string> currency;  // fixed by the first money pledge
+  std::optional<std::int64_t> goal_minor;
+  std::optional<utc_time> deadline;
+};
+
+/// Per-repository settings (SPEC §10) with the service's defaults.
+struct repo_settings {
+  std::string default_currency = "USD";
+  bool zero_value_support = true;
+  std::chrono::seconds pledge_ttl = std::chrono::days{90};
+  std::chrono::seconds awaiting_funds_ttl = std::chrono::days{7};
+  std::optional<std::int64_t> max_pledge_units;  // unset: 100,000 units of the currency
+};
+
+/// Everything `decide` reads: the bounty (if any), all its pledges, and the author's available
+/// balances by currency (minor units).
+struct bounty_view {
+  issue_ref issue;
+  std::optional<bounty> current;
+  std::vector<pledge> pledges;
+  std::map<std::string, std::int64_t> author_available;
+};
+
+// ---- effects ----
+struct create_bounty {};                           // first pledge on the issue
+struct fix_currency { std::string currency; };     // first money pledge fixes it
+struct add_pledge { pledge p; };                   // p.id < 0; state held or awaiting_funds
+struct refund_pledge { std::int64_t pledge_id; std::int64_t amount_minor; std::string currency; user_ref sponsor; };
+struct cancel_pledge { std::int64_t pledge_id; };  // awaiting_funds -> cancelled, no money moves
+struct refresh_status {};
+using effect = std::variant<create_bounty, fix_currency, add_pledge, refund_pledge, cancel_pledge, refresh_status>;
+
+/// A part of the bot's reply to a comment: a sentence, or a request for funds naming a pledge
+/// created by this decision (its link needs the stored pledge id).
+struct funds_request {
+  std::int64_t pledge_id;  // negative: the add_pledge with this id
+  std::int64_t missing_minor;
+  std::string currency;
+};
+using reply_part = std::variant<std::string, funds_request>;
+
+/// What a comment's commands decide. `done` / `refused` count commands; the comment gets a `+1`
+/// reaction if any command was done and `confused` if any was refused, and one reply comment
+/// carrying every refusal and notice, in command order.
+struct decision {
+  std::vector<effect> effects;
+  std::vector<reply_part> reply;
+  int done = 0;
+  int refused = 0;
+};
+
+/// Decides what `commands` (parsed from one comment by `author`) do to the bounty in `view`, at
+/// `now` (UTC). Pure: same inputs, same decision. Money effects respect SPEC §2-§4: one currency
+/// per bounty, per-pledge maximum, held only if the available balance covers the whole pledge.
+decision decide(const bounty_view& view, const user_ref& author, const std::vector<command_line>& commands,
+                const repo_settings& settings, utc_time now);
+
+/// After a deposit: which of a sponsor's awaiting pledges (oldest first, same currency as the
+/// deposit) become held with `available_minor`. Strictly in order: a pledge that the balance does
+/// not cover stops the walk, so a newer pledge is never funded ahead of an older one. Pledges whose
+/// `funds_expire_at` has passed are returned in `expired` instead.
+struct funding_plan {
+  std::vector<std::int64_t> hold;
+  std::vector<std::int64_t> expired;
+};
+funding_plan plan_funding(std::int64_t available_minor, const std::vector<pledge>& awaiting_oldest_first,
+                          utc_time now);
+
+/// Totals shown in the status comment and the API: money held in escrow, sponsors (users with a
+/// held money pledge), supporters (users with zero-value support and no held money).
+struct bounty_totals {
+  std::int64_t held_minor = 0;
+  int sponsors = 0;
+  int supporters = 0;
+};
+bounty_totals totals(const std::vector<pledge>& pledges);
+
+}  // namespace bountybot::bot

@@ -1,0 +1,261 @@
+#include "bot/commands.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+namespace bountybot::bot {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
+  return out;
+}
+
+std::vector<std::string_view> split_ws(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\t')) ++pos;
+    std::size_t end = pos;
+    while (end < s.size() && s[end] != ' ' && s[end] != '\t') ++end;
+    if (end > pos) out.push_back(s.substr(pos, end - pos));
+    pos = end;
+  }
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+std::string join(std::span<const std::string_view> tokens) {
+  std::string out;
+  for (auto t : tokens) {
+    if (!out.empty()) out += ' ';
+    out += t;
+  }
+  return out;
+}
+
+problem usage(std::string message) { return make_problem("usage", std::move(message)); }
+
+std::optional<int> parse_percent(std::string_view t) {
+  if (t.ends_with('%')) t.remove_suffix(1);
+  int v = 0;
+  const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (t.empty() || ec != std::errc{} || ptr != t.data() + t.size() || v < 1 || v > 100) return std::nullopt;
+  return v;
+}
+
+result<command> parse_pledge(std::span<const std::string_view> args) {
+  command c{command_kind::pledge};
+  std::size_t used = 0;
+  auto amount = escrow::parse_amount(args, used);
+  if (!amount) return amount.error();
+  c.amount = *amount;
+  args = args.subspan(used);
+  if (!args.empty() && lower(args[0]) == "until") {
+    if (args.size() < 2) return usage("`until` needs a date, like `until 2027-01-31`");
+    auto when = parse_deadline(args[1]);
+    if (!when) return when.error();
+    c.until = *when;
+    args = args.subspan(2);
+  }
+  if (!args.empty()) {
+    return usage("I did not understand `" + join(args) + "`; write `/pledge 50` or `/pledge $50 until 2027-01-31`");
+  }
+  return c;
+}
+
+result<command> parse_milestones(std::string_view rest) {
+  command c{command_kind::milestones};
+  std::set<std::string> names;
+  int sum = 0;
+  std::size_t pos = 0;
+  while (pos <= rest.size()) {
+    const auto comma = rest.find(',', pos);
+    const auto part = trim(rest.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+    const auto tokens = split_ws(part);
+    if (tokens.size() < 2) {
+      return usage("each milestone is a name and a percent, like `/bounty milestones design 20%, implementation 80%`");
+    }
+    const auto pct = parse_percent(tokens.back());
+    if (!pct || !tokens.back().ends_with('%')) {
+      return usage("`" + std::string(tokens.back()) + "` is not a whole percent from 1% to 100%");
+    }
+    milestone_spec m{join(std::span(tokens).first(tokens.size() - 1)), *pct};
+    if (!names.insert(lower(m.name)).second) return usage("milestone `" + m.name + "` is named twice");
+    sum += m.percent;
+    c.milestones.push_back(std::move(m));
+    if (c.milestones.size() > max_milestones) return usage("at most 10 milestones");
+    if (comma == std::string_view::npos) break;
+    pos = comma + 1;
+  }
+  if (sum != 100) return usage("milestone percents must add up to 100%, these add up to " + std::to_string(sum) + "%");
+  return c;
+}
+
+result<command> parse_split(std::span<const std::string_view> args) {
+  command c{command_kind::split};
+  if (args.empty() || args.size() % 2 != 0) {
+    return usage("write the split as `@login PCT` pairs, like `/bounty split @alice 70 @bob 30`");
+  }
+  int sum = 0;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < args.size(); i += 2) {
+    if (!args[i].starts_with('@') || args[i].size() < 2) return usage("`" + std::string(args[i]) + "` is not an @login");
+    const auto pct = parse_percent(args[i + 1]);
+    if (!pct) return usage("`" + std::string(args[i + 1]) + "` is not a whole percent from 1 to 100");
+    split_share s{std::string(args[i].substr(1)), *pct};
+    if (!seen.insert(lower(s.login)).second) return usage("@" + s.login + " is named twice");
+    sum += s.percent;
+    c.split.push_back(std::move(s));
+  }
+  if (sum != 100) return usage("split percents must add up to 100, these add up to " + std::to_string(sum));
+  return c;
+}
+
+result<command> parse_bounty(std::span<const std::string_view> args, std::string_view line) {
+  if (args.empty()) return command{command_kind::help};
+  const std::string sub = lower(args[0]);
+  const auto rest = args.subspan(1);
+  auto no_args = [&](command_kind k) -> result<command> {
+    if (!rest.empty()) return usage("`/bounty " + sub + "` takes no arguments");
+    return command{k};
+  };
+  if (sub == "status") return no_args(command_kind::status);
+  if (sub == "help") return no_args(command_kind::help);
+  if (sub == "cancel") return no_args(command_kind::cancel);
+  if (sub == "goal") {
+    command c{command_kind::goal};
+    if (rest.size() == 1 && lower(rest[0]) == "none") return c;
+    std::size_t used = 0;
+    auto amount = escrow::parse_amount(rest, used);
+    if (!amount) return amount.error();
+    if (used != rest.size()) return usage("`/bounty goal` takes one amount, like `/bounty goal $500`, or `none`");
+    c.amount = *amount;
+    return c;
+  }
+  if (sub == "deadline") {
+    if (rest.size() != 1) return usage("write `/bounty deadline YYYY-MM-DD`");
+    auto when = parse_deadline(rest[0]);
+    if (!when) return when.error();
+    command c{command_kind::deadline};
+    c.until = *when;
+    return c;
+  }
+  if (sub == "milestones") {
+    const auto at = lower(line).find("milestones");
+    return parse_milestones(trim(line.substr(at + std::string_view("milestones").size())));
+  }
+  if (sub == "submit") {
+    command c{command_kind::submit};
+    auto words = rest;
+    if (!words.empty() && (words.back().starts_with("https://") || words.back().starts_with("http://"))) {
+      c.url = std::string(words.back());
+      words = words.first(words.size() - 1);
+    }
+    c.milestone = join(words);
+    return c;
+  }
+  if (sub == "split") return parse_split(rest);
+  return usage("`/bounty " + std::string(args[0]) + "` is not a command; `/bounty help` lists them");
+}
+
+// Length of the fence opening this line (``` or ~~~, 3+), or 0.
+std::size_t fence_length(std::string_view line, char& fence_char) {
+  if (line.size() < 3 || (line[0] != '`' && line[0] != '~')) return 0;
+  std::size_t n = 0;
+  while (n < line.size() && line[n] == line[0]) ++n;
+  if (n < 3) return 0;
+  fence_char = line[0];
+  return n;
+}
+
+}  // namespace
+
+std::vector<command_line> parse_comment(std::string_view body) {
+  std::vector<command_line> out;
+  char fence_char = 0;
+  std::size_t fence_len = 0;  // > 0 while inside a fenced block
+  bool in_html_comment = false;
+  std::size_t pos = 0;
+  while (pos <= body.size() && out.size() < max_commands_per_comment) {
+    const auto nl = body.find('\n', pos);
+    std::string_view raw = body.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? body.size() + 1 : nl + 1;
+    if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+
+    if (in_html_comment) {
+      if (raw.find("-->") != std::string_view::npos) in_html_comment = false;
+      continue;
+    }
+    // Up to three spaces of indentation; a tab or four spaces make indented code (CommonMark).
+    std::size_t indent = 0;
+    while (indent < raw.size() && raw[indent] == ' ' && indent < 4) ++indent;
+    const bool indented_code = indent >= 4 || (indent < raw.size() && raw[indent] == '\t');
+    const std::string_view line = raw.substr(std::min(indent, raw.size()));
+
+    char c = 0;
+    if (fence_len > 0) {
+      const std::size_t n = fence_length(line, c);
+      if (!indented_code && n >= fence_len && c == fence_char && trim(line.substr(n)).empty()) fence_len = 0;
+      continue;
+    }
+    if (!indented_code) {
+      if (const std::size_t n = fence_length(line, c); n > 0) {
+        fence_len = n;
+        fence_char = c;
+        continue;
+      }
+      if (line.starts_with("<!--")) {
+        in_html_comment = line.find("-->", 4) == std::string_view::npos;
+        continue;
+      }
+    }
+    if (indented_code || !line.starts_with('/')) continue;
+
+    const auto tokens = split_ws(line);
+    const std::string word = lower(tokens[0]);
+    const auto args = std::span(tokens).subspan(1);
+    std::optional<result<command>> parsed;
+    if (word == "/pledge") {
+      parsed = parse_pledge(args);
+    } else if (word == "/support") {
+      parsed = args.empty() ? result<command>(command{command_kind::support})
+                            : result<command>(usage("`/support` takes no arguments; to pledge money write `/pledge 50`"));
+    } else if (word == "/unpledge") {
+      parsed = args.empty() ? result<command>(command{command_kind::unpledge})
+                            : result<command>(usage("`/unpledge` takes no arguments"));
+    } else if (word == "/bounty") {
+      parsed = parse_bounty(args, line);
+    } else {
+      continue;  // not ours: GitLab quick actions and other bots' commands
+    }
+    out.push_back(command_line{std::string(trim(line)), out.size(), std::move(*parsed)});
+  }
+  return out;
+}
+
+std::string help_text() {
+  return "**bountybot commands** (one per line of a comment):\n\n"
+         "- `/pledge AMOUNT [until DATE]`: pledge money, e.g. `/pledge $50` or `/pledge 50 EUR until 2027-01-31`; "
+         "a second pledge adds to yours\n"
+         "- `/pledge 0` or `/support`: say you want this too, without money\n"
+         "- `/unpledge`: take back your pledges while the bounty is open\n"
+         "- `/bounty status`: refresh the status comment\n"
+         "- `/bounty help`: this list\n"
+         "- `/bounty goal AMOUNT` or `/bounty goal none` (maintainers): set or remove the funding goal\n"
+         "- `/bounty deadline YYYY-MM-DD` (maintainers): set the bounty deadline\n"
+         "- `/bounty milestones NAME PCT%, ...` (maintainers): split the bounty into milestones\n"
+         "- `/bounty submit [MILESTONE] [URL]`: submit the next milestone for the sponsors' vote\n"
+         "- `/bounty split @login PCT ...`: split the next release between solvers\n"
+         "- `/bounty cancel` (maintainers): cancel and refund everything unreleased\n";
+}
+
+}  // namespace bountybot::bot

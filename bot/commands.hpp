@@ -1,0 +1,73 @@
+#pragma once
+/// The comment command grammar of SPEC §4: a pure function from comment text to commands.
+#include "bot/time.hpp"
+#include "escrow/money.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bountybot::bot {
+
+enum class command_kind {
+  pledge,      // /pledge AMOUNT [until DATE]
+  support,     // /support
+  unpledge,    // /unpledge
+  status,      // /bounty status
+  help,        // /bounty help
+  goal,        // /bounty goal AMOUNT | none
+  deadline,    // /bounty deadline DATE
+  milestones,  // /bounty milestones NAME PCT%, ...
+  submit,      // /bounty submit [MILESTONE] [URL]
+  split,       // /bounty split @login PCT ...
+  cancel,      // /bounty cancel
+};
+
+/// A milestone as defined by `/bounty milestones`: a name and a whole percent (1..100).
+struct milestone_spec {
+  std::string name;
+  int percent = 0;
+};
+
+/// One solver's share in `/bounty split`: a login (without `@`) and a whole percent.
+struct split_share {
+  std::string login;
+  int percent = 0;
+};
+
+/// A well-formed command. Only the fields of its kind are set.
+struct command {
+  command_kind kind;
+  std::optional<escrow::amount_text> amount;  // pledge (zero for /support), goal (unset = none)
+  std::optional<utc_time> until;              // pledge `until`, bounty deadline
+  std::vector<milestone_spec> milestones;
+  std::string milestone;  // submit: the named milestone, empty = the next one
+  std::string url;        // submit: link to the work
+  std::vector<split_share> split;
+};
+
+/// One command line of a comment: its text (trimmed), its position among the comment's command
+/// lines (0-based; used in idempotency keys), and the command or why it was refused.
+struct command_line {
+  std::string text;
+  std::size_t index = 0;
+  result<command> parsed;
+};
+
+/// Hard limits on what one comment may ask for.
+inline constexpr std::size_t max_commands_per_comment = 20;
+inline constexpr std::size_t max_milestones = 10;
+
+/// Finds the command lines of a comment, in order. A command line's first non-blank characters
+/// (at most three spaces of indent) are `/pledge`, `/support`, `/unpledge` or `/bounty`, case-
+/// insensitively, followed by a space or the end of line. Never commands: lines inside fenced
+/// code blocks (``` or ~~~), indented code (four spaces or a tab), block quotes, inline code and
+/// HTML comments. Lines past `max_commands_per_comment` are dropped.
+std::vector<command_line> parse_comment(std::string_view body);
+
+/// The help text listing every command (markdown, one line per command, each in inline code so
+/// that the bot's own comment never contains a command line).
+std::string help_text();
+
+}  // namespace bountybot::bot

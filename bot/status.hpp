@@ -1,0 +1,32 @@
+#pragma once
+/// Texts the bot posts: the status comment, replies, funding requests. Pure (markdown strings).
+#include "bot/bounty.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bountybot::bot {
+
+/// Every comment the bot posts carries this marker, so that its own comments are never read as
+/// commands even when the service runs under a user's token (whose author is not a "Bot").
+inline constexpr std::string_view own_comment_marker = "<!-- bountybot -->";
+
+/// The longest comment body the bot writes; GitHub's limit is 65,536 characters.
+inline constexpr std::size_t max_comment_chars = 60'000;
+
+/// The one status comment of a bounty (edited in place): state, held total, sponsors and
+/// supporters, goal, deadline, and how to pledge.
+std::string render_status(const issue_ref& issue, const bounty& b, const std::vector<pledge>& pledges);
+
+/// `BOUNTYBOT_PUBLIC_URL/fund/<pledge id>`.
+std::string funding_link(std::string_view public_url, std::int64_t pledge_id);
+
+/// The sentence of a reply asking for the funds a pledge is missing, with the funding link.
+std::string render_funds_request(std::string_view public_url, std::int64_t pledge_id, std::int64_t missing_minor,
+                                 std::string_view currency, std::chrono::seconds awaiting_ttl);
+
+/// A reply to `login` made of `parts` (already rendered), with the marker; cut to the limit.
+std::string render_reply(std::string_view login, const std::vector<std::string>& parts);
+
+}  // namespace bountybot::bot

@@ -1,0 +1,74 @@
+#pragma once
+/// Money: integer minor units plus an ISO 4217 currency code. Never a float.
+#include "escrow/result.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bountybot::escrow {
+
+/// One ISO 4217 currency: its code, minor-unit exponent (USD 2, JPY 0, KWD 3) and display symbol
+/// (empty when the code is shown instead). Source: ISO 4217 "List one", minor unit column.
+struct currency {
+  std::string_view code;
+  int exponent;
+  std::string_view symbol;
+};
+
+/// The currency for a three-letter code, case-insensitive; nullptr for an unknown code.
+const currency* find_currency(std::string_view code);
+
+/// 10^exponent for exponents 0..3.
+std::int64_t minor_per_unit(const currency& c);
+
+/// An amount: a signed count of minor units of `currency` (an upper-case ISO 4217 code).
+struct money {
+  std::int64_t amount_minor = 0;
+  std::string currency;
+  friend bool operator==(const money&, const money&) = default;
+};
+
+/// "$1,234.50", "€50.00", "£3.00", "¥500", "12.500 KWD". Precondition: a known currency code.
+std::string format_money(std::int64_t amount_minor, std::string_view currency_code);
+inline std::string format_money(const money& m) { return format_money(m.amount_minor, m.currency); }
+
+/// An amount as a user wrote it, before the currency that gives it minor units is known:
+/// `integer_digits` (no separators, no leading zeros but "0"), `fraction_digits` (possibly empty),
+/// and the currency code the text named (upper case), if any.
+struct amount_text {
+  std::string integer_digits;
+  std::string fraction_digits;
+  std::optional<std::string> currency_code;
+  bool is_zero() const;
+};
+
+/// Parses the amount grammar of SPEC §2 from the tokens of a command: `50`, `50.5`, `1,000`,
+/// `$50`, `€50`, `£50`, `¥500`, `50 USD`, `USD 50`, `50usd`. Consumes one or two tokens from
+/// `tokens` and stores how many in `consumed`. Refusals (as `problem` with code `amount`):
+/// negative, exponent, malformed numbers, unknown currency codes, a symbol with a different code.
+result<amount_text> parse_amount(std::span<const std::string_view> tokens, std::size_t& consumed);
+
+/// Convenience: the whole string is one amount (`"50 USD"`); trailing text is an error.
+result<amount_text> parse_amount(std::string_view text);
+
+/// Converts to minor units of `currency_code` (the text's own code wins if it named one; the
+/// caller checks that separately). Refusals: more decimals than the currency has, or more than
+/// `max_units_minor` minor units (the per-pledge maximum), or an unknown currency.
+result<money> to_money(const amount_text& text, std::string_view currency_code,
+                       std::int64_t max_minor);
+
+/// The default per-pledge maximum in minor units of `c`: 100,000.00 units (SPEC §2).
+std::int64_t default_max_pledge_minor(const currency& c);
+
+/// Splits `total` into parts proportional to `weights` by the largest-remainder method: parts sum
+/// exactly to `total`; leftover minor units go to the largest remainders, ties to the lowest index
+/// (the earliest pledge / first solver). Preconditions: total >= 0, weights >= 0, and at least one
+/// positive weight unless total is 0. Uses 128-bit intermediates, so no overflow for int64 inputs.
+std::vector<std::int64_t> split_largest_remainder(std::int64_t total,
+                                                  std::span<const std::int64_t> weights);
+
+}  // namespace bountybot::escrow

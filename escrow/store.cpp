@@ -1,0 +1,80 @@
+#include "escrow/store.hpp"
+
+namespace bountybot::escrow {
+namespace {
+constexpr const char* upsert_account_sql =
+    "INSERT INTO accounts (name, currency) VALUES ($1, $2) "
+    "ON CONFLICT (name, currency) DO UPDATE SET name = EXCLUDED.name RETURNING id";
+constexpr const char* insert_transfer_sql =
+    "INSERT INTO transfers (idempotency_key, kind, debit_account, credit_account, amount_minor, currency, "
+    "pledge_id, reference) VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, 0), NULLIF($8, '')) "
+    "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
+constexpr const char* move_balance_sql = "UPDATE accounts SET balance_minor = balance_minor + $2 WHERE id = $1";
+constexpr const char* balances_sql = "SELECT name, currency, balance_minor FROM accounts ORDER BY id";
+constexpr const char* transfer_sums_sql =
+    "SELECT a.name, a.currency, a.balance_minor, "
+    "  coalesce((SELECT sum(amount_minor) FROM transfers WHERE credit_account = a.id), 0) "
+    "- coalesce((SELECT sum(amount_minor) FROM transfers WHERE debit_account = a.id), 0) "
+    "FROM accounts a WHERE a.balance_minor <> "
+    "  coalesce((SELECT sum(amount_minor) FROM transfers WHERE credit_account = a.id), 0) "
+    "- coalesce((SELECT sum(amount_minor) FROM transfers WHERE debit_account = a.id), 0)";
+constexpr const char* escrow_expectations_sql =
+    "SELECT b.id, b.currency, coalesce(a.balance_minor, 0), "
+    "  coalesce((SELECT sum(p.amount_minor - p.released_minor) FROM pledges p "
+    "            WHERE p.bounty_id = b.id AND p.state = 'held'), 0) "
+    "FROM bounties b LEFT JOIN accounts a ON a.name = 'bounty:' || b.id || ':escrow' AND a.currency = b.currency";
+}  // namespace
+
+std::int64_t ensure_account(pqxx::work& tx, const std::string& name, const std::string& currency) {
+  return tx.exec_params1(upsert_account_sql, name, currency)[0].as<std::int64_t>();
+}
+
+bool apply_transfer(pqxx::work& tx, const transfer& t, const std::string& reference) {
+  const auto debit = ensure_account(tx, t.debit, t.currency);
+  const auto credit = ensure_account(tx, t.credit, t.currency);
+  const auto inserted = tx.exec_params(insert_transfer_sql, t.idempotency_key, std::string(to_string(t.kind)), debit,
+                                       credit, t.amount_minor, t.currency, t.pledge_id, reference);
+  if (inserted.empty()) return false;
+  // Lock order by account id keeps two concurrent transfers between the same accounts deadlock-free.
+  if (debit < credit) {
+    tx.exec_params0(move_balance_sql, debit, -t.amount_minor);
+    tx.exec_params0(move_balance_sql, credit, t.amount_minor);
+  } else {
+    tx.exec_params0(move_balance_sql, credit, t.amount_minor);
+    tx.exec_params0(move_balance_sql, debit, -t.amount_minor);
+  }
+  return true;
+}
+
+std::int64_t balance_of(pqxx::work& tx, const std::string& name, const std::string& currency) {
+  const auto r = tx.exec_params("SELECT balance_minor FROM accounts WHERE name = $1 AND currency = $2", name, currency);
+  return r.empty() ? 0 : r[0][0].as<std::int64_t>();
+}
+
+std::map<std::string, std::int64_t> balances_by_currency(pqxx::work& tx, const std::string& name) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& row : tx.exec_params("SELECT currency, balance_minor FROM accounts WHERE name = $1", name)) {
+    out[row[0].as<std::string>()] = row[1].as<std::int64_t>();
+  }
+  return out;
+}
+
+std::vector<std::string> check_ledger(pqxx::work& tx) {
+  std::vector<balance> balances;
+  for (const auto& row : tx.exec(balances_sql)) {
+    balances.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::int64_t>()});
+  }
+  std::vector<escrow_expectation> escrows;
+  for (const auto& row : tx.exec(escrow_expectations_sql)) {
+    escrows.push_back({row[0].as<std::int64_t>(), row[1].is_null() ? std::string() : row[1].as<std::string>(),
+                       row[2].as<std::int64_t>(), row[3].as<std::int64_t>()});
+  }
+  auto problems = check_invariants(balances, escrows);
+  for (const auto& row : tx.exec(transfer_sums_sql)) {
+    problems.push_back("account " + row[0].as<std::string>() + " (" + row[1].as<std::string>() + ") stores " +
+                       row[2].as<std::string>() + " but its transfers sum to " + row[3].as<std::string>());
+  }
+  return problems;
+}
+
+}  // namespace bountybot::escrow

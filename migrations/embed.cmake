@@ -1,0 +1,11 @@
+# Writes OUT: a C++ file defining bountybot::db::embedded_migrations from the SQL FILES, in name order.
+list(SORT FILES)
+set(body "// generated from migrations/*.sql; do not edit\n#include \"app/db.hpp\"\nnamespace bountybot::db {\nconst std::vector<migration>& embedded_migrations() {\n  static const std::vector<migration> all = {\n")
+foreach(f IN LISTS FILES)
+  get_filename_component(name ${f} NAME)
+  string(REGEX MATCH "^[0-9]+" version ${name})
+  file(READ ${f} sql)
+  string(APPEND body "    {${version}, \"${name}\", R\"__sql__(${sql})__sql__\"},\n")
+endforeach()
+string(APPEND body "  };\n  return all;\n}\n}  // namespace bountybot::db\n")
+file(WRITE ${OUT} "${body}")

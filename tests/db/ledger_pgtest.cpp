@@ -1,0 +1,132 @@
+// The ledger store and deposits on a real PostgreSQL (SPEC §3).
+#include "app/db.hpp"
+#include "bot/store.hpp"
+#include "escrow/store.hpp"
+#include "tests/support/test_db.hpp"
+#include "webhooks/inbox.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace bountybot {
+namespace {
+
+const bot::utc_time now = *bot::parse_deadline("2026-11-21T12:00:00Z");
+
+class Ledger : public ::testing::Test {
+ protected:
+  void TearDown() override { EXPECT_EQ(db.ledger_problems(), std::vector<std::string>{}); }
+
+  result<bot::deposit_result> deposit(std::int64_t user, std::int64_t amount, const std::string& currency,
+                                      const std::string& reference) {
+    std::unique_ptr<pqxx::connection> conn;
+    result<bot::deposit_result> r = make_problem("none", "");
+    db::transact(conn, db.url(), [&](pqxx::work& tx) {
+      r = bot::record_deposit(tx, {"github", user, "user", amount, currency, reference}, now);
+    });
+    return r;
+  }
+
+  std::int64_t available(std::int64_t user, const std::string& currency) {
+    pqxx::connection c(db.url());
+    pqxx::work tx(c);
+    return escrow::balance_of(tx, escrow::available_account("github", user), currency);
+  }
+
+  testing::test_database db;
+};
+
+TEST_F(Ledger, DepositCreditsAvailableFromTheExternalAccount) {
+  const auto r = deposit(7, 5000, "USD", "wire-1");
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->created);
+  EXPECT_EQ(available(7, "USD"), 5000);
+  EXPECT_EQ(db.scalar("SELECT balance_minor FROM accounts WHERE name = 'external:manual'"), "-5000");
+}
+
+TEST_F(Ledger, SameReferenceTwiceMovesMoneyOnce) {
+  ASSERT_TRUE(deposit(7, 5000, "USD", "wire-1"));
+  const auto again = deposit(7, 5000, "USD", "wire-1");
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(available(7, "USD"), 5000);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM transfers"), "1");
+}
+
+TEST_F(Ledger, SameReferenceWithOtherValuesIsAConflictAndChangesNothing) {
+  ASSERT_TRUE(deposit(7, 5000, "USD", "wire-1"));
+  const auto other = deposit(7, 6000, "USD", "wire-1");
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, "conflict");
+  EXPECT_EQ(available(7, "USD"), 5000);
+}
+
+TEST_F(Ledger, BadDepositsAreRefused) {
+  EXPECT_EQ(deposit(7, 0, "USD", "a").error().code, "amount");
+  EXPECT_EQ(deposit(7, -5, "USD", "b").error().code, "amount");
+  EXPECT_EQ(deposit(7, 5, "XYZ", "c").error().code, "currency");
+  EXPECT_EQ(deposit(0, 5, "USD", "d").error().code, "user");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM transfers"), "0");
+}
+
+TEST_F(Ledger, TransfersAreImmutable) {
+  ASSERT_TRUE(deposit(7, 5000, "USD", "wire-1"));
+  pqxx::connection c(db.url());
+  pqxx::work tx(c);
+  EXPECT_THROW(tx.exec("UPDATE transfers SET amount_minor = 1"), pqxx::sql_error);
+}
+
+TEST_F(Ledger, NoUserAccountCanGoNegative) {
+  pqxx::connection c(db.url());
+  pqxx::work tx(c);
+  EXPECT_THROW(escrow::apply_transfer(tx, {"t-1", escrow::transfer_kind::pledge_hold, escrow::available_account("github", 1),
+                                           escrow::escrow_account(1), 100, "USD"}),
+               pqxx::sql_error);
+}
+
+TEST_F(Ledger, ApplyingTheSameIdempotencyKeyTwiceIsANoOp) {
+  pqxx::connection c(db.url());
+  pqxx::work tx(c);
+  const escrow::transfer t{"deposit:test:1", escrow::transfer_kind::deposit, escrow::external_account("test"),
+                           escrow::available_account("github", 1), 100, "EUR"};
+  EXPECT_TRUE(escrow::apply_transfer(tx, t));
+  EXPECT_FALSE(escrow::apply_transfer(tx, t));
+  EXPECT_EQ(escrow::balance_of(tx, escrow::available_account("github", 1), "EUR"), 100);
+  tx.commit();
+}
+
+TEST_F(Ledger, TheSameDeliveryStoredConcurrentlyIsStoredOnce) {
+  std::atomic<int> stored{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      std::unique_ptr<pqxx::connection> conn;
+      db::transact(conn, db.url(), [&](pqxx::work& tx) {
+        if (webhooks::store_delivery(tx, {"github", "same-id", "issue_comment", "{}"})) ++stored;
+      });
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(stored.load(), 1);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM inbox"), "1");
+}
+
+TEST_F(Ledger, CheckReportsABrokenInvariant) {
+  ASSERT_TRUE(deposit(7, 5000, "USD", "wire-1"));
+  {
+    pqxx::connection c(db.url());
+    pqxx::work tx(c);
+    tx.exec("UPDATE accounts SET balance_minor = balance_minor + 1 WHERE name LIKE 'user:%'");
+    tx.commit();
+  }
+  const auto problems = db.ledger_problems();
+  EXPECT_FALSE(problems.empty());
+  pqxx::connection c(db.url());
+  pqxx::work tx(c);
+  tx.exec("UPDATE accounts SET balance_minor = balance_minor - 1 WHERE name LIKE 'user:%'");
+  tx.commit();
+}
+
+}  // namespace
+}  // namespace bountybot

@@ -1,0 +1,255 @@
+// The whole service over loopback: the real binary, a real PostgreSQL, fake GitHub and GitLab
+// APIs that record what the bot sends, and deliveries signed the way the platforms sign them.
+#include "tests/support/fake_platform.hpp"
+#include "tests/support/payloads.hpp"
+#include "tests/support/service_process.hpp"
+#include "tests/support/test_db.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+
+namespace bountybot {
+namespace {
+namespace json = boost::json;
+using testing::matching;
+using testing::recorded_call;
+
+const std::string github_secret = "gh-secret-for-tests";
+const std::string gitlab_token = "gl-token-for-tests";
+const std::string admin_token = "admin-token-for-tests";
+
+class Service : public ::testing::Test {
+ protected:
+  std::map<std::string, std::string> env(std::map<std::string, std::string> extra = {}) {
+    std::map<std::string, std::string> e{{"BOUNTYBOT_DATABASE_URL", db.url()},
+                                         {"BOUNTYBOT_GITHUB_WEBHOOK_SECRET", github_secret},
+                                         {"BOUNTYBOT_GITLAB_WEBHOOK_TOKEN", gitlab_token},
+                                         {"BOUNTYBOT_ADMIN_TOKEN", admin_token},
+                                         {"BOUNTYBOT_GITHUB_API_URL", github.base_url()},
+                                         {"BOUNTYBOT_GITHUB_TOKEN", "ghs_test"},
+                                         {"BOUNTYBOT_GITLAB_URL", gitlab.base_url()},
+                                         {"BOUNTYBOT_GITLAB_TOKEN", "glpat-test"},
+                                         {"BOUNTYBOT_PUBLIC_URL", "https://bounty.example"}};
+    for (auto& [k, v] : extra) e[k] = v;
+    return e;
+  }
+
+  void TearDown() override {
+    service.reset();
+    const auto check = testing::run_bountybot({"ledger", "check"}, {{"BOUNTYBOT_DATABASE_URL", db.url()}});
+    EXPECT_EQ(check.exit_code, 0) << check.output;
+  }
+
+  adapters::http_response deliver_github(const std::string& body, const std::string& delivery_id,
+                                         const std::string& event = "issue_comment") {
+    return service->request("POST", "/webhooks/github", body,
+                            {{"X-GitHub-Event", event},
+                             {"X-GitHub-Delivery", delivery_id},
+                             {"X-Hub-Signature-256", testing::github_signature(github_secret, body)},
+                             {"Content-Type", "application/json"}});
+  }
+
+  adapters::http_response deliver_gitlab(const std::string& body, const std::string& uuid) {
+    return service->request("POST", "/webhooks/gitlab", body,
+                            {{"X-Gitlab-Event", "Note Hook"}, {"X-Gitlab-Token", gitlab_token}, {"X-Gitlab-Event-UUID", uuid}});
+  }
+
+  adapters::http_response deposit(const std::string& platform, std::int64_t user, std::int64_t amount,
+                                  const std::string& reference, const std::string& currency = "USD") {
+    json::object body{{"platform", platform}, {"user_id", user}, {"login", "someone"},
+                      {"amount", amount},     {"currency", currency}, {"reference", reference}};
+    return service->request("POST", "/api/v1/admin/deposits", json::serialize(body),
+                            {{"Authorization", "Bearer " + admin_token}});
+  }
+
+  json::value bounty(const std::string& path) {
+    const auto r = service->request("GET", "/api/v1/bounties/" + path);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return json::parse(r.body);
+  }
+
+  testing::test_database db;
+  testing::fake_platform github;
+  testing::fake_platform gitlab;
+  std::unique_ptr<testing::service_process> service;
+};
+
+bool has_reaction(const std::vector<recorded_call>& calls, std::int64_t comment_id, const std::string& content) {
+  for (const auto& c : matching(calls, "POST", "/comments/" + std::to_string(comment_id) + "/reactions")) {
+    if (c.body.find("\"" + content + "\"") != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST_F(Service, PledgeOnAGitHubIssueIsHeldInEscrowAndShownInOneStatusComment) {
+  service = std::make_unique<testing::service_process>(env());
+  ASSERT_EQ(deposit("github", 21031067, 10000, "wire-1").status, 201u);
+
+  const auto body = testing::github_comment("Happy to help!\n/pledge $50", 21031067, "Codertocat", 1, 501);
+  const auto res = deliver_github(body, "f0a1c6e0-0001");
+  EXPECT_EQ(res.status, 202u) << res.body;
+
+  ASSERT_TRUE(github.wait_for([](const auto& calls) {
+    return has_reaction(calls, 501, "+1") && !matching(calls, "POST", "/issues/1/comments").empty();
+  })) << "no status comment and reaction";
+  const auto status = matching(github.calls(), "POST", "/repos/Codertocat/Hello-World/issues/1/comments");
+  ASSERT_EQ(status.size(), 1u);
+  EXPECT_NE(status[0].body.find("$50.00"), std::string::npos) << status[0].body;
+
+  const auto b = bounty("github/Codertocat/Hello-World/1");
+  EXPECT_EQ(b.at("state").as_string(), "open");
+  EXPECT_EQ(b.at("currency").as_string(), "USD");
+  EXPECT_EQ(b.at("held").as_int64(), 5000);
+  EXPECT_EQ(b.at("sponsors").as_int64(), 1);
+  EXPECT_EQ(b.at("issue").at("url").as_string(), "https://github.com/Codertocat/Hello-World/issues/1");
+
+  // A second pledge edits the same status comment instead of posting another.
+  deliver_github(testing::github_comment("/pledge 10", 21031067, "Codertocat", 1, 502), "f0a1c6e0-0002");
+  ASSERT_TRUE(github.wait_for([](const auto& calls) { return !matching(calls, "PATCH", "/issues/comments/9000").empty(); }));
+  EXPECT_EQ(matching(github.calls(), "POST", "/issues/1/comments").size(), 1u);
+  EXPECT_EQ(bounty("github/Codertocat/Hello-World/1").at("held").as_int64(), 6000);
+
+  const auto account = service->request("GET", "/api/v1/admin/accounts/github/21031067", "",
+                                        {{"Authorization", "Bearer " + admin_token}});
+  EXPECT_EQ(json::parse(account.body).at("balances").at("USD").at("available").as_int64(), 4000);
+}
+
+TEST_F(Service, ARedeliveredDeliveryChangesNothing) {
+  service = std::make_unique<testing::service_process>(env());
+  deposit("github", 21031067, 10000, "wire-1");
+  const auto body = testing::github_comment("/pledge $50", 21031067, "Codertocat", 1, 501);
+  EXPECT_EQ(deliver_github(body, "dup-1").status, 202u);
+  ASSERT_TRUE(github.wait_for([](const auto& calls) { return has_reaction(calls, 501, "+1"); }));
+  EXPECT_EQ(deliver_github(body, "dup-1").status, 200u);
+  EXPECT_EQ(bounty("github/Codertocat/Hello-World/1").at("held").as_int64(), 5000);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM inbox"), "1");
+}
+
+TEST_F(Service, IntakeAnswersEveryStatusCodeOfTheSpec) {
+  service = std::make_unique<testing::service_process>(env({{"BOUNTYBOT_MAX_BODY_BYTES", "65536"}}));
+  const auto body = testing::github_comment("/pledge $50");
+  // 401: bad and missing signatures.
+  EXPECT_EQ(service->request("POST", "/webhooks/github", body,
+                             {{"X-GitHub-Event", "issue_comment"}, {"X-GitHub-Delivery", "a"},
+                              {"X-Hub-Signature-256", testing::github_signature("wrong", body)}}).status, 401u);
+  EXPECT_EQ(service->request("POST", "/webhooks/github", body,
+                             {{"X-GitHub-Event", "issue_comment"}, {"X-GitHub-Delivery", "a"}}).status, 401u);
+  // 400: missing headers, malformed JSON.
+  EXPECT_EQ(service->request("POST", "/webhooks/github", body,
+                             {{"X-GitHub-Delivery", "a"}, {"X-Hub-Signature-256", testing::github_signature(github_secret, body)}}).status, 400u);
+  EXPECT_EQ(deliver_github("{\"action\":", "b").status, 400u);
+  // 200: ping and ignored event types.
+  EXPECT_EQ(deliver_github(json::serialize(testing::github_example("ping", "")), "c", "ping").status, 200u);
+  EXPECT_EQ(deliver_github("{\"action\":\"started\"}", "d", "watch").status, 200u);
+  // 413: over the body limit.
+  const std::string big = "{\"x\":\"" + std::string(70000, 'a') + "\"}";
+  EXPECT_EQ(deliver_github(big, "e").status, 413u);
+  // 405 / 404.
+  EXPECT_EQ(service->request("GET", "/webhooks/github").status, 405u);
+  EXPECT_EQ(service->request("GET", "/nowhere").status, 404u);
+  EXPECT_EQ(service->request("GET", "/api/v1/bounties/github/Codertocat/Hello-World/99").status, 404u);
+  // GitLab: 401 / 400.
+  EXPECT_EQ(service->request("POST", "/webhooks/gitlab", "{}", {{"X-Gitlab-Event", "Note Hook"}, {"X-Gitlab-Token", "no"},
+                                                              {"X-Gitlab-Event-UUID", "u"}}).status, 401u);
+  EXPECT_EQ(service->request("POST", "/webhooks/gitlab", "{}", {{"X-Gitlab-Token", gitlab_token}}).status, 400u);
+  // Nothing was stored for any rejected request.
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM inbox"), "0");
+  // Health.
+  EXPECT_EQ(service->request("GET", "/healthz").status, 200u);
+  EXPECT_EQ(service->request("GET", "/readyz").status, 200u);
+}
+
+TEST_F(Service, AdminRoutesNeedTheBearerTokenAndAmountsMustBeIntegers) {
+  service = std::make_unique<testing::service_process>(env());
+  const std::string body = R"({"platform":"github","user_id":1,"amount":5000,"currency":"USD","reference":"r"})";
+  EXPECT_EQ(service->request("POST", "/api/v1/admin/deposits", body).status, 401u);
+  EXPECT_EQ(service->request("POST", "/api/v1/admin/deposits", body, {{"Authorization", "Bearer nope"}}).status, 401u);
+  const std::string floaty = R"({"platform":"github","user_id":1,"amount":50.0,"currency":"USD","reference":"r"})";
+  EXPECT_EQ(service->request("POST", "/api/v1/admin/deposits", floaty, {{"Authorization", "Bearer " + admin_token}}).status, 400u);
+  EXPECT_EQ(deposit("github", 1, 5000, "r").status, 201u);
+  EXPECT_EQ(deposit("github", 1, 5000, "r").status, 200u);
+  EXPECT_EQ(deposit("github", 1, 7000, "r").status, 409u);
+  EXPECT_EQ(deposit("github", 1, 7000, "x", "XYZ").status, 400u);
+}
+
+TEST_F(Service, PledgeWithoutFundsAsksForThemAndIsHeldAfterTheDeposit) {
+  service = std::make_unique<testing::service_process>(env());
+  deliver_github(testing::github_comment("/pledge $50", 21031067, "Codertocat", 1, 501), "g-1");
+  ASSERT_TRUE(github.wait_for([](const auto& calls) {
+    for (const auto& c : matching(calls, "POST", "/issues/1/comments"))
+      if (c.body.find("https://bounty.example/fund/") != std::string::npos) return true;
+    return false;
+  }));
+  EXPECT_EQ(bounty("github/Codertocat/Hello-World/1").at("held").as_int64(), 0);
+  const auto r = deposit("github", 21031067, 5000, "wire-9");
+  ASSERT_EQ(r.status, 201u);
+  EXPECT_EQ(json::parse(r.body).at("held_pledges").as_array().size(), 1u);
+  EXPECT_EQ(bounty("github/Codertocat/Hello-World/1").at("held").as_int64(), 5000);
+}
+
+TEST_F(Service, GitLabNotesWorkTheSameWay) {
+  service = std::make_unique<testing::service_process>(env());
+  deposit("gitlab", 7, 20000, "wire-1", "EUR");
+  EXPECT_EQ(deliver_gitlab(testing::gitlab_note("/pledge 150 EUR", 7, "alice", 17, 1241), "uuid-1").status, 202u);
+  ASSERT_TRUE(gitlab.wait_for([](const auto& calls) {
+    return !matching(calls, "POST", "/api/v4/projects/5/issues/17/notes/1241/award_emoji").empty() &&
+           !matching(calls, "POST", "/api/v4/projects/5/issues/17/notes").empty();
+  }));
+  const auto calls = gitlab.calls();
+  EXPECT_EQ(matching(calls, "POST", "/award_emoji")[0].body, R"({"name":"thumbsup"})");
+  EXPECT_EQ(matching(calls, "POST", "/award_emoji")[0].headers.at("private-token"), "glpat-test");
+  const auto b = bounty("gitlab/gitlab-org/gitlab-test/17");
+  EXPECT_EQ(b.at("currency").as_string(), "EUR");
+  EXPECT_EQ(b.at("held").as_int64(), 15000);
+  // A pledge in another currency is refused with a reply naming the bounty's.
+  deliver_gitlab(testing::gitlab_note("/pledge $5", 7, "alice", 17, 1242), "uuid-2");
+  ASSERT_TRUE(gitlab.wait_for([](const auto& calls) {
+    for (const auto& c : matching(calls, "POST", "/issues/17/notes"))
+      if (c.body.find("this bounty is in EUR") != std::string::npos) return true;
+    return false;
+  }));
+  EXPECT_TRUE(gitlab.wait_for([](const auto& calls) {
+    for (const auto& c : matching(calls, "POST", "/notes/1242/award_emoji"))
+      if (c.body.find("confused") != std::string::npos) return true;
+    return false;
+  }));
+}
+
+TEST_F(Service, ACrashAfterTheAcknowledgementLosesNothing) {
+  // Workers off: the delivery is acknowledged and stored, then the process dies.
+  service = std::make_unique<testing::service_process>(env({{"BOUNTYBOT_WORKERS", "0"}}));
+  deposit("github", 21031067, 10000, "wire-1");
+  EXPECT_EQ(deliver_github(testing::github_comment("/pledge $25", 21031067, "Codertocat", 1, 777), "crash-1").status, 202u);
+  service->kill_hard();
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pledges"), "0");
+  service = std::make_unique<testing::service_process>(env());
+  ASSERT_TRUE(github.wait_for([](const auto& calls) { return has_reaction(calls, 777, "+1"); }));
+  EXPECT_EQ(bounty("github/Codertocat/Hello-World/1").at("held").as_int64(), 2500);
+}
+
+TEST_F(Service, ReplayFeedsARecordedDeliveryThroughTheIntakeInDryRun) {
+  service = std::make_unique<testing::service_process>(env());
+  deposit("github", 21031067, 10000, "wire-1");
+  service.reset();
+  const std::string file = ::testing::TempDir() + "/delivery.json";
+  {
+    std::ofstream out(file);
+    out << json::serialize(json::object{{"platform", "github"},
+                                        {"event", "issue_comment"},
+                                        {"payload", json::parse(testing::github_comment("/pledge $50"))}});
+  }
+  const auto r = testing::run_bountybot({"replay", file}, {{"BOUNTYBOT_DATABASE_URL", db.url()}, {"BOUNTYBOT_DRY_RUN", "1"}});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("would post a comment"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("$50.00"), std::string::npos) << r.output;
+  const auto again = testing::run_bountybot({"replay", file}, {{"BOUNTYBOT_DATABASE_URL", db.url()}, {"BOUNTYBOT_DRY_RUN", "1"}});
+  EXPECT_NE(again.output.find("already received"), std::string::npos) << again.output;
+  EXPECT_EQ(db.scalar("SELECT sum(amount_minor) FROM pledges WHERE state = 'held'"), "5000");
+  EXPECT_TRUE(github.calls().empty()) << "dry run sends nothing";
+}
+
+}  // namespace
+}  // namespace bountybot

@@ -1,0 +1,44 @@
+#pragma once
+// A local HTTP server standing in for the GitHub or GitLab REST API: records every request the
+// bot sends and answers like the platform would (a created comment gets an id).
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace bountybot::testing {
+
+struct recorded_call {
+  std::string method;
+  std::string target;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+};
+
+class fake_platform {
+ public:
+  fake_platform();
+  ~fake_platform();
+  /// `http://127.0.0.1:<port>`.
+  std::string base_url() const;
+  std::vector<recorded_call> calls() const;
+  /// The next `count` requests are answered with `status` (and `headers`), and not recorded as done.
+  void fail_next(int count, unsigned status, std::map<std::string, std::string> headers = {});
+  /// Waits until `pred(calls)` holds, up to `timeout`; true if it did.
+  bool wait_for(const std::function<bool(const std::vector<recorded_call>&)>& pred,
+                std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// Calls whose method is `method` and whose target contains `fragment`.
+std::vector<recorded_call> matching(const std::vector<recorded_call>& calls, const std::string& method,
+                                    const std::string& fragment);
+
+}  // namespace bountybot::testing

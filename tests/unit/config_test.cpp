@@ -1,0 +1,62 @@
+// Configuration (SPEC §10).
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace bountybot::app {
+namespace {
+
+TEST(Config, DefaultsFollowTheSpec) {
+  const auto c = load_config({{"BOUNTYBOT_DATABASE_URL", "postgresql:///x"}});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->listen_host, "127.0.0.1");
+  EXPECT_EQ(c->listen_port, 8080);
+  EXPECT_EQ(c->github_api_url, "https://api.github.com");
+  EXPECT_EQ(c->gitlab_url, "https://gitlab.com");
+  EXPECT_EQ(c->pledge_ttl, std::chrono::days{90});
+  EXPECT_EQ(c->awaiting_funds_ttl, std::chrono::days{7});
+  EXPECT_EQ(c->vote_window, std::chrono::days{7});
+  EXPECT_EQ(c->reaction_poll, std::chrono::minutes{5});
+  EXPECT_EQ(c->max_body_bytes, 25u << 20);
+  EXPECT_TRUE(platform_dry_run(*c, "github"));
+}
+
+TEST(Config, DatabaseUrlIsRequiredAndBadValuesNameTheVariable) {
+  EXPECT_FALSE(load_config({}));
+  const auto bad = load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_PLEDGE_TTL", "90 days"}});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("BOUNTYBOT_PLEDGE_TTL"), std::string::npos);
+  EXPECT_FALSE(load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_LISTEN", "8080"}}));
+  EXPECT_FALSE(load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_PLATFORM_FEE_BPS", "10001"}}));
+}
+
+TEST(Config, DurationsAndListen) {
+  const auto c = load_config({{"BOUNTYBOT_DATABASE_URL", "x"},
+                              {"BOUNTYBOT_PLEDGE_TTL", "30s"},
+                              {"BOUNTYBOT_VOTE_WINDOW", "2h"},
+                              {"BOUNTYBOT_LISTEN", "0.0.0.0:9000"}});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->pledge_ttl, std::chrono::seconds{30});
+  EXPECT_EQ(c->vote_window, std::chrono::hours{2});
+  EXPECT_EQ(c->listen_host, "0.0.0.0");
+  EXPECT_EQ(c->listen_port, 9000);
+}
+
+TEST(Config, EnvFileDoesNotOverrideTheEnvironment) {
+  const std::string path = ::testing::TempDir() + "/bountybot.env";
+  {
+    std::ofstream out(path);
+    out << "# comment\n\nexport BOUNTYBOT_DATABASE_URL=\"postgresql:///file\"\nBOUNTYBOT_ADMIN_TOKEN=from-file\n";
+  }
+  std::map<std::string, std::string> vars{{"BOUNTYBOT_ADMIN_TOKEN", "from-env"}};
+  read_env_file(path, vars);
+  EXPECT_EQ(vars["BOUNTYBOT_DATABASE_URL"], "postgresql:///file");
+  EXPECT_EQ(vars["BOUNTYBOT_ADMIN_TOKEN"], "from-env");
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace bountybot::app

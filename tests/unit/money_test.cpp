@@ -1,0 +1,119 @@
+// Amount grammar and money arithmetic (SPEC §2).
+#include "escrow/money.hpp"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <random>
+
+namespace bountybot::escrow {
+namespace {
+
+// Parses `text` as a pledge amount in a bounty whose currency is `bounty_currency`.
+result<money> pledge_amount(std::string_view text, std::string_view bounty_currency = "USD") {
+  auto t = parse_amount(text);
+  if (!t) return t.error();
+  const auto* c = find_currency(t->currency_code ? std::string_view(*t->currency_code) : bounty_currency);
+  if (c == nullptr) return make_problem("amount", "unknown");
+  return to_money(*t, c->code, default_max_pledge_minor(*c));
+}
+
+struct accepted_case {
+  const char* text;
+  std::int64_t minor;
+  const char* currency;
+};
+
+class AmountAccepted : public ::testing::TestWithParam<accepted_case> {};
+
+TEST_P(AmountAccepted, ParsesToMinorUnits) {
+  const auto& c = GetParam();
+  const auto m = pledge_amount(c.text);
+  ASSERT_TRUE(m) << c.text << ": " << m.error().message;
+  EXPECT_EQ(m->amount_minor, c.minor) << c.text;
+  EXPECT_EQ(m->currency, c.currency) << c.text;
+}
+
+INSTANTIATE_TEST_SUITE_P(Spec, AmountAccepted,
+                         ::testing::Values(accepted_case{"50", 5000, "USD"}, accepted_case{"50.5", 5050, "USD"},
+                                           accepted_case{"50.50", 5050, "USD"}, accepted_case{"1,000", 100000, "USD"},
+                                           accepted_case{"1000.00", 100000, "USD"}, accepted_case{"$50", 5000, "USD"},
+                                           accepted_case{"€50", 5000, "EUR"}, accepted_case{"£50", 5000, "GBP"},
+                                           accepted_case{"¥500", 500, "JPY"}, accepted_case{"50 USD", 5000, "USD"},
+                                           accepted_case{"USD 50", 5000, "USD"}, accepted_case{"50usd", 5000, "USD"},
+                                           accepted_case{"50 eur", 5000, "EUR"}, accepted_case{"$50 USD", 5000, "USD"},
+                                           accepted_case{"12,345.67", 1234567, "USD"},
+                                           accepted_case{"0.01", 1, "USD"}, accepted_case{"007", 700, "USD"},
+                                           accepted_case{"12.345 KWD", 12345, "KWD"},
+                                           accepted_case{"100,000.00", 10000000, "USD"},
+                                           accepted_case{"0", 0, "USD"}));
+
+struct refused_case {
+  const char* text;
+  const char* why;  // a fragment of the message the user sees
+};
+
+class AmountRefused : public ::testing::TestWithParam<refused_case> {};
+
+TEST_P(AmountRefused, SaysWhy) {
+  const auto& c = GetParam();
+  const auto m = pledge_amount(c.text);
+  ASSERT_FALSE(m) << c.text << " was accepted as " << m->amount_minor;
+  EXPECT_NE(m.error().message.find(c.why), std::string::npos) << c.text << ": " << m.error().message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Spec, AmountRefused,
+    ::testing::Values(refused_case{"-50", "negative"}, refused_case{"$-50", "negative"}, refused_case{"-$50", "negative"},
+                      refused_case{"50.505", "has 2 decimals"}, refused_case{"¥500.5", "no decimals"},
+                      refused_case{"1e3", "exponent"}, refused_case{"1E3", "exponent"}, refused_case{"5e-2", "exponent"},
+                      refused_case{"$50 EUR", "use one currency"}, refused_case{"€50 USD", "use one currency"},
+                      refused_case{"100,000.01", "the most one pledge can be"},
+                      refused_case{"1000000", "the most one pledge can be"},
+                      refused_case{"99999999999999999999999", "the most one pledge can be"},
+                      refused_case{"1,00", "well-formed"}, refused_case{"1,0000", "well-formed"},
+                      refused_case{",100", "well-formed"}, refused_case{"50.", "well-formed"},
+                      refused_case{"5.0.0", "well-formed"}, refused_case{"abc", "not an amount"},
+                      refused_case{"50 XYZ", "not an ISO 4217"}, refused_case{"50xyz", "not an ISO 4217"},
+                      refused_case{"$", "not an amount"}, refused_case{"50dollars", "not an amount"},
+                      refused_case{".5", "well-formed"}));
+
+TEST(Money, FormatsWithSymbolsAndGrouping) {
+  EXPECT_EQ(format_money(123456789, "USD"), "$1,234,567.89");
+  EXPECT_EQ(format_money(5000, "EUR"), "€50.00");
+  EXPECT_EQ(format_money(500, "JPY"), "¥500");
+  EXPECT_EQ(format_money(1005, "CHF"), "10.05 CHF");
+  EXPECT_EQ(format_money(12345, "KWD"), "12.345 KWD");
+  EXPECT_EQ(format_money(-1, "USD"), "-$0.01");
+}
+
+TEST(Money, UnknownCurrencyIsAnError) {
+  EXPECT_EQ(find_currency("XYZ"), nullptr);
+  EXPECT_EQ(find_currency("usd")->exponent, 2);
+  EXPECT_EQ(find_currency("JPY")->exponent, 0);
+}
+
+TEST(LargestRemainder, PartsSumToTheWholeWithEarliestTieBreak) {
+  const std::vector<std::int64_t> thirds{1, 1, 1};
+  EXPECT_EQ(split_largest_remainder(100, thirds), (std::vector<std::int64_t>{34, 33, 33}));
+  const std::vector<std::int64_t> shares{20, 60, 20};
+  EXPECT_EQ(split_largest_remainder(1001, shares), (std::vector<std::int64_t>{200, 601, 200}));
+  const std::vector<std::int64_t> zero_weight{0, 5};
+  EXPECT_EQ(split_largest_remainder(7, zero_weight), (std::vector<std::int64_t>{0, 7}));
+}
+
+TEST(LargestRemainder, PropertyPartsAlwaysSumToTheWhole) {
+  std::mt19937_64 rng(42);
+  for (int round = 0; round < 5000; ++round) {
+    const std::int64_t total = std::uniform_int_distribution<std::int64_t>(0, round % 2 ? 1'000'000'000'000 : 1000)(rng);
+    std::vector<std::int64_t> weights(std::uniform_int_distribution<std::size_t>(1, 12)(rng));
+    for (auto& w : weights) w = std::uniform_int_distribution<std::int64_t>(0, round % 3 ? 100 : INT64_MAX / 16)(rng);
+    weights[0] += 1;
+    const auto parts = split_largest_remainder(total, weights);
+    ASSERT_EQ(std::accumulate(parts.begin(), parts.end(), std::int64_t{0}), total);
+    for (auto p : parts) ASSERT_GE(p, 0);
+  }
+}
+
+}  // namespace
+}  // namespace bountybot::escrow

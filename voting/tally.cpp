@@ -1,0 +1,35 @@
+#include "voting/tally.hpp"
+
+namespace bountybot::voting {
+
+outcome decide_early(const tally& t) {
+  const __int128 w = t.eligible_weight, a = t.approve, r = t.reject;
+  if (3 * a >= 2 * w) return outcome::approved;
+  if (3 * r > w) return outcome::rejected;
+  return outcome::pending;
+}
+
+outcome decide_at_close(const tally& t, silence_rule silence) {
+  const __int128 a = t.approve, r = t.reject;
+  if (a + r == 0) return silence == silence_rule::approve ? outcome::approved : outcome::rejected;
+  return 3 * a >= 2 * (a + r) ? outcome::approved : outcome::rejected;
+}
+
+ballot ballot_from_reactions(bool thumbs_up, bool thumbs_down) {
+  if (thumbs_up && thumbs_down) return ballot::abstain;
+  if (thumbs_up) return ballot::approve;
+  if (thumbs_down) return ballot::reject;
+  return ballot::none;
+}
+
+tally count(const std::vector<voter>& voters) {
+  tally t;
+  for (const auto& v : voters) {
+    t.eligible_weight += v.weight;
+    if (v.vote == ballot::approve) t.approve += v.weight;
+    if (v.vote == ballot::reject) t.reject += v.weight;
+  }
+  return t;
+}
+
+}  // namespace bountybot::voting

@@ -1,0 +1,213 @@
+#include "webhooks/api.hpp"
+
+#include "bot/store.hpp"
+#include "escrow/ledger.hpp"
+#include "escrow/store.hpp"
+#include "webhooks/inbox.hpp"
+#include "webhooks/intake.hpp"
+#include "webhooks/signature.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url.hpp>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+namespace bountybot::webhooks {
+namespace json = boost::json;
+
+namespace {
+
+http_reply text(unsigned status, std::string body) {
+  return {status, "text/plain; charset=utf-8", std::move(body) + "\n", {}};
+}
+
+http_reply json_reply(unsigned status, const json::value& v) {
+  return {status, "application/json", json::serialize(v) + "\n", {}};
+}
+
+http_reply json_error(unsigned status, const std::string& message) {
+  return json_reply(status, json::object{{"error", message}});
+}
+
+std::optional<std::int64_t> to_int(std::string_view s) {
+  std::int64_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+bot::utc_time now_utc() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+json::value bounty_json(const bot::bounty_record& rec) {
+  const auto t = bot::totals(rec.pledges);
+  json::object issue{{"platform", rec.issue.platform},
+                     {"repository", rec.issue.repository_path},
+                     {"number", rec.issue.number},
+                     {"url", rec.issue.url}};
+  json::object out;
+  out["issue"] = std::move(issue);
+  out["state"] = std::string(bot::to_string(rec.current.state));
+  out["currency"] = rec.current.currency ? json::value(*rec.current.currency) : json::value(nullptr);
+  out["goal"] = rec.current.goal_minor ? json::value(*rec.current.goal_minor) : json::value(nullptr);
+  out["held"] = t.held_minor;
+  out["sponsors"] = t.sponsors;
+  out["supporters"] = t.supporters;
+  out["deadline"] = rec.current.deadline ? json::value(bot::format_rfc3339(*rec.current.deadline)) : json::value(nullptr);
+  // Until maintainers define milestones, a bounty is one milestone "done" of 100%.
+  out["milestones"] = json::array{json::object{{"name", "done"}, {"percent", 100}, {"state", "pending"}, {"released", 0}}};
+  out["vote"] = nullptr;
+  return out;
+}
+
+}  // namespace
+
+routes::routes(api_settings settings, db::pool& pool) : settings_(std::move(settings)), pool_(pool) {}
+
+bool routes::admin_allowed(const http_request& request) const {
+  const auto auth = request.header("authorization");
+  constexpr std::string_view bearer = "Bearer ";
+  return auth.starts_with(bearer) && constant_time_equal(auth.substr(bearer.size()), settings_.admin_token);
+}
+
+http_reply routes::handle(const http_request& request) {
+  auto parsed = boost::urls::parse_origin_form(request.target);
+  if (!parsed) return text(400, "bad request target");
+  std::vector<std::string> seg;
+  for (auto s : parsed->segments()) seg.push_back(s);
+  const auto& m = request.method;
+  auto only = [&](const char* method) { return m == method; };
+
+  if (seg.size() == 1 && seg[0] == "healthz") return only("GET") ? text(200, "ok") : text(405, "method not allowed");
+  if (seg.size() == 1 && seg[0] == "readyz") {
+    if (!only("GET")) return text(405, "method not allowed");
+    try {
+      bool ready = false;
+      pool_.with_connection([&](pqxx::connection& c) { ready = db::is_migrated(c); });
+      return ready ? text(200, "ready") : text(503, "database not migrated");
+    } catch (const std::exception& e) {
+      return text(503, "database unavailable");
+    }
+  }
+  if (seg.size() == 2 && seg[0] == "webhooks" && (seg[1] == "github" || seg[1] == "gitlab")) {
+    const bool github = seg[1] == "github";
+    if ((github ? settings_.github_webhook_secret : settings_.gitlab_webhook_token).empty()) return text(404, "not found");
+    if (!only("POST")) return text(405, "method not allowed");
+    return intake(request, github);
+  }
+  if (seg.size() >= 6 && seg[0] == "api" && seg[1] == "v1" && seg[2] == "bounties") {
+    if (!only("GET")) return json_error(405, "method not allowed");
+    std::string path;
+    for (std::size_t i = 4; i + 1 < seg.size(); ++i) path += (path.empty() ? "" : "/") + seg[i];
+    return bounty(seg[3], path, seg.back());
+  }
+  if (seg.size() >= 3 && seg[0] == "api" && seg[1] == "v1" && seg[2] == "admin") {
+    if (settings_.admin_token.empty()) return text(404, "not found");
+    if (seg.size() == 4 && seg[3] == "deposits") {
+      if (!only("POST")) return json_error(405, "method not allowed");
+      if (!admin_allowed(request)) return json_error(401, "admin token required");
+      return deposit(request);
+    }
+    if (seg.size() == 6 && seg[3] == "accounts") {
+      if (!only("GET")) return json_error(405, "method not allowed");
+      if (!admin_allowed(request)) return json_error(401, "admin token required");
+      return account(seg[4], seg[5]);
+    }
+  }
+  return text(404, "not found");
+}
+
+http_reply routes::intake(const http_request& request, bool github) {
+  const auto d = github ? decide_github(settings_.github_webhook_secret, request.headers, request.body)
+                        : decide_gitlab(settings_.gitlab_webhook_token, request.headers, request.body);
+  if (!d.store) return text(d.status, d.message);
+  bool stored = false;
+  pool_.transact([&](pqxx::work& tx) { stored = store_delivery(tx, *d.store); });
+  spdlog::info("delivery {}:{} {} {}", d.store->platform, d.store->delivery_id, d.store->event,
+               stored ? "stored" : "duplicate");
+  return stored ? text(202, "accepted") : text(200, "duplicate delivery");
+}
+
+http_reply routes::bounty(const std::string& platform, const std::string& full_path, const std::string& number) {
+  const auto n = to_int(number);
+  if (!n || (platform != "github" && platform != "gitlab")) return json_error(404, "no such bounty");
+  std::optional<bot::bounty_record> rec;
+  pool_.transact([&](pqxx::work& tx) { rec = bot::find_bounty(tx, platform, full_path, *n); });
+  if (!rec) return json_error(404, "no such bounty");
+  return json_reply(200, bounty_json(*rec));
+}
+
+http_reply routes::deposit(const http_request& request) {
+  boost::system::error_code ec;
+  const auto body = json::parse(request.body, ec);
+  if (ec || !body.is_object()) return json_error(400, "body must be a JSON object");
+  const auto& o = body.get_object();
+  auto str = [&](const char* k) -> std::optional<std::string> {
+    const auto* v = o.if_contains(k);
+    if (v == nullptr || !v->is_string()) return std::nullopt;
+    return std::string(v->get_string());
+  };
+  auto integer = [&](const char* k) -> std::optional<std::int64_t> {
+    const auto* v = o.if_contains(k);
+    if (v == nullptr) return std::nullopt;
+    if (v->is_int64()) return v->get_int64();
+    if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) return static_cast<std::int64_t>(v->get_uint64());
+    return std::nullopt;  // floats and strings are refused: amounts are integer minor units
+  };
+  bot::deposit_request req;
+  const auto platform = str("platform");
+  const auto user_id = integer("user_id");
+  const auto amount = integer("amount");
+  const auto currency = str("currency");
+  const auto reference = str("reference");
+  if (!platform || !user_id || !amount || !currency || !reference) {
+    return json_error(400, "required: platform (string), user_id (integer), amount (integer minor units), "
+                           "currency (ISO 4217 code), reference (string)");
+  }
+  req.platform = *platform;
+  req.user_id = *user_id;
+  req.login = str("login").value_or("");
+  req.amount_minor = *amount;
+  req.currency = *currency;
+  req.reference = *reference;
+  result<bot::deposit_result> r = make_problem("none", "");
+  try {
+    pool_.transact([&](pqxx::work& tx) {
+      r = bot::record_deposit(tx, req, now_utc());
+      if (!r) throw problem_error(r.error());  // roll back anything written before the refusal
+      if (!r->held_pledges.empty()) tx.exec("NOTIFY bountybot_outbox");
+    });
+  } catch (const problem_error&) {
+    // r holds the refusal
+  }
+  if (!r) return json_error(r.error().code == "conflict" ? 409 : 400, r.error().message);
+  json::array held;
+  for (auto id : r->held_pledges) held.push_back(id);
+  return json_reply(r->created ? 201 : 200, json::object{{"deposit_id", r->deposit_id},
+                                                         {"created", r->created},
+                                                         {"available", r->available_minor},
+                                                         {"currency", std::string(escrow::find_currency(req.currency)->code)},
+                                                         {"held_pledges", std::move(held)}});
+}
+
+http_reply routes::account(const std::string& platform, const std::string& user_id) {
+  const auto id = to_int(user_id);
+  if (!id || (platform != "github" && platform != "gitlab")) return json_error(404, "no such account");
+  json::object balances;
+  pool_.transact([&](pqxx::work& tx) {
+    for (const auto& [cur, v] : escrow::balances_by_currency(tx, escrow::available_account(platform, *id))) {
+      balances[cur].emplace_object()["available"] = v;
+    }
+    for (const auto& [cur, v] : escrow::balances_by_currency(tx, escrow::payable_account(platform, *id))) {
+      auto& slot = balances[cur];
+      if (!slot.is_object()) slot.emplace_object()["available"] = 0;
+      slot.as_object()["payable"] = v;
+    }
+  });
+  for (auto& [cur, v] : balances) {
+    if (!v.as_object().contains("payable")) v.as_object()["payable"] = 0;
+  }
+  return json_reply(200, json::object{{"platform", platform}, {"user_id", *id}, {"balances", std::move(balances)}});
+}
+
+}  // namespace bountybot::webhooks

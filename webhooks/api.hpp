@@ -1,0 +1,34 @@
+#pragma once
+/// The service's routes (SPEC §8, §9): webhook intake, health, the bounty API, the admin API.
+/// Blocking (database) work; runs on the server's handler threads.
+#include "app/db.hpp"
+#include "webhooks/server.hpp"
+
+#include <string>
+
+namespace bountybot::webhooks {
+
+struct api_settings {
+  std::string github_webhook_secret;  // empty: GitHub intake is off (404)
+  std::string gitlab_webhook_token;   // empty: GitLab intake is off (404)
+  std::string admin_token;            // empty: admin routes are off (404)
+};
+
+class routes {
+ public:
+  routes(api_settings settings, db::pool& pool);
+  /// Answers one request. Unknown paths 404, known paths with another method 405.
+  http_reply handle(const http_request& request);
+
+ private:
+  http_reply intake(const http_request& request, bool github);
+  http_reply bounty(const std::string& platform, const std::string& full_path, const std::string& number);
+  http_reply deposit(const http_request& request);
+  http_reply account(const std::string& platform, const std::string& user_id);
+  bool admin_allowed(const http_request& request) const;
+
+  api_settings settings_;
+  db::pool& pool_;
+};
+
+}  // namespace bountybot::webhooks

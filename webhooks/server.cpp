@@ -1,0 +1,147 @@
+#include "webhooks/server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace bountybot::webhooks {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// Runs `f` on `pool` and resumes the coroutine on its own executor with the result.
+template <class F>
+asio::awaitable<http_reply> run_blocking(asio::thread_pool& pool, F f) {
+  auto ex = co_await asio::this_coro::executor;
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr, http_reply)>(
+      [&pool, ex, f = std::move(f)](auto handler) mutable {
+        asio::post(pool, [ex, f = std::move(f), handler = std::move(handler)]() mutable {
+          std::exception_ptr error;
+          http_reply reply;
+          try {
+            reply = f();
+          } catch (...) {
+            error = std::current_exception();
+          }
+          asio::post(ex, [handler = std::move(handler), error, reply = std::move(reply)]() mutable {
+            handler(error, std::move(reply));
+          });
+        });
+      },
+      asio::use_awaitable);
+}
+
+http::response<http::string_body> to_response(const http_reply& r, unsigned version, bool keep_alive) {
+  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+  res.set(http::field::server, "bountybot");
+  res.set(http::field::content_type, r.content_type);
+  for (const auto& [k, v] : r.headers) res.set(k, v);
+  res.keep_alive(keep_alive);
+  res.body() = r.body;
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace
+
+struct http_server::impl {
+  server_settings settings;
+  request_handler handler;
+  asio::io_context ioc;
+  asio::thread_pool pool;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
+  unsigned short bound_port = 0;
+
+  impl(server_settings s, request_handler h)
+      : settings(std::move(s)), handler(std::move(h)), pool(static_cast<std::size_t>(std::max(1, settings.handler_threads))) {}
+
+  asio::awaitable<void> session(beast::tcp_stream stream) {
+    beast::flat_buffer buffer;
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(settings.max_body_bytes);
+      stream.expires_after(buffer.size() > 0 ? settings.read_timeout : settings.idle_timeout);
+      auto [ec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      if (ec == http::error::body_limit) {
+        auto res = to_response({413, "text/plain; charset=utf-8", "body over the limit\n"}, 11, false);
+        stream.expires_after(settings.read_timeout);
+        co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+        break;
+      }
+      if (ec) break;  // end of stream, timeout, or a malformed request: nothing to answer
+      auto req = parser.release();
+      http_request in;
+      in.method = std::string(req.method_string());
+      in.target = std::string(req.target());
+      for (const auto& field : req) {
+        std::string name(field.name_string());
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        in.headers[name] = std::string(field.value());
+      }
+      in.body = std::move(req.body());
+      const bool keep_alive = req.keep_alive();
+      http_reply reply;
+      try {
+        reply = co_await run_blocking(pool, [this, &in] { return handler(in); });
+      } catch (const std::exception& e) {
+        spdlog::error("{} {}: {}", in.method, in.target, e.what());
+        reply = {500, "text/plain; charset=utf-8", "internal error\n"};
+      }
+      auto res = to_response(reply, req.version(), keep_alive);
+      stream.expires_after(settings.read_timeout);
+      auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+      if (wec || !keep_alive) break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  asio::awaitable<void> listen() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor->async_accept(asio::as_tuple(asio::use_awaitable));
+      if (ec == asio::error::operation_aborted) co_return;
+      if (ec) continue;  // e.g. too many open files: keep serving the others
+      asio::co_spawn(ioc, session(beast::tcp_stream(std::move(socket))), asio::detached);
+    }
+  }
+};
+
+http_server::http_server(server_settings settings, request_handler handler)
+    : impl_(std::make_unique<impl>(std::move(settings), std::move(handler))) {}
+
+http_server::~http_server() { stop(); }
+
+void http_server::start() {
+  auto& i = *impl_;
+  const auto address = asio::ip::make_address(i.settings.host);
+  i.acceptor.emplace(i.ioc, tcp::endpoint(address, i.settings.port));
+  i.bound_port = i.acceptor->local_endpoint().port();
+  asio::co_spawn(i.ioc, i.listen(), asio::detached);
+  for (int t = 0; t < std::max(1, i.settings.io_threads); ++t) i.threads.emplace_back([&i] { i.ioc.run(); });
+}
+
+void http_server::stop() {
+  auto& i = *impl_;
+  if (i.threads.empty()) return;
+  asio::post(i.ioc, [&i] {
+    beast::error_code ec;
+    i.acceptor->close(ec);
+  });
+  i.ioc.stop();
+  for (auto& t : i.threads) t.join();
+  i.threads.clear();
+  i.pool.join();
+}
+
+unsigned short http_server::port() const { return impl_->bound_port; }
+
+}  // namespace bountybot::webhooks

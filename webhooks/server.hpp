@@ -1,0 +1,61 @@
+#pragma once
+/// The HTTP server (Boost.Beast, C++20 coroutines): reads a request with a body limit and
+/// timeouts, hands it to a blocking handler on a separate thread pool (the handler may use the
+/// database; the io_context threads never do), and writes the answer.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace bountybot::webhooks {
+
+/// A request as the routes see it: method, target (path and query), lower-case header names, body.
+struct http_request {
+  std::string method;
+  std::string target;
+  std::map<std::string, std::string> headers;
+  std::string body;
+  std::string header(const std::string& name) const {
+    const auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+struct http_reply {
+  unsigned status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  std::map<std::string, std::string> headers;
+};
+
+/// Limits of the server, named with units.
+struct server_settings {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;           // 0: pick a free port (tests)
+  std::size_t max_body_bytes = 25u << 20;  // SPEC §8: 25 MiB; larger bodies get 413
+  std::chrono::seconds read_timeout{30};   // a whole request must arrive within this
+  std::chrono::seconds idle_timeout{60};   // keep-alive connections idle longer are closed
+  int io_threads = 1;
+  int handler_threads = 4;               // blocking handlers (database work) run here
+};
+
+using request_handler = std::function<http_reply(const http_request&)>;
+
+class http_server {
+ public:
+  http_server(server_settings settings, request_handler handler);
+  ~http_server();
+  /// Binds and starts serving in background threads; throws if the address cannot be bound.
+  void start();
+  /// Stops accepting, closes connections, joins the threads.
+  void stop();
+  /// The bound port (after start).
+  unsigned short port() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace bountybot::webhooks

@@ -1,0 +1,114 @@
+#include "webhooks/worker.hpp"
+
+#include "adapters/json_util.hpp"
+#include "adapters/outbox_sender.hpp"
+#include "app/db.hpp"
+#include "webhooks/inbox.hpp"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace bountybot::webhooks {
+namespace {
+
+struct wake_flag final : pqxx::notification_receiver {
+  wake_flag(pqxx::connection_base& c, const std::string& channel) : pqxx::notification_receiver(c, channel) {}
+  void operator()(const std::string&, int) override {}
+};
+
+bot::utc_time now_utc() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+}  // namespace
+
+inbox_worker::inbox_worker(std::string db_url, worker_settings settings)
+    : db_url_(std::move(db_url)), settings_(std::move(settings)) {}
+inbox_worker::~inbox_worker() = default;
+
+bool inbox_worker::process_one() {
+  bool taken = false;
+  std::int64_t id = 0;
+  std::string failure;
+  bool permanent = false;
+  db::transact(conn_, db_url_, [&](pqxx::work& tx) {
+    taken = false;
+    failure.clear();
+    const auto rows = tx.exec_params(
+        "SELECT id, platform, delivery_id, event, payload FROM inbox WHERE processed_at IS NULL AND attempts < $1 "
+        "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+        settings_.max_attempts);
+    if (rows.empty()) return;
+    taken = true;
+    id = rows[0][0].as<std::int64_t>();
+    const auto platform = rows[0][1].as<std::string>();
+    const auto delivery_id = rows[0][2].as<std::string>();
+    const auto event = rows[0][3].as<std::string>();
+    const auto key = platform + ":" + delivery_id;
+    std::string outcome = "ignored";
+    try {
+      tx.exec("SAVEPOINT delivery");
+      const auto payload = boost::json::parse(rows[0][4].as<std::string>());
+      const bot::domain_event translated = platform == "github"
+                                               ? github::translate(event, payload, settings_.github_self)
+                                               : gitlab::translate(event, payload, settings_.gitlab_self);
+      if (const auto* comment = std::get_if<bot::comment_posted>(&translated)) {
+        bot::process_comment(tx, *comment, settings_.store, now_utc(), key);
+        tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
+        outcome = "done";
+      }
+      tx.exec("RELEASE SAVEPOINT delivery");
+    } catch (const pqxx::broken_connection&) {
+      throw;
+    } catch (const pqxx::transaction_rollback&) {
+      throw;
+    } catch (const std::exception& e) {
+      // Undo whatever this delivery did, keep the row locked, and record why.
+      tx.exec("ROLLBACK TO SAVEPOINT delivery");
+      failure = e.what();
+      permanent = dynamic_cast<const adapters::payload_error*>(&e) != nullptr ||
+                  dynamic_cast<const std::invalid_argument*>(&e) != nullptr ||
+                  dynamic_cast<const std::out_of_range*>(&e) != nullptr;
+      const auto attempts = tx.exec_params1("UPDATE inbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1 "
+                                            "RETURNING attempts", id, failure)[0].as<int>();
+      if (permanent || attempts >= settings_.max_attempts) {
+        tx.exec_params0("UPDATE inbox SET processed_at = now(), outcome = 'failed' WHERE id = $1", id);
+        spdlog::error("delivery {} failed: {}", key, failure);
+      } else {
+        spdlog::warn("delivery {} attempt {} failed, will retry: {}", key, attempts, failure);
+      }
+      return;
+    }
+    tx.exec_params0("UPDATE inbox SET processed_at = now(), outcome = $2, attempts = attempts + 1 WHERE id = $1", id,
+                    outcome);
+    spdlog::debug("delivery {} {} {}", key, event, outcome);
+  });
+  return taken;
+}
+
+int inbox_worker::drain() {
+  int n = 0;
+  while (process_one()) ++n;
+  return n;
+}
+
+void inbox_worker::run(const std::atomic<bool>& stop) {
+  while (!stop) {
+    try {
+      pqxx::connection listener(db_url_);
+      wake_flag flag(listener, inbox_channel);
+      while (!stop) {
+        drain();
+        const auto ms = settings_.idle_wait.count();
+        listener.await_notification(ms / 1000, (ms % 1000) * 1000);
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("inbox worker: {}", e.what());
+      std::this_thread::sleep_for(std::chrono::seconds(1));  // back off before reconnecting
+    }
+  }
+}
+
+}  // namespace bountybot::webhooks

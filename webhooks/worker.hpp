@@ -1,0 +1,49 @@
+#pragma once
+/// Inbox workers: each takes the oldest unprocessed delivery (FOR UPDATE SKIP LOCKED), translates
+/// it through its platform adapter, lets the core decide, and commits state, ledger transfers,
+/// outbox rows and the delivery's "processed" mark in one transaction. A crash before the commit
+/// leaves the delivery pending for the next worker; nothing happens twice.
+#include "adapters/github/events.hpp"
+#include "adapters/gitlab/events.hpp"
+#include "bot/store.hpp"
+
+#include <pqxx/pqxx>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace bountybot::webhooks {
+
+struct worker_settings {
+  bot::store_settings store;
+  github::identity github_self;
+  gitlab::identity gitlab_self;
+  int max_attempts = 5;                      // a delivery that fails this often is marked failed
+  std::chrono::milliseconds idle_wait{1000};  // wait for NOTIFY at most this long
+};
+
+/// How one delivery ended: done (processed), ignored (nothing to do), failed (malformed or
+/// failing too often; kept with its error for the operator).
+enum class delivery_outcome { done, ignored, failed, retry };
+
+class inbox_worker {
+ public:
+  inbox_worker(std::string db_url, worker_settings settings);
+  ~inbox_worker();
+
+  /// Processes one pending delivery if there is one; false when the inbox is empty.
+  bool process_one();
+  /// Processes until the inbox is empty; returns how many deliveries were taken.
+  int drain();
+  /// Loops until `stop`: drain, then wait for NOTIFY bountybot_inbox or `idle_wait`.
+  void run(const std::atomic<bool>& stop);
+
+ private:
+  std::string db_url_;
+  worker_settings settings_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+}  // namespace bountybot::webhooks
