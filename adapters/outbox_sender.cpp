@@ -29,10 +29,27 @@ class dry_run_api final : public platform_api {
     spdlog::info("[dry-run] {} would react {} to comment {} on {}", platform_,
                  r == reaction::done ? "+1" : "confused", comment_id, issue.key());
   }
+  bool is_maintainer(const bot::issue_ref& issue, const bot::user_ref& user) override {
+    spdlog::warn("[dry-run] {} permission of @{} on {} not checked: treated as a maintainer", platform_, user.login,
+                 issue.repository_path);
+    return true;
+  }
+  void add_label(const bot::issue_ref& issue, const std::string& label) override {
+    spdlog::info("[dry-run] {} would add label `{}` to {}", platform_, label, issue.key());
+  }
+  void remove_label(const bot::issue_ref& issue, const std::string& label) override {
+    spdlog::info("[dry-run] {} would remove label `{}` from {}", platform_, label, issue.key());
+  }
+  reactions_page list_reactions(const bot::issue_ref&, std::int64_t, const std::string& etag) override {
+    reactions_page page;  // nothing to poll in a dry run
+    page.not_modified = !etag.empty();
+    page.etag = "dry-run";
+    return page;
+  }
 
  private:
   std::string platform_;
-  std::int64_t next_id_ = 0;
+  std::atomic<std::int64_t> next_id_{0};
 };
 
 std::optional<long long> to_number(const std::string& s) {
@@ -83,7 +100,7 @@ bool outbox_sender::send_one() {
     handled = false;
     const auto rows = tx.exec(
         "SELECT o.id, o.kind, o.bounty_id, o.comment_id, o.body, o.reaction, o.attempts, o.issue_number, "
-        "r.platform, r.platform_id, r.full_path FROM outbox o JOIN repositories r ON r.id = o.repository_id "
+        "r.platform, r.platform_id, r.full_path, o.vote_id, o.label FROM outbox o JOIN repositories r ON r.id = o.repository_id "
         "WHERE o.sent_at IS NULL AND NOT o.dead AND o.next_attempt_at <= now() "
         "ORDER BY o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED");
     if (rows.empty()) return;
@@ -97,6 +114,9 @@ bool outbox_sender::send_one() {
     issue.platform = row[8].as<std::string>();
     issue.repository_id = row[9].as<int64_t>();
     issue.repository_path = row[10].as<std::string>();
+    const auto rec_url = tx.exec_params("SELECT issue_url FROM bounties WHERE repository_id = (SELECT repository_id FROM "
+                                        "outbox WHERE id = $1) AND issue_number = $2", id, issue.number);
+    if (!rec_url.empty()) issue.url = rec_url[0][0].as<std::string>();
     const auto api = apis_.find(issue.platform);
     if (api == apis_.end()) {
       tx.exec_params0("UPDATE outbox SET next_attempt_at = now() + interval '1 hour', last_error = $2 WHERE id = $1", id,
@@ -109,7 +129,7 @@ bool outbox_sender::send_one() {
         // Lock the bounty so two senders never create two status comments for it.
         tx.exec_params("SELECT 1 FROM bounties WHERE id = $1 FOR UPDATE", bounty_id);
         const auto rec = bot::load_bounty(tx, bounty_id);
-        const auto body = bot::render_status(rec->issue, rec->current, rec->pledges);
+        const auto body = bot::render_status(rec->issue, rec->current, rec->pledges, rec->milestones, rec->vote);
         if (rec->status_comment_id) {
           api->second->update_comment(issue, *rec->status_comment_id, body);
         } else {
@@ -121,6 +141,23 @@ bool outbox_sender::send_one() {
                         "AND id <= $2", bounty_id, id);
       } else if (kind == "reply") {
         api->second->create_comment(issue, row[4].as<std::string>());
+      } else if (kind == "vote") {
+        const int64_t vote_id = row[11].as<int64_t>();
+        const auto rec = bot::load_bounty(tx, row[2].as<int64_t>());
+        const auto v = tx.exec_params1("SELECT submitter_platform, submitter_id, coalesce(url, ''), comment_id, "
+                                       "(SELECT login FROM users WHERE platform = submitter_platform AND platform_id = submitter_id) "
+                                       "FROM votes WHERE id = $1", vote_id);
+        if (v[3].is_null()) {
+          const auto vote = bot::load_vote(tx, vote_id);
+          const bot::user_ref submitter{v[0].as<std::string>(), v[1].as<int64_t>(), v[4].is_null() ? "" : v[4].as<std::string>()};
+          const auto comment_id = api->second->create_comment(
+              issue, bot::render_vote(rec->issue, rec->current, rec->milestones, vote, submitter, v[2].as<std::string>()));
+          tx.exec_params0("UPDATE votes SET comment_id = $2, next_poll_at = now() WHERE id = $1", vote_id, comment_id);
+        }
+      } else if (kind == "add_label") {
+        api->second->add_label(issue, row[12].as<std::string>());
+      } else if (kind == "remove_label") {
+        api->second->remove_label(issue, row[12].as<std::string>());
       } else if (kind == "reaction") {
         api->second->add_reaction(issue, row[3].as<int64_t>(),
                                   row[5].as<std::string>() == "done" ? reaction::done : reaction::refused);

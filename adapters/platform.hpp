@@ -9,6 +9,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace bountybot::adapters {
 
@@ -34,6 +36,24 @@ class platform_api {
   virtual void update_comment(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& body) = 0;
   /// Reacts to comment `comment_id` on the issue.
   virtual void add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, reaction r) = 0;
+  /// Whether `user` is a maintainer of the repository: GitHub permission `write` or `admin`
+  /// (`maintain` is reported as `write`), GitLab access level >= 40, inherited membership counting
+  /// (SPEC §1). Not a collaborator / member: false.
+  virtual bool is_maintainer(const bot::issue_ref& issue, const bot::user_ref& user) = 0;
+  /// Adds / removes a label on the issue (removing an absent label is not an error).
+  virtual void add_label(const bot::issue_ref& issue, const std::string& label) = 0;
+  virtual void remove_label(const bot::issue_ref& issue, const std::string& label) = 0;
+
+  /// The reactions on a comment, fetched conditionally: with the `etag` of the previous answer,
+  /// an unchanged list comes back as `not_modified` (a GitHub 304 costs no rate limit).
+  struct reactions_page {
+    bool not_modified = false;
+    std::vector<std::pair<std::int64_t, std::string>> reactions;  // user id, content
+    std::string etag;
+    std::optional<long long> ratelimit_remaining;
+    std::optional<long long> ratelimit_reset_epoch;
+  };
+  virtual reactions_page list_reactions(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& etag) = 0;
 };
 
 /// Logs every call (with the full comment body) and sends nothing: BOUNTYBOT_DRY_RUN=1, or no

@@ -125,9 +125,10 @@ int cmd_replay(const app::config& c, const std::vector<std::string>& files) {
     std::cout << file << ": delivery " << d.platform << ":" << d.delivery_id << " "
               << (stored ? "stored" : "already received; no effect") << "\n";
   }
-  webhooks::inbox_worker worker(c.database_url, app::make_worker_settings(c));
+  const auto apis = app::make_platform_apis(c);
+  webhooks::inbox_worker worker(c.database_url, app::make_worker_settings(c, apis));
   const int processed = worker.drain();
-  adapters::outbox_sender sender(c.database_url, app::make_platform_apis(c), {});
+  adapters::outbox_sender sender(c.database_url, apis, {});
   const int sent = sender.drain();
   std::cout << "processed " << processed << " delivery(ies); handled " << sent << " outgoing call(s)\n";
   return 0;

@@ -2,6 +2,7 @@
 
 #include "adapters/github/client.hpp"
 #include "adapters/gitlab/client.hpp"
+#include "adapters/vote_poller.hpp"
 #include "app/db.hpp"
 #include "webhooks/api.hpp"
 #include "webhooks/server.hpp"
@@ -28,12 +29,20 @@ std::map<std::string, std::shared_ptr<adapters::platform_api>> make_platform_api
   return apis;
 }
 
-webhooks::worker_settings make_worker_settings(const config& c) {
+webhooks::worker_settings make_worker_settings(const config& c,
+                                               const std::map<std::string, std::shared_ptr<adapters::platform_api>>& apis) {
   webhooks::worker_settings s;
   s.store.public_url = c.public_url;
   s.store.repo.default_currency = c.default_currency;
   s.store.repo.pledge_ttl = c.pledge_ttl;
   s.store.repo.awaiting_funds_ttl = c.awaiting_funds_ttl;
+  s.store.repo.vote_window = c.vote_window;
+  s.store.repo.platform_fee_bps = c.platform_fee_bps;
+  s.store.repo.project_fee_bps = c.project_fee_bps;
+  s.is_maintainer = [apis](const bot::issue_ref& issue, const bot::user_ref& user) {
+    const auto it = apis.find(issue.platform);
+    return it != apis.end() && it->second->is_maintainer(issue, user);
+  };
   s.github_self.bot_login = c.github_bot_login;
   s.gitlab_self.bot_username = c.gitlab_bot_username;
   return s;
@@ -48,7 +57,9 @@ int serve(const config& c, const std::atomic<bool>& stop) {
     }
   }
   db::pool pool(c.database_url, static_cast<std::size_t>(c.db_pool_size));
-  webhooks::routes routes({c.github_webhook_secret, c.gitlab_webhook_token, c.admin_token}, pool);
+  const auto apis = make_platform_apis(c);
+  const auto worker_settings = make_worker_settings(c, apis);
+  webhooks::routes routes({c.github_webhook_secret, c.gitlab_webhook_token, c.admin_token, worker_settings.store}, pool);
   webhooks::server_settings ss;
   ss.host = c.listen_host;
   ss.port = c.listen_port;
@@ -62,15 +73,18 @@ int serve(const config& c, const std::atomic<bool>& stop) {
                platform_dry_run(c, "github") ? "dry-run" : "live", platform_dry_run(c, "gitlab") ? "dry-run" : "live");
 
   std::vector<std::thread> threads;
-  const auto worker_settings = make_worker_settings(c);
   for (int i = 0; i < c.workers; ++i) {
     threads.emplace_back([&] {
       webhooks::inbox_worker worker(c.database_url, worker_settings);
       worker.run(stop);
     });
   }
-  adapters::outbox_sender sender(c.database_url, make_platform_apis(c), {});
+  adapters::outbox_sender sender(c.database_url, apis, {});
   threads.emplace_back([&] { sender.run(stop); });
+  webhooks::timer_scheduler scheduler(c.database_url, worker_settings.store);
+  threads.emplace_back([&] { scheduler.run(stop); });
+  adapters::vote_poller poller(c.database_url, apis, worker_settings.store, {.reaction_poll = c.reaction_poll});
+  threads.emplace_back([&] { poller.run(stop); });
 
   while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));  // signal poll
   spdlog::info("shutting down");

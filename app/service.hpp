@@ -15,8 +15,10 @@ namespace bountybot::app {
 /// run is off, dry-run loggers otherwise.
 std::map<std::string, std::shared_ptr<adapters::platform_api>> make_platform_apis(const config& c);
 
-/// Worker settings (defaults for every repository, the service's own identity) from a config.
-webhooks::worker_settings make_worker_settings(const config& c);
+/// Worker settings (defaults for every repository, the service's own identity, the maintainer
+/// check through `apis`) from a config.
+webhooks::worker_settings make_worker_settings(const config& c,
+                                               const std::map<std::string, std::shared_ptr<adapters::platform_api>>& apis);
 
 /// Runs `bountybot serve` until `stop` becomes true (set by SIGINT/SIGTERM). Returns an exit code.
 int serve(const config& c, const std::atomic<bool>& stop);

@@ -193,6 +193,127 @@ struct working {
     changed = true;
   }
 
+
+  bool require_maintainer(const command_line& line) {
+    if (view.author_is_maintainer) return true;
+    refuse("`" + line.text + "`: only maintainers of this repository can do that");
+    return false;
+  }
+
+  bool require_live_bounty(const command_line& line) {
+    if (!view.current) {
+      refuse("`" + line.text + "`: there is no bounty on this issue yet; start one with `/pledge 50`");
+      return false;
+    }
+    if (!pledges_open(view.current->state)) {
+      refuse("`" + line.text + "`: this bounty is " + std::string(to_string(view.current->state)));
+      return false;
+    }
+    return true;
+  }
+
+  void goal(const command_line& line, const command& c) {
+    if (!require_maintainer(line) || !require_live_bounty(line)) return;
+    if (!c.amount) {
+      view.current->goal_minor.reset();
+      out.effects.emplace_back(set_goal{std::nullopt});
+    } else {
+      const std::string currency =
+          c.amount->currency_code.value_or(view.current->currency.value_or(settings.default_currency));
+      if (view.current->currency && currency != *view.current->currency) {
+        refuse("`" + line.text + "`: this bounty is in " + *view.current->currency);
+        return;
+      }
+      auto m = escrow::to_money(*c.amount, currency, INT64_MAX / 4);
+      if (!m || m->amount_minor <= 0) {
+        refuse("`" + line.text + "`: " + (m ? std::string("the goal must be more than zero") : m.error().message));
+        return;
+      }
+      if (!view.current->currency) {
+        view.current->currency = currency;
+        out.effects.emplace_back(fix_currency{currency});
+      }
+      view.current->goal_minor = m->amount_minor;
+      out.effects.emplace_back(set_goal{m->amount_minor});
+    }
+    ++out.done;
+    changed = true;
+  }
+
+  void deadline(const command_line& line, const command& c) {
+    if (!require_maintainer(line) || !require_live_bounty(line)) return;
+    if (*c.until <= now) {
+      refuse("`" + line.text + "`: the date " + format_rfc3339(*c.until) + " has already passed");
+      return;
+    }
+    view.current->deadline = *c.until;
+    out.effects.emplace_back(set_deadline{*c.until});
+    ++out.done;
+    changed = true;
+  }
+
+  void milestones(const command_line& line, const command& c) {
+    if (!require_maintainer(line) || !require_live_bounty(line)) return;
+    const bool submitted = view.vote || std::any_of(view.milestones.begin(), view.milestones.end(), [](const milestone& m) {
+                             return m.state != milestone_state::pending || m.rejections > 0;
+                           });
+    if (submitted) {
+      refuse("`" + line.text + "`: milestones can only be defined before the first submission");
+      return;
+    }
+    view.milestones.clear();
+    int pos = 0;
+    for (const auto& spec : c.milestones) view.milestones.push_back({0, pos++, spec.name, spec.percent});
+    out.effects.emplace_back(define_milestones{c.milestones});
+    ++out.done;
+    changed = true;
+  }
+
+  void split(const command_line& line, const command& c) {
+    if (!require_live_bounty(line)) return;
+    if (view.vote) {
+      refuse("`" + line.text + "`: a vote is open; set the split after it closes");
+      return;
+    }
+    const bool is_solver = std::any_of(view.assignees.begin(), view.assignees.end(),
+                                       [&](const user_ref& u) { return u.id == author.id; });
+    if (!is_solver && !view.author_is_maintainer) {
+      refuse("`" + line.text + "`: only an assignee or a maintainer can set the split");
+      return;
+    }
+    view.current->split = c.split;
+    out.effects.emplace_back(set_split{c.split});
+    ++out.done;
+    changed = true;
+  }
+
+  void cancel(const command_line& line) {
+    if (!require_maintainer(line) || !require_live_bounty(line)) return;
+    view.current->state = bounty_state::cancelled;
+    out.effects.emplace_back(cancel_bounty{});
+    ++out.done;
+    changed = true;
+  }
+
+  void submit(const command_line& line, const command& c) {
+    if (!require_live_bounty(line)) return;
+    std::vector<user_ref> solvers = view.assignees;
+    if (!solvers.empty() && std::none_of(solvers.begin(), solvers.end(), [&](const user_ref& u) { return u.id == author.id; })) {
+      refuse("`" + line.text + "`: this issue is assigned; only an assignee can submit the work");
+      return;
+    }
+    if (solvers.empty()) solvers.push_back(author);
+    auto plan = plan_submission(view, solvers, author, c.milestone, c.url, settings, now);
+    if (!plan) {
+      refuse("`" + line.text + "`: " + plan.error().message);
+      return;
+    }
+    view.current->state = bounty_state::voting;
+    out.effects.emplace_back(*plan);
+    ++out.done;
+    changed = true;
+  }
+
   void unpledge(const command_line& line) {
     if (!has_active_pledge(false)) {
       refuse("`" + line.text + "`: you have no pledge on this issue");
@@ -268,9 +389,12 @@ decision decide(const bounty_view& view, const user_ref& author, const std::vect
         ++w.out.done;
         w.out.reply.emplace_back(help_text());
         break;
-      default:
-        w.refuse("`" + line.text + "`: this service does not run that command yet; `/bounty help` lists what it runs");
-        break;
+      case command_kind::goal: w.goal(line, c); break;
+      case command_kind::deadline: w.deadline(line, c); break;
+      case command_kind::milestones: w.milestones(line, c); break;
+      case command_kind::split: w.split(line, c); break;
+      case command_kind::cancel: w.cancel(line); break;
+      case command_kind::submit: w.submit(line, c); break;
     }
   }
   if (w.changed || want_status) w.out.effects.emplace_back(refresh_status{});
@@ -294,6 +418,151 @@ funding_plan plan_funding(std::int64_t available_minor, const std::vector<pledge
     plan.hold.push_back(p.id);
   }
   return plan;
+}
+
+std::string_view to_string(milestone_state s) {
+  switch (s) {
+    case milestone_state::pending: return "pending";
+    case milestone_state::voting: return "voting";
+    case milestone_state::released: return "released";
+  }
+  return "pending";
+}
+
+milestone_state milestone_state_from(std::string_view s) {
+  for (auto v : {milestone_state::pending, milestone_state::voting, milestone_state::released}) {
+    if (to_string(v) == s) return v;
+  }
+  throw std::invalid_argument("unknown milestone state: " + std::string(s));
+}
+
+bool needs_maintainer_check(const std::vector<command_line>& commands) {
+  return std::any_of(commands.begin(), commands.end(), [](const command_line& l) {
+    if (!l.parsed) return false;
+    switch (l.parsed->kind) {
+      case command_kind::goal:
+      case command_kind::deadline:
+      case command_kind::milestones:
+      case command_kind::split:
+      case command_kind::cancel: return true;
+      default: return false;
+    }
+  });
+}
+
+std::vector<milestone> effective_milestones(const std::vector<milestone>& stored) {
+  if (!stored.empty()) return stored;
+  return {milestone{0, 0, "done", 100}};
+}
+
+namespace {
+
+std::string lower_ascii(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
+  return s;
+}
+
+// The solvers' percents: the stored split when it names exactly the solvers, else equal shares
+// (largest remainder, the first solvers get the extra percent).
+std::vector<solver> apply_split(const std::vector<user_ref>& users, const std::vector<split_share>& split) {
+  std::vector<solver> out;
+  bool matches = split.size() == users.size() && !split.empty();
+  for (const auto& u : users) {
+    const auto it = std::find_if(split.begin(), split.end(),
+                                 [&](const split_share& s) { return lower_ascii(s.login) == lower_ascii(u.login); });
+    if (it == split.end()) matches = false;
+  }
+  if (matches) {
+    for (const auto& u : users) {
+      const auto it = std::find_if(split.begin(), split.end(),
+                                   [&](const split_share& s) { return lower_ascii(s.login) == lower_ascii(u.login); });
+      out.push_back({u, it->percent});
+    }
+    return out;
+  }
+  const std::vector<std::int64_t> ones(users.size(), 1);
+  const auto parts = escrow::split_largest_remainder(100, ones);
+  for (std::size_t i = 0; i < users.size(); ++i) out.push_back({users[i], static_cast<int>(parts[i])});
+  return out;
+}
+
+std::vector<std::int64_t> percents_of(const std::vector<milestone>& ms) {
+  std::vector<std::int64_t> out;
+  for (const auto& m : ms) out.push_back(m.percent);
+  return out;
+}
+
+}  // namespace
+
+release_plan plan_release(const std::vector<pledge>& pledges, const std::vector<milestone>& milestones,
+                          const std::vector<int>& positions, const std::vector<solver>& solvers, int platform_fee_bps,
+                          int project_fee_bps) {
+  release_plan plan;
+  const auto percents = percents_of(milestones);
+  for (const auto& p : pledges) {
+    if (p.state != pledge_state::held || p.amount_minor == 0) continue;
+    const auto shares = escrow::split_largest_remainder(p.amount_minor, percents);
+    std::int64_t amount = 0;
+    for (int pos : positions) amount += shares[static_cast<std::size_t>(pos)];
+    amount = std::min(amount, p.amount_minor - p.released_minor);
+    if (amount <= 0) continue;
+    plan.per_pledge.emplace_back(p.id, amount);
+    plan.total_minor += amount;
+  }
+  plan.platform_fee_minor = static_cast<std::int64_t>(static_cast<__int128>(plan.total_minor) * platform_fee_bps / 10000);
+  plan.project_fee_minor = static_cast<std::int64_t>(static_cast<__int128>(plan.total_minor) * project_fee_bps / 10000);
+  const std::int64_t rest = plan.total_minor - plan.platform_fee_minor - plan.project_fee_minor;
+  std::vector<std::int64_t> weights;
+  for (const auto& s : solvers) weights.push_back(s.percent);
+  const auto parts = escrow::split_largest_remainder(rest, weights);
+  for (std::size_t i = 0; i < solvers.size(); ++i) plan.to_solvers.emplace_back(solvers[i].user, parts[i]);
+  return plan;
+}
+
+result<start_vote> plan_submission(const bounty_view& view, std::vector<user_ref> solvers, const user_ref& submitter,
+                                   const std::string& name, const std::string& url, const repo_settings& settings,
+                                   utc_time now, bool all_remaining) {
+  if (!view.current) return make_problem("submit", "there is no bounty on this issue");
+  const auto& b = *view.current;
+  if (b.disputed) return make_problem("submit", "this bounty is disputed; the operator decides how it ends");
+  if (view.vote || b.state == bounty_state::voting) return make_problem("submit", "a vote is already open");
+  if (b.state == bounty_state::open) {
+    return make_problem("submit", "a maintainer has not accepted this task yet (label `" + settings.accepted_label + "`)");
+  }
+  if (b.state != bounty_state::accepted) return make_problem("submit", "this bounty is " + std::string(to_string(b.state)));
+  const auto ms = effective_milestones(view.milestones);
+  std::vector<int> positions;
+  for (const auto& m : ms) {
+    if (m.state != milestone_state::pending) continue;
+    if (!name.empty() && lower_ascii(m.name) != lower_ascii(name)) continue;
+    positions.push_back(m.position);
+    if (!all_remaining) break;
+  }
+  if (positions.empty()) {
+    return make_problem("submit", name.empty() ? "every milestone was submitted already"
+                                               : "there is no pending milestone named `" + name + "`");
+  }
+  start_vote v;
+  v.milestone_positions = positions;
+  v.solvers = apply_split(solvers, b.split);
+  v.submitter = submitter;
+  v.url = url;
+  v.closes_at = now + settings.vote_window;
+  const auto plan = plan_release(view.pledges, ms, positions, v.solvers, 0, 0);
+  v.release_minor = plan.total_minor;
+  if (v.release_minor <= 0) return make_problem("submit", "nothing is held in escrow for this milestone");
+  // Eligible voters: sponsors with held money, except the solvers; weights snapshotted now.
+  std::map<std::int64_t, vote_voter> voters;
+  for (const auto& p : view.pledges) {
+    if (p.state != pledge_state::held || p.amount_minor - p.released_minor <= 0) continue;
+    if (std::any_of(v.solvers.begin(), v.solvers.end(), [&](const solver& s) { return s.user.id == p.sponsor.id; })) continue;
+    auto& voter = voters[p.sponsor.id];
+    voter.user = p.sponsor;
+    voter.weight += settings.weight == weight_mode::amount ? p.amount_minor - p.released_minor : 0;
+    if (settings.weight == weight_mode::head) voter.weight = 1;
+  }
+  for (auto& [_, voter] : voters) v.voters.push_back(voter);
+  return v;
 }
 
 }  // namespace bountybot::bot

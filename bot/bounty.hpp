@@ -5,6 +5,7 @@
 #include "bot/commands.hpp"
 #include "bot/time.hpp"
 #include "escrow/money.hpp"
+#include "voting/tally.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -42,10 +43,48 @@ struct comment_posted {
   std::int64_t comment_id = 0;
   std::string body;
   bool by_bot = false;  // the author is a bot or the service's own account: ignored
+  std::vector<user_ref> assignees;  // the issue's assignees when the comment was made
+};
+
+/// A label added to or removed from an issue by `actor` (GitHub `issues` labeled/unlabeled,
+/// GitLab issue hooks whose `changes.labels` differ).
+struct labels_changed {
+  issue_ref issue;
+  user_ref actor;
+  std::vector<std::string> added;
+  std::vector<std::string> removed;
+  bool by_bot = false;
+};
+
+/// An issue closed. `completed`: GitHub `state_reason: completed`; GitLab closes count as
+/// completed only when a merged merge request closed the issue (SPEC §6).
+struct issue_closed {
+  issue_ref issue;
+  user_ref actor;
+  bool completed = false;
+  std::vector<user_ref> assignees;
+};
+
+/// A merged pull/merge request whose description closes issues of the same repository.
+struct change_merged {
+  issue_ref repository;            // number unused; platform and repository identify it
+  std::vector<std::int64_t> closes;  // issue numbers named with a closing keyword
+  user_ref author;
+  std::string url;
+};
+
+/// An emoji reaction given to or taken from a comment (GitLab emoji events).
+struct reaction_changed {
+  issue_ref issue;
+  std::int64_t comment_id = 0;
+  user_ref user;
+  std::string name;  // thumbsup, thumbsdown, ...
+  bool awarded = true;
 };
 
 /// What an adapter makes of a delivery: a domain event, or nothing to do.
-using domain_event = std::variant<std::monostate, comment_posted>;
+using domain_event =
+    std::variant<std::monostate, comment_posted, labels_changed, issue_closed, change_merged, reaction_changed>;
 
 enum class bounty_state { open, accepted, voting, completed, cancelled, expired };
 std::string_view to_string(bounty_state s);
@@ -76,7 +115,51 @@ struct bounty {
   std::optional<std::string> currency;  // fixed by the first money pledge
   std::optional<std::int64_t> goal_minor;
   std::optional<utc_time> deadline;
+  bool disputed = false;          // two rejections of one milestone: the operator decides
+  bool closed_completed = false;  // the issue was closed as completed
+  std::vector<split_share> split;  // how the next release is split (by login); empty = equally
 };
+
+enum class milestone_state { pending, voting, released };
+std::string_view to_string(milestone_state s);
+milestone_state milestone_state_from(std::string_view s);
+
+/// A named share of a bounty (SPEC §1). Without `/bounty milestones` a bounty has one: "done", 100%.
+struct milestone {
+  std::int64_t id = 0;  // 0: not stored yet (the implicit "done")
+  int position = 0;
+  std::string name;
+  int percent = 100;
+  milestone_state state = milestone_state::pending;
+  int rejections = 0;
+  std::int64_t released_minor = 0;
+};
+
+/// A solver of a submission and their percent of its release.
+struct solver {
+  user_ref user;
+  int percent = 100;
+};
+
+/// A voter of an open vote: weight snapshotted when the vote opened (SPEC §7) and current ballot.
+struct vote_voter {
+  user_ref user;
+  std::int64_t weight = 0;
+  voting::ballot ballot = voting::ballot::none;
+};
+
+/// The open vote of a bounty.
+struct open_vote {
+  std::int64_t id = 0;
+  std::vector<std::int64_t> milestone_ids;
+  utc_time closes_at{};
+  std::vector<solver> solvers;
+  std::vector<vote_voter> voters;
+  std::int64_t release_minor = 0;
+  std::optional<std::int64_t> comment_id;
+};
+
+enum class weight_mode { amount, head };
 
 /// Per-repository settings (SPEC §10) with the service's defaults.
 struct repo_settings {
@@ -84,15 +167,27 @@ struct repo_settings {
   bool zero_value_support = true;
   std::chrono::seconds pledge_ttl = std::chrono::days{90};
   std::chrono::seconds awaiting_funds_ttl = std::chrono::days{7};
+  std::chrono::seconds vote_window = std::chrono::days{7};
   std::optional<std::int64_t> max_pledge_units;  // unset: 100,000 units of the currency
+  weight_mode weight = weight_mode::amount;
+  voting::silence_rule silence = voting::silence_rule::approve;
+  int platform_fee_bps = 0;  // basis points of each release
+  int project_fee_bps = 0;
+  std::string bounty_label = "bounty";
+  std::string accepted_label = "bounty: accepted";
 };
 
-/// Everything `decide` reads: the bounty (if any), all its pledges, and the author's available
+/// Everything `decide` reads: the bounty (if any), all its pledges, its milestones and open
+/// vote, the issue's assignees, whether the author is a maintainer, and the author's available
 /// balances by currency (minor units).
 struct bounty_view {
   issue_ref issue;
   std::optional<bounty> current;
   std::vector<pledge> pledges;
+  std::vector<milestone> milestones;  // empty: the implicit single milestone "done"
+  std::optional<open_vote> vote;
+  std::vector<user_ref> assignees;
+  bool author_is_maintainer = false;
   std::map<std::string, std::int64_t> author_available;
 };
 
@@ -103,7 +198,23 @@ struct add_pledge { pledge p; };                   // p.id < 0; state held or aw
 struct refund_pledge { std::int64_t pledge_id; std::int64_t amount_minor; std::string currency; user_ref sponsor; };
 struct cancel_pledge { std::int64_t pledge_id; };  // awaiting_funds -> cancelled, no money moves
 struct refresh_status {};
-using effect = std::variant<create_bounty, fix_currency, add_pledge, refund_pledge, cancel_pledge, refresh_status>;
+struct set_goal { std::optional<std::int64_t> goal_minor; };
+struct set_deadline { utc_time deadline; };
+struct define_milestones { std::vector<milestone_spec> milestones; };
+struct set_split { std::vector<split_share> split; };
+struct cancel_bounty {};  // refund everything unreleased; state cancelled
+/// Opens a vote on `milestone_positions` (consecutive pending milestones) for `solvers`.
+struct start_vote {
+  std::vector<int> milestone_positions;
+  std::vector<solver> solvers;
+  user_ref submitter;
+  std::string url;
+  std::vector<vote_voter> voters;  // eligible sponsors and their snapshotted weights
+  std::int64_t release_minor = 0;
+  utc_time closes_at{};
+};
+using effect = std::variant<create_bounty, fix_currency, add_pledge, refund_pledge, cancel_pledge, refresh_status,
+                            set_goal, set_deadline, define_milestones, set_split, cancel_bounty, start_vote>;
 
 /// A part of the bot's reply to a comment: a sentence, or a request for funds naming a pledge
 /// created by this decision (its link needs the stored pledge id).
@@ -129,6 +240,35 @@ struct decision {
 /// per bounty, per-pledge maximum, held only if the available balance covers the whole pledge.
 decision decide(const bounty_view& view, const user_ref& author, const std::vector<command_line>& commands,
                 const repo_settings& settings, utc_time now);
+
+/// True when deciding `commands` needs to know whether the author is a maintainer (the store
+/// then asks the platform before calling `decide`).
+bool needs_maintainer_check(const std::vector<command_line>& commands);
+
+/// The milestones of a bounty, with the implicit single "done" 100% when none were defined.
+std::vector<milestone> effective_milestones(const std::vector<milestone>& stored);
+
+/// Plans a submission of the next pending milestone, or the one named `name` (case-insensitive),
+/// for `solvers` (split by `split` when it names exactly the solvers, else equally). Refusals:
+/// no bounty or nothing held, not accepted yet, a vote already open, disputed, unknown or released
+/// milestone. `all_remaining` submits every pending milestone in one vote (issue closed as completed).
+result<start_vote> plan_submission(const bounty_view& view, std::vector<user_ref> solvers, const user_ref& submitter,
+                                   const std::string& name, const std::string& url, const repo_settings& settings,
+                                   utc_time now, bool all_remaining = false);
+
+/// What approval of a vote releases: per pledge, its share of the voted milestones (largest
+/// remainder over the milestone percents, SPEC §2), the fees (basis points, rounded down), and
+/// each solver's part of the rest (largest remainder by percent, ties to the first solver).
+struct release_plan {
+  std::vector<std::pair<std::int64_t, std::int64_t>> per_pledge;  // pledge id, minor units
+  std::int64_t total_minor = 0;
+  std::int64_t platform_fee_minor = 0;
+  std::int64_t project_fee_minor = 0;
+  std::vector<std::pair<user_ref, std::int64_t>> to_solvers;
+};
+release_plan plan_release(const std::vector<pledge>& pledges, const std::vector<milestone>& milestones,
+                          const std::vector<int>& positions, const std::vector<solver>& solvers, int platform_fee_bps,
+                          int project_fee_bps);
 
 /// After a deposit: which of a sponsor's awaiting pledges (oldest first, same currency as the
 /// deposit) become held with `available_minor`. Strictly in order: a pledge that the balance does

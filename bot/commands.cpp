@@ -242,6 +242,51 @@ std::vector<command_line> parse_comment(std::string_view body) {
   return out;
 }
 
+std::vector<std::int64_t> closing_references(std::string_view text, std::string_view repository_path) {
+  static const std::set<std::string> keywords = {
+      "close", "closes", "closed", "closing", "fix", "fixes", "fixed", "fixing", "resolve", "resolves",
+      "resolved", "resolving", "implement", "implements", "implemented", "implementing"};
+  const std::string path = lower(repository_path);
+  std::vector<std::int64_t> out;
+  std::string word;
+  // Tokenise on whitespace and commas; a keyword (optionally with a trailing colon) followed by a reference.
+  std::vector<std::string> tokens;
+  std::string cur;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',') {
+      if (!cur.empty()) tokens.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) tokens.push_back(cur);
+  for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+    std::string kw = lower(tokens[i]);
+    if (!kw.empty() && kw.back() == ':') kw.pop_back();
+    if (!keywords.contains(kw)) continue;
+    std::string ref = lower(tokens[i + 1]);
+    while (!ref.empty() && (ref.back() == '.' || ref.back() == ')' || ref.back() == ';')) ref.pop_back();
+    std::string number;
+    if (ref.starts_with("#")) {
+      number = ref.substr(1);
+    } else if (const auto hash = ref.find('#'); hash != std::string::npos && ref.substr(0, hash) == path) {
+      number = ref.substr(hash + 1);
+    } else if (const auto at = ref.find("/" + path + "/"); at != std::string::npos && ref.starts_with("http")) {
+      auto rest = ref.substr(at + path.size() + 2);
+      if (rest.starts_with("-/")) rest = rest.substr(2);
+      if (rest.starts_with("issues/")) number = rest.substr(7);
+    }
+    std::int64_t n = 0;
+    const auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), n);
+    if (!number.empty() && ec == std::errc{} && ptr == number.data() + number.size() && n > 0 &&
+        std::find(out.begin(), out.end(), n) == out.end()) {
+      out.push_back(n);
+    }
+  }
+  return out;
+}
+
 std::string help_text() {
   return "**bountybot commands** (one per line of a comment):\n\n"
          "- `/pledge AMOUNT [until DATE]`: pledge money, e.g. `/pledge $50` or `/pledge 50 EUR until 2027-01-31`; "

@@ -66,6 +66,12 @@ inline constexpr std::size_t max_milestones = 10;
 /// HTML comments. Lines past `max_commands_per_comment` are dropped.
 std::vector<command_line> parse_comment(std::string_view body);
 
+/// Issue numbers of `repository_path` that `text` (a pull/merge request description) closes with
+/// a closing keyword: `close[sd]`, `fix(es|ed)`, `resolve[sd]` (GitHub; "Linking a pull request to
+/// an issue"), plus GitLab's `closing`, `fixing`, `resolving`, `implement(s|ed|ing)`; followed by
+/// `#N`, `path#N` or the issue's URL. Case-insensitive; other repositories' issues are skipped.
+std::vector<std::int64_t> closing_references(std::string_view text, std::string_view repository_path);
+
 /// The help text listing every command (markdown, one line per command, each in inline code so
 /// that the bot's own comment never contains a command line).
 std::string help_text();

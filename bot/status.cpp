@@ -2,7 +2,8 @@
 
 namespace bountybot::bot {
 
-std::string render_status(const issue_ref& issue, const bounty& b, const std::vector<pledge>& pledges) {
+std::string render_status(const issue_ref& issue, const bounty& b, const std::vector<pledge>& pledges,
+                          const std::vector<milestone>& milestones, const std::optional<open_vote>& vote) {
   const auto t = totals(pledges);
   const std::string currency = b.currency.value_or("");
   auto money = [&](std::int64_t minor) {
@@ -17,13 +18,58 @@ std::string render_status(const issue_ref& issue, const bounty& b, const std::ve
   s += "| Sponsors | " + std::to_string(t.sponsors) + " |\n";
   s += "| Supporters | " + std::to_string(t.supporters) + " |\n";
   s += "| Deadline | " + (b.deadline ? format_rfc3339(*b.deadline) : std::string("none")) + " |\n";
+  if (b.disputed) s += "| Disputed | the operator decides how this bounty ends |\n";
   s += "\n";
+  const auto ms = effective_milestones(milestones);
+  if (ms.size() > 1 || ms[0].state != milestone_state::pending || !milestones.empty()) {
+    s += "**Milestones**\n\n| milestone | share | state | released |\n|---|---|---|---|\n";
+    for (const auto& m : ms) {
+      s += "| " + m.name + " | " + std::to_string(m.percent) + "% | " + std::string(to_string(m.state)) + " | " +
+           money(m.released_minor) + " |\n";
+    }
+    s += "\n";
+  }
+  if (vote) {
+    const auto t = voting::count([&] {
+      std::vector<voting::voter> vs;
+      for (const auto& v : vote->voters) vs.push_back({v.weight, v.ballot});
+      return vs;
+    }());
+    s += "**Vote open** until " + format_rfc3339(vote->closes_at) + ": releases " + money(vote->release_minor) +
+         ". Approve " + std::to_string(t.approve) + " / reject " + std::to_string(t.reject) + " of " +
+         std::to_string(t.eligible_weight) + " eligible weight; two thirds approve.\n\n";
+  }
   if (b.state == bounty_state::open || b.state == bounty_state::accepted || b.state == bounty_state::voting) {
     const std::string example = currency.empty() || currency == "USD" ? "$50" : "50 " + currency;
     s += "To pledge, comment `/pledge " + example + "` (optionally `until YYYY-MM-DD`); `/support` to back it "
          "without money; `/bounty help` for every command.\n";
   }
   s += "\n<sub>" + issue.key() + " · updated by bountybot</sub>\n";
+  return s;
+}
+
+std::string render_vote(const issue_ref& issue, const bounty& b, const std::vector<milestone>& milestones,
+                        const open_vote& vote, const user_ref& submitter, const std::string& url) {
+  const std::string currency = b.currency.value_or("USD");
+  std::string names;
+  for (auto id : vote.milestone_ids) {
+    for (const auto& m : effective_milestones(milestones)) {
+      if (m.id == id) names += (names.empty() ? "" : ", ") + std::string("`") + m.name + "`";
+    }
+  }
+  std::string solvers;
+  for (const auto& s : vote.solvers) solvers += (solvers.empty() ? "@" : ", @") + s.user.login + " (" + std::to_string(s.percent) + "%)";
+  std::string voters;
+  for (const auto& v : vote.voters) voters += (voters.empty() ? "@" : ", @") + v.user.login;
+  std::string s(own_comment_marker);
+  s += "\n### Vote: milestone " + (names.empty() ? std::string("`done`") : names) + " submitted by @" + submitter.login + "\n\n";
+  if (!url.empty()) s += "Work: " + url + "\n\n";
+  s += "Approval releases **" + escrow::format_money(vote.release_minor, currency) + "** to " + solvers + ".\n\n";
+  s += "Sponsors" + (voters.empty() ? std::string() : " (" + voters + ")") +
+       ": react 👍 to approve or 👎 to reject before " + format_rfc3339(vote.closes_at) +
+       ". Two thirds of the held amount approving releases the money at once; more than a third rejecting "
+       "rejects it; at the close, two thirds of the votes cast decide, and no votes at all approve.\n";
+  s += "\n<sub>" + issue.key() + " · vote " + std::to_string(vote.id) + "</sub>\n";
   return s;
 }
 

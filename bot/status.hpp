@@ -17,7 +17,13 @@ inline constexpr std::size_t max_comment_chars = 60'000;
 
 /// The one status comment of a bounty (edited in place): state, held total, sponsors and
 /// supporters, goal, deadline, and how to pledge.
-std::string render_status(const issue_ref& issue, const bounty& b, const std::vector<pledge>& pledges);
+std::string render_status(const issue_ref& issue, const bounty& b, const std::vector<pledge>& pledges,
+                          const std::vector<milestone>& milestones = {}, const std::optional<open_vote>& vote = {});
+
+/// The vote comment (SPEC §7): what was submitted, by whom, the link, what approval releases,
+/// who may vote and how, and the close time.
+std::string render_vote(const issue_ref& issue, const bounty& b, const std::vector<milestone>& milestones,
+                        const open_vote& vote, const user_ref& submitter, const std::string& url);
 
 /// `BOUNTYBOT_PUBLIC_URL/fund/<pledge id>`.
 std::string funding_link(std::string_view public_url, std::int64_t pledge_id);

@@ -6,6 +6,7 @@
 
 #include <pqxx/pqxx>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,11 +19,52 @@ struct store_settings {
   std::string public_url;   // BOUNTYBOT_PUBLIC_URL, for funding links
 };
 
+/// Answers whether `user` is a maintainer of the issue's repository (SPEC §1). Implemented by
+/// the platform adapter (an API call); throws on I/O failure, which retries the delivery.
+using maintainer_check = std::function<bool(const issue_ref& issue, const user_ref& user)>;
+
 /// Handles one comment: parses its commands, decides, applies. `delivery_key` (`platform:delivery
 /// id`) derives the pledges' idempotency keys. Comments by bots, and comments with no command
-/// lines, change nothing.
+/// lines, change nothing. `is_maintainer` is asked only for maintainer commands.
 void process_comment(pqxx::work& tx, const comment_posted& event, const store_settings& settings, utc_time now,
-                     const std::string& delivery_key);
+                     const std::string& delivery_key, const maintainer_check& is_maintainer);
+
+/// The accepted label added or removed (SPEC §5): by a maintainer, the bounty moves between open
+/// and accepted; by anyone else, the change is reverted and the actor told why.
+void process_labels(pqxx::work& tx, const labels_changed& event, const store_settings& settings, utc_time now,
+                    const maintainer_check& is_maintainer);
+
+/// An issue closed (SPEC §6): not planned cancels and refunds; completed submits what remains.
+void process_closed(pqxx::work& tx, const issue_closed& event, const store_settings& settings, utc_time now,
+                    const std::string& delivery_key);
+
+/// A merged pull/merge request that closes issues: submits each one's next milestone with the
+/// author as solver, unless a vote is open.
+void process_merged(pqxx::work& tx, const change_merged& event, const store_settings& settings, utc_time now,
+                    const std::string& delivery_key);
+
+/// A reaction on a comment: when the comment is an open vote's and the user an eligible voter,
+/// the ballot changes and the vote closes early if decided (SPEC §7).
+void process_reaction(pqxx::work& tx, const reaction_changed& event, const store_settings& settings, utc_time now);
+
+/// The reactions of a vote comment as polled: (user id, content) pairs with content `+1`/`-1`
+/// (GitHub) or `thumbsup`/`thumbsdown` (GitLab). Replaces the voters' ballots and closes the vote
+/// early if decided. Reactions of users who are not eligible are ignored.
+void record_vote_reactions(pqxx::work& tx, std::int64_t vote_id,
+                           const std::vector<std::pair<std::int64_t, std::string>>& reactions,
+                           const store_settings& settings, utc_time now);
+
+/// Fires the oldest due timer (pledge deadline, funding expiry, bounty deadline, vote close) and
+/// returns true, or returns false when none is due at `now`. Deadlines that fall while a vote is
+/// open are deferred until it closes.
+bool fire_next_timer(pqxx::work& tx, const store_settings& settings, utc_time now);
+
+/// The operator's decision on a disputed bounty: `release` pays the disputed milestone to the
+/// solvers of its last vote; `refund` refunds everything unreleased and cancels the bounty.
+/// Refusals: no such bounty, not disputed, unknown action, empty reason.
+result<std::string> resolve_dispute(pqxx::work& tx, const std::string& platform, const std::string& full_path,
+                                    std::int64_t number, const std::string& action, const std::string& reason,
+                                    const store_settings& settings, utc_time now);
 
 /// An operator's deposit (SPEC §3, provider `manual`): `amount_minor` > 0 of `currency` credited
 /// to the user's available balance, idempotent by (`provider`, `reference`).
@@ -52,6 +94,8 @@ struct bounty_record {
   issue_ref issue;
   bounty current;
   std::vector<pledge> pledges;
+  std::vector<milestone> milestones;  // as stored; empty = the implicit "done"
+  std::optional<open_vote> vote;
   std::optional<std::int64_t> status_comment_id;
 };
 
@@ -60,6 +104,9 @@ std::optional<bounty_record> find_bounty(pqxx::work& tx, const std::string& plat
                                          std::int64_t number);
 /// The bounty with id `bounty_id`, if any.
 std::optional<bounty_record> load_bounty(pqxx::work& tx, std::int64_t bounty_id);
+
+/// A vote by id (open or closed) with its solvers and voters.
+open_vote load_vote(pqxx::work& tx, std::int64_t vote_id);
 
 /// Stores or updates the repository (by platform id) and its path; returns the internal id.
 std::int64_t upsert_repository(pqxx::work& tx, const issue_ref& issue);

@@ -1,4 +1,5 @@
-# Writes OUT: a C++ file defining bountybot::db::embedded_migrations from the SQL FILES, in name order.
+# Writes OUT: a C++ file defining bountybot::db::embedded_migrations from DIR/*.sql, in name order.
+file(GLOB FILES ${DIR}/*.sql)
 list(SORT FILES)
 set(body "// generated from migrations/*.sql; do not edit\n#include \"app/db.hpp\"\nnamespace bountybot::db {\nconst std::vector<migration>& embedded_migrations() {\n  static const std::vector<migration> all = {\n")
 foreach(f IN LISTS FILES)

@@ -11,6 +11,7 @@
 #include <boost/url.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace bountybot::webhooks {
@@ -54,9 +55,34 @@ json::value bounty_json(const bot::bounty_record& rec) {
   out["sponsors"] = t.sponsors;
   out["supporters"] = t.supporters;
   out["deadline"] = rec.current.deadline ? json::value(bot::format_rfc3339(*rec.current.deadline)) : json::value(nullptr);
+  out["disputed"] = rec.current.disputed;
   // Until maintainers define milestones, a bounty is one milestone "done" of 100%.
-  out["milestones"] = json::array{json::object{{"name", "done"}, {"percent", 100}, {"state", "pending"}, {"released", 0}}};
-  out["vote"] = nullptr;
+  json::array milestones;
+  for (const auto& m : bot::effective_milestones(rec.milestones)) {
+    milestones.push_back(json::object{{"name", m.name},
+                                      {"percent", m.percent},
+                                      {"state", std::string(bot::to_string(m.state))},
+                                      {"released", m.released_minor}});
+  }
+  out["milestones"] = std::move(milestones);
+  if (rec.vote) {
+    std::vector<voting::voter> vs;
+    for (const auto& v : rec.vote->voters) vs.push_back({v.weight, v.ballot});
+    const auto t = voting::count(vs);
+    std::string names;
+    for (const auto& m : rec.milestones) {
+      if (std::find(rec.vote->milestone_ids.begin(), rec.vote->milestone_ids.end(), m.id) != rec.vote->milestone_ids.end())
+        names += (names.empty() ? "" : ", ") + m.name;
+    }
+    out["vote"] = json::object{{"milestone", names},
+                               {"closes_at", bot::format_rfc3339(rec.vote->closes_at)},
+                               {"eligible_weight", t.eligible_weight},
+                               {"approve", t.approve},
+                               {"reject", t.reject},
+                               {"release", rec.vote->release_minor}};
+  } else {
+    out["vote"] = nullptr;
+  }
   return out;
 }
 
@@ -107,6 +133,13 @@ http_reply routes::handle(const http_request& request) {
       if (!only("POST")) return json_error(405, "method not allowed");
       if (!admin_allowed(request)) return json_error(401, "admin token required");
       return deposit(request);
+    }
+    if (seg.size() >= 8 && seg[3] == "bounties" && seg.back() == "resolve") {
+      if (!only("POST")) return json_error(405, "method not allowed");
+      if (!admin_allowed(request)) return json_error(401, "admin token required");
+      std::string path;
+      for (std::size_t i = 5; i + 2 < seg.size(); ++i) path += (path.empty() ? "" : "/") + seg[i];
+      return resolve(request, seg[4], path, seg[seg.size() - 2]);
     }
     if (seg.size() == 6 && seg[3] == "accounts") {
       if (!only("GET")) return json_error(405, "method not allowed");
@@ -188,6 +221,31 @@ http_reply routes::deposit(const http_request& request) {
                                                          {"available", r->available_minor},
                                                          {"currency", std::string(escrow::find_currency(req.currency)->code)},
                                                          {"held_pledges", std::move(held)}});
+}
+
+http_reply routes::resolve(const http_request& request, const std::string& platform, const std::string& full_path,
+                           const std::string& number) {
+  const auto n = to_int(number);
+  boost::system::error_code ec;
+  const auto body = json::parse(request.body, ec);
+  if (!n || ec || !body.is_object()) return json_error(400, "body must be {\"action\": \"release\"|\"refund\", \"reason\": \"...\"}");
+  const auto* action = body.as_object().if_contains("action");
+  const auto* reason = body.as_object().if_contains("reason");
+  if (!action || !action->is_string() || !reason || !reason->is_string()) {
+    return json_error(400, "body must be {\"action\": \"release\"|\"refund\", \"reason\": \"...\"}");
+  }
+  result<std::string> r = make_problem("none", "");
+  try {
+    pool_.transact([&](pqxx::work& tx) {
+      r = bot::resolve_dispute(tx, platform, full_path, *n, std::string(action->as_string()),
+                               std::string(reason->as_string()), settings_.store, now_utc());
+      if (!r) throw problem_error(r.error());
+      tx.exec("NOTIFY bountybot_outbox");
+    });
+  } catch (const problem_error&) {
+  }
+  if (!r) return json_error(r.error().code == "not_found" ? 404 : r.error().code == "not_disputed" ? 409 : 400, r.error().message);
+  return json_reply(200, json::object{{"resolved", *r}});
 }
 
 http_reply routes::account(const std::string& platform, const std::string& user_id) {

@@ -2,6 +2,7 @@
 /// The service's routes (SPEC §8, §9): webhook intake, health, the bounty API, the admin API.
 /// Blocking (database) work; runs on the server's handler threads.
 #include "app/db.hpp"
+#include "bot/store.hpp"
 #include "webhooks/server.hpp"
 
 #include <string>
@@ -12,6 +13,7 @@ struct api_settings {
   std::string github_webhook_secret;  // empty: GitHub intake is off (404)
   std::string gitlab_webhook_token;   // empty: GitLab intake is off (404)
   std::string admin_token;            // empty: admin routes are off (404)
+  bot::store_settings store;          // for operator resolutions
 };
 
 class routes {
@@ -25,6 +27,8 @@ class routes {
   http_reply bounty(const std::string& platform, const std::string& full_path, const std::string& number);
   http_reply deposit(const http_request& request);
   http_reply account(const std::string& platform, const std::string& user_id);
+  http_reply resolve(const http_request& request, const std::string& platform, const std::string& full_path,
+                     const std::string& number);
   bool admin_allowed(const http_request& request) const;
 
   api_settings settings_;

@@ -54,11 +54,29 @@ bool inbox_worker::process_one() {
       const bot::domain_event translated = platform == "github"
                                                ? github::translate(event, payload, settings_.github_self)
                                                : gitlab::translate(event, payload, settings_.gitlab_self);
-      if (const auto* comment = std::get_if<bot::comment_posted>(&translated)) {
-        bot::process_comment(tx, *comment, settings_.store, now_utc(), key);
-        tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
-        outcome = "done";
-      }
+      const auto now = now_utc();
+      std::visit(
+          [&](const auto& e) {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, std::monostate>) {
+              return;
+            } else {
+              if constexpr (std::is_same_v<T, bot::comment_posted>) {
+                bot::process_comment(tx, e, settings_.store, now, key, settings_.is_maintainer);
+              } else if constexpr (std::is_same_v<T, bot::labels_changed>) {
+                bot::process_labels(tx, e, settings_.store, now, settings_.is_maintainer);
+              } else if constexpr (std::is_same_v<T, bot::issue_closed>) {
+                bot::process_closed(tx, e, settings_.store, now, key);
+              } else if constexpr (std::is_same_v<T, bot::change_merged>) {
+                bot::process_merged(tx, e, settings_.store, now, key);
+              } else if constexpr (std::is_same_v<T, bot::reaction_changed>) {
+                bot::process_reaction(tx, e, settings_.store, now);
+              }
+              tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
+              outcome = "done";
+            }
+          },
+          translated);
       tx.exec("RELEASE SAVEPOINT delivery");
     } catch (const pqxx::broken_connection&) {
       throw;
@@ -107,6 +125,37 @@ void inbox_worker::run(const std::atomic<bool>& stop) {
     } catch (const std::exception& e) {
       spdlog::error("inbox worker: {}", e.what());
       std::this_thread::sleep_for(std::chrono::seconds(1));  // back off before reconnecting
+    }
+  }
+}
+
+timer_scheduler::timer_scheduler(std::string db_url, bot::store_settings store, std::chrono::milliseconds tick)
+    : db_url_(std::move(db_url)), store_(std::move(store)), tick_(tick) {}
+timer_scheduler::~timer_scheduler() = default;
+
+int timer_scheduler::fire_due() {
+  int n = 0;
+  for (;;) {
+    bool fired = false;
+    db::transact(conn_, db_url_, [&](pqxx::work& tx) {
+      fired = bot::fire_next_timer(tx, store_, now_utc());
+      if (fired) tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
+    });
+    if (!fired) return n;
+    ++n;
+  }
+}
+
+void timer_scheduler::run(const std::atomic<bool>& stop) {
+  while (!stop) {
+    try {
+      fire_due();
+    } catch (const std::exception& e) {
+      spdlog::error("timer scheduler: {}", e.what());
+    }
+    // Timers are due at whole seconds; looking every tick is the schedule itself.
+    for (auto waited = std::chrono::milliseconds{0}; waited < tick_ && !stop; waited += std::chrono::milliseconds{50}) {
+      std::this_thread::sleep_for(std::chrono::milliseconds{50});
     }
   }
 }

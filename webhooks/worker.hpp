@@ -18,6 +18,8 @@ namespace bountybot::webhooks {
 
 struct worker_settings {
   bot::store_settings store;
+  /// Asks the platform whether a user is a maintainer (adapters/platform.hpp).
+  bot::maintainer_check is_maintainer = [](const bot::issue_ref&, const bot::user_ref&) { return false; };
   github::identity github_self;
   gitlab::identity gitlab_self;
   int max_attempts = 5;                      // a delivery that fails this often is marked failed
@@ -43,6 +45,23 @@ class inbox_worker {
  private:
   std::string db_url_;
   worker_settings settings_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+/// Fires durable timers (pledge and bounty deadlines, funding expiry, vote close) when due, each
+/// once, also with several instances (FOR UPDATE SKIP LOCKED).
+class timer_scheduler {
+ public:
+  timer_scheduler(std::string db_url, bot::store_settings store, std::chrono::milliseconds tick = std::chrono::milliseconds{250});
+  ~timer_scheduler();
+  /// Fires every timer due now; returns how many fired.
+  int fire_due();
+  void run(const std::atomic<bool>& stop);
+
+ private:
+  std::string db_url_;
+  bot::store_settings store_;
+  std::chrono::milliseconds tick_;
   std::unique_ptr<pqxx::connection> conn_;
 };
 

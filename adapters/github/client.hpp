@@ -13,9 +13,14 @@ class client final : public adapters::platform_api {
   std::int64_t create_comment(const bot::issue_ref& issue, const std::string& body) override;
   void update_comment(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& body) override;
   void add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, adapters::reaction r) override;
+  bool is_maintainer(const bot::issue_ref& issue, const bot::user_ref& user) override;
+  void add_label(const bot::issue_ref& issue, const std::string& label) override;
+  void remove_label(const bot::issue_ref& issue, const std::string& label) override;
+  reactions_page list_reactions(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& etag) override;
 
  private:
-  adapters::http_response call(const std::string& method, const std::string& target, const std::string& body);
+  adapters::http_response call(const std::string& method, const std::string& target, const std::string& body,
+                               const std::map<std::string, std::string>& extra = {}, bool allow_404 = false);
   adapters::http_client http_;
   std::string token_;
 };

@@ -10,27 +10,92 @@ using adapters::int_at;
 using adapters::string_at;
 using adapters::string_or;
 
-bool is_handled_event(std::string_view event) { return event == "issue_comment"; }
+namespace {
+
+bot::issue_ref issue_of(const boost::json::value& payload, const char* issue_field) {
+  bot::issue_ref issue;
+  issue.platform = "github";
+  issue.repository_id = int_at(payload, "repository.id");
+  issue.repository_path = string_at(payload, "repository.full_name");
+  issue.number = int_at(payload, std::string(issue_field) + ".number");
+  issue.url = string_or(payload, std::string(issue_field) + ".html_url",
+                        "https://github.com/" + issue.repository_path + "/issues/" + std::to_string(issue.number));
+  return issue;
+}
+
+bot::user_ref user_at(const boost::json::value& payload, const std::string& path) {
+  return {"github", int_at(payload, path + ".id"), string_at(payload, path + ".login")};
+}
+
+bool is_bot(const boost::json::value& payload, const std::string& path, const identity& self) {
+  return string_or(payload, path + ".type", "") == "Bot" ||
+         (!self.bot_login.empty() && string_or(payload, path + ".login", "") == self.bot_login);
+}
+
+std::vector<bot::user_ref> assignees_of(const boost::json::value& payload) {
+  std::vector<bot::user_ref> out;
+  if (const auto* a = find(payload, "issue.assignees"); a && a->is_array()) {
+    for (const auto& u : a->get_array()) out.push_back({"github", int_at(u, "id"), string_at(u, "login")});
+  }
+  return out;
+}
+
+}  // namespace
+
+bool is_handled_event(std::string_view event) {
+  return event == "issue_comment" || event == "issues" || event == "pull_request";
+}
 
 bot::domain_event translate(std::string_view event, const boost::json::value& payload, const identity& self) {
-  if (event != "issue_comment") return std::monostate{};
-  if (string_at(payload, "action") != "created") return std::monostate{};  // edits and deletions undo nothing
-  if (find(payload, "issue.pull_request") != nullptr) return std::monostate{};  // bounties live on issues
-
-  bot::comment_posted c;
-  c.issue.platform = "github";
-  c.issue.repository_id = int_at(payload, "repository.id");
-  c.issue.repository_path = string_at(payload, "repository.full_name");
-  c.issue.number = int_at(payload, "issue.number");
-  c.issue.url = string_or(payload, "issue.html_url", "https://github.com/" + c.issue.repository_path + "/issues/" +
-                                                         std::to_string(c.issue.number));
-  c.author = {"github", int_at(payload, "comment.user.id"), string_at(payload, "comment.user.login")};
-  c.comment_id = int_at(payload, "comment.id");
-  c.body = string_or(payload, "comment.body", "");
-  c.by_bot = string_or(payload, "comment.user.type", "") == "Bot" || string_or(payload, "sender.type", "") == "Bot" ||
-             (!self.bot_login.empty() && c.author.login == self.bot_login) ||
-             c.body.find(bot::own_comment_marker) != std::string::npos;
-  return c;
+  const std::string action = string_or(payload, "action", "");
+  if (event == "issue_comment") {
+    if (action != "created") return std::monostate{};              // edits and deletions undo nothing
+    if (find(payload, "issue.pull_request") != nullptr) return std::monostate{};  // bounties live on issues
+    bot::comment_posted c;
+    c.issue = issue_of(payload, "issue");
+    c.author = user_at(payload, "comment.user");
+    c.comment_id = int_at(payload, "comment.id");
+    c.body = string_or(payload, "comment.body", "");
+    c.assignees = assignees_of(payload);
+    c.by_bot = is_bot(payload, "comment.user", self) || is_bot(payload, "sender", self) ||
+               c.body.find(bot::own_comment_marker) != std::string::npos;
+    return c;
+  }
+  if (event == "issues") {
+    if (find(payload, "issue.pull_request") != nullptr) return std::monostate{};
+    if (action == "labeled" || action == "unlabeled") {
+      bot::labels_changed l;
+      l.issue = issue_of(payload, "issue");
+      l.actor = user_at(payload, "sender");
+      (action == "labeled" ? l.added : l.removed).push_back(string_at(payload, "label.name"));
+      l.by_bot = is_bot(payload, "sender", self);
+      return l;
+    }
+    if (action == "closed") {
+      bot::issue_closed c;
+      c.issue = issue_of(payload, "issue");
+      c.actor = user_at(payload, "sender");
+      // GitHub: state_reason "completed" or "not_planned" (null on old deliveries: completed).
+      c.completed = string_or(payload, "issue.state_reason", "completed") != "not_planned";
+      c.assignees = assignees_of(payload);
+      return c;
+    }
+    return std::monostate{};
+  }
+  if (event == "pull_request") {
+    const auto* merged = find(payload, "pull_request.merged");
+    if (action != "closed" || merged == nullptr || !merged->is_bool() || !merged->get_bool()) return std::monostate{};
+    bot::change_merged m;
+    m.repository.platform = "github";
+    m.repository.repository_id = int_at(payload, "repository.id");
+    m.repository.repository_path = string_at(payload, "repository.full_name");
+    m.author = user_at(payload, "pull_request.user");
+    m.url = string_or(payload, "pull_request.html_url", "");
+    m.closes = bot::closing_references(string_or(payload, "pull_request.body", ""), m.repository.repository_path);
+    if (m.closes.empty()) return std::monostate{};
+    return m;
+  }
+  return std::monostate{};
 }
 
 }  // namespace bountybot::github

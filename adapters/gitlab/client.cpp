@@ -21,9 +21,12 @@ client::client(const std::string& base_url, std::string token)
       }()),
       token_(std::move(token)) {}
 
-adapters::http_response client::call(const std::string& method, const std::string& target, const std::string& body) {
-  auto res = http_.request(method, target, body, {{"PRIVATE-TOKEN", token_}});
-  if (res.status >= 200 && res.status < 300) return res;
+adapters::http_response client::call(const std::string& method, const std::string& target, const std::string& body,
+                                     const std::map<std::string, std::string>& extra, bool allow_404) {
+  std::map<std::string, std::string> headers{{"PRIVATE-TOKEN", token_}};
+  headers.insert(extra.begin(), extra.end());
+  auto res = http_.request(method, target, body, headers);
+  if ((res.status >= 200 && res.status < 300) || res.status == 304 || (allow_404 && res.status == 404)) return res;
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
   throw adapters::classify_failure("GitLab " + method + " " + target, res.status, res.body, res.header("retry-after"),
                                    res.header("ratelimit-remaining"), res.header("ratelimit-reset"), now.count());
@@ -42,6 +45,34 @@ void client::add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, 
   // Award emoji names: https://docs.gitlab.com/ee/api/emoji_reactions.html
   call("POST", notes_path(issue) + "/" + std::to_string(comment_id) + "/award_emoji",
        json::serialize(json::object{{"name", r == adapters::reaction::done ? "thumbsup" : "confused"}}));
+}
+
+bool client::is_maintainer(const bot::issue_ref& issue, const bot::user_ref& user) {
+  // https://docs.gitlab.com/ee/api/members.html (members/all includes inherited membership)
+  const auto res = call("GET", "/projects/" + std::to_string(issue.repository_id) + "/members/all/" + std::to_string(user.id),
+                        "", {}, true);
+  if (res.status == 404) return false;
+  return json::parse(res.body).at("access_level").to_number<int>() >= 40;
+}
+
+void client::add_label(const bot::issue_ref& issue, const std::string& label) {
+  call("PUT", "/projects/" + std::to_string(issue.repository_id) + "/issues/" + std::to_string(issue.number),
+       json::serialize(json::object{{"add_labels", label}}));
+}
+
+void client::remove_label(const bot::issue_ref& issue, const std::string& label) {
+  call("PUT", "/projects/" + std::to_string(issue.repository_id) + "/issues/" + std::to_string(issue.number),
+       json::serialize(json::object{{"remove_labels", label}}));
+}
+
+client::reactions_page client::list_reactions(const bot::issue_ref& issue, std::int64_t comment_id, const std::string&) {
+  // https://docs.gitlab.com/ee/api/emoji_reactions.html (no conditional requests: polled slowly)
+  reactions_page page;
+  const auto res = call("GET", notes_path(issue) + "/" + std::to_string(comment_id) + "/award_emoji?per_page=100", "");
+  for (const auto& r : json::parse(res.body).as_array()) {
+    page.reactions.emplace_back(r.at("user").at("id").to_number<std::int64_t>(), std::string(r.at("name").as_string()));
+  }
+  return page;
 }
 
 }  // namespace bountybot::gitlab

@@ -12,7 +12,40 @@ using adapters::int_at;
 using adapters::string_at;
 using adapters::string_or;
 
-bool is_handled_event(std::string_view event) { return event == "Note Hook"; }
+namespace {
+
+bot::issue_ref project_of(const boost::json::value& payload) {
+  bot::issue_ref issue;
+  issue.platform = "gitlab";
+  issue.repository_id = int_at(payload, "project.id");
+  issue.repository_path = string_at(payload, "project.path_with_namespace");
+  return issue;
+}
+
+bot::user_ref user_of(const boost::json::value& payload) {
+  return {"gitlab", int_at(payload, "user.id"), string_at(payload, "user.username")};
+}
+
+std::string issue_url(const boost::json::value& payload, const bot::issue_ref& issue, const char* url_field) {
+  return string_or(payload, url_field, string_or(payload, "project.web_url", "") + "/-/issues/" + std::to_string(issue.number));
+}
+
+std::vector<std::string> label_titles(const boost::json::value* labels) {
+  std::vector<std::string> out;
+  if (labels == nullptr || !labels->is_array()) return out;
+  for (const auto& l : labels->get_array()) {
+    if (const auto* t = l.is_object() ? l.get_object().if_contains("title") : nullptr; t && t->is_string()) {
+      out.emplace_back(t->get_string());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool is_handled_event(std::string_view event) {
+  return event == "Note Hook" || event == "Issue Hook" || event == "Merge Request Hook" || event == "Emoji Hook";
+}
 
 bool is_token_bot_username(std::string_view username) {
   for (std::string_view prefix : {"project_", "group_"}) {
@@ -25,29 +58,88 @@ bool is_token_bot_username(std::string_view username) {
 }
 
 bot::domain_event translate(std::string_view event, const boost::json::value& payload, const identity& self) {
-  if (event != "Note Hook") return std::monostate{};
-  if (string_at(payload, "object_kind") != "note") return std::monostate{};
-  if (string_at(payload, "object_attributes.noteable_type") != "Issue") return std::monostate{};
-  // Newer GitLab versions say `action: create|update`; older ones only send creations.
-  if (string_or(payload, "object_attributes.action", "create") != "create") return std::monostate{};
-  if (const auto* system = find(payload, "object_attributes.system"); system && system->is_bool() && system->get_bool()) {
-    return std::monostate{};  // system notes ("changed the description") are not people talking
+  auto is_self = [&](const bot::user_ref& u) {
+    return is_token_bot_username(u.login) || (!self.bot_username.empty() && u.login == self.bot_username);
+  };
+  if (event == "Note Hook") {
+    if (string_at(payload, "object_kind") != "note") return std::monostate{};
+    if (string_at(payload, "object_attributes.noteable_type") != "Issue") return std::monostate{};
+    // Newer GitLab versions say `action: create|update`; older ones only send creations.
+    if (string_or(payload, "object_attributes.action", "create") != "create") return std::monostate{};
+    if (const auto* system = find(payload, "object_attributes.system"); system && system->is_bool() && system->get_bool()) {
+      return std::monostate{};  // system notes ("changed the description") are not people talking
+    }
+    bot::comment_posted c;
+    c.issue = project_of(payload);
+    c.issue.number = int_at(payload, "issue.iid");
+    c.issue.url = issue_url(payload, c.issue, "issue.url");
+    c.author = user_of(payload);
+    c.comment_id = int_at(payload, "object_attributes.id");
+    c.body = string_or(payload, "object_attributes.note", "");
+    // Note hooks carry assignee ids only; logins are filled from what the service has seen.
+    if (const auto* ids = find(payload, "issue.assignee_ids"); ids && ids->is_array()) {
+      for (const auto& id : ids->get_array()) {
+        if (id.is_int64()) c.assignees.push_back({"gitlab", id.get_int64(), "user-" + std::to_string(id.get_int64())});
+      }
+    }
+    c.by_bot = is_self(c.author) || c.body.find(bot::own_comment_marker) != std::string::npos;
+    return c;
   }
-
-  bot::comment_posted c;
-  c.issue.platform = "gitlab";
-  c.issue.repository_id = int_at(payload, "project.id");
-  c.issue.repository_path = string_at(payload, "project.path_with_namespace");
-  c.issue.number = int_at(payload, "issue.iid");
-  c.issue.url = string_or(payload, "issue.url", string_or(payload, "project.web_url", "") + "/-/issues/" +
-                                                    std::to_string(c.issue.number));
-  c.author = {"gitlab", int_at(payload, "user.id"), string_at(payload, "user.username")};
-  c.comment_id = int_at(payload, "object_attributes.id");
-  c.body = string_or(payload, "object_attributes.note", "");
-  c.by_bot = is_token_bot_username(c.author.login) ||
-             (!self.bot_username.empty() && c.author.login == self.bot_username) ||
-             c.body.find(bot::own_comment_marker) != std::string::npos;
-  return c;
+  if (event == "Issue Hook") {
+    bot::issue_ref issue = project_of(payload);
+    issue.number = int_at(payload, "object_attributes.iid");
+    issue.url = issue_url(payload, issue, "object_attributes.url");
+    const std::string action = string_or(payload, "object_attributes.action", "");
+    if (action == "close") {
+      bot::issue_closed c;
+      c.issue = issue;
+      c.actor = user_of(payload);
+      c.completed = false;  // GitLab has no close reason: only a merged MR makes it "completed" (SPEC §6)
+      if (const auto* a = find(payload, "assignees"); a && a->is_array()) {
+        for (const auto& u : a->get_array()) c.assignees.push_back({"gitlab", int_at(u, "id"), string_at(u, "username")});
+      }
+      return c;
+    }
+    const auto* changes = find(payload, "changes.labels");
+    if (changes == nullptr) return std::monostate{};
+    const auto previous = label_titles(find(*changes, "previous"));
+    const auto current = label_titles(find(*changes, "current"));
+    bot::labels_changed l;
+    l.issue = issue;
+    l.actor = user_of(payload);
+    for (const auto& t : current)
+      if (std::find(previous.begin(), previous.end(), t) == previous.end()) l.added.push_back(t);
+    for (const auto& t : previous)
+      if (std::find(current.begin(), current.end(), t) == current.end()) l.removed.push_back(t);
+    l.by_bot = is_self(l.actor);
+    return l;
+  }
+  if (event == "Merge Request Hook") {
+    if (string_or(payload, "object_attributes.action", "") != "merge") return std::monostate{};
+    bot::change_merged m;
+    m.repository = project_of(payload);
+    const auto author_id = int_at(payload, "object_attributes.author_id");
+    const auto merger = user_of(payload);
+    m.author = merger.id == author_id ? merger : bot::user_ref{"gitlab", author_id, "user-" + std::to_string(author_id)};
+    m.url = string_or(payload, "object_attributes.url", "");
+    m.closes = bot::closing_references(string_or(payload, "object_attributes.description", ""), m.repository.repository_path);
+    if (m.closes.empty()) return std::monostate{};
+    return m;
+  }
+  if (event == "Emoji Hook") {
+    if (string_or(payload, "object_attributes.awardable_type", "") != "Note" || find(payload, "issue.iid") == nullptr) {
+      return std::monostate{};
+    }
+    bot::reaction_changed r;
+    r.issue = project_of(payload);
+    r.issue.number = int_at(payload, "issue.iid");
+    r.comment_id = int_at(payload, "object_attributes.awardable_id");
+    r.user = user_of(payload);
+    r.name = string_at(payload, "object_attributes.name");
+    r.awarded = string_or(payload, "event_type", "award") == "award";
+    return r;
+  }
+  return std::monostate{};
 }
 
 }  // namespace bountybot::gitlab

@@ -131,7 +131,7 @@ TEST_F(Processing, OutboxCreatesOneStatusCommentThenEditsIt) {
   store("d-1", testing::github_comment("/pledge $50", 21031067, "Codertocat", 1, 11));
   process();
   testing::fake_platform api;
-  EXPECT_EQ(send(api), 2);  // status + reaction
+  EXPECT_EQ(send(api), 3);  // status comment, `bounty` label, reaction
   store("d-2", testing::github_comment("/pledge $10", 21031067, "Codertocat", 1, 12));
   process();
   send(api);

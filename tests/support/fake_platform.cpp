@@ -24,6 +24,23 @@ struct fake_platform::impl {
   unsigned failure_status = 500;
   std::map<std::string, std::string> failure_headers;
   std::int64_t next_id = 9000;
+  std::map<std::int64_t, std::vector<std::pair<std::int64_t, std::string>>> reactions;  // comment id -> (user, content)
+  std::string etag = "\"r0\"";
+
+  std::string reactions_body(const std::string& target) {
+    // .../comments/{id}/reactions or .../notes/{id}/award_emoji
+    const auto end = target.find(target.find("/reactions") != std::string::npos ? "/reactions" : "/award_emoji");
+    const auto start = target.rfind('/', end - 1) + 1;
+    const auto id = std::stoll(target.substr(start, end - start));
+    const bool gitlab = target.find("/award_emoji") != std::string::npos;
+    std::string out = "[";
+    for (const auto& [user, content] : reactions[id]) {
+      if (out.size() > 1) out += ",";
+      out += std::string("{\"user\":{\"id\":") + std::to_string(user) + "},\"" + (gitlab ? "name" : "content") +
+             "\":\"" + content + "\"}";
+    }
+    return out + "]";
+  }
 
   asio::awaitable<void> session(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
@@ -48,9 +65,28 @@ struct fake_platform::impl {
             std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
             call.headers[name] = std::string(f.value());
           }
-          if (req.method() == http::verb::post) {
+          const std::string target(req.target());
+          if (req.method() == http::verb::post && (target.ends_with("/comments") || target.ends_with("/notes"))) {
             res.result(http::status::created);
             res.body() = "{\"id\":" + std::to_string(next_id++) + "}";
+          } else if (req.method() == http::verb::get && target.find("/collaborators/") != std::string::npos) {
+            // GitHub: logins starting with "maint" have write access, others read.
+            const bool maint = target.find("/collaborators/maint") != std::string::npos;
+            res.body() = std::string("{\"permission\":\"") + (maint ? "write" : "read") + "\"}";
+          } else if (req.method() == http::verb::get && target.find("/members/all/") != std::string::npos) {
+            // GitLab: user ids from 1000 up are maintainers (40), others developers (30).
+            const auto id = std::stoll(target.substr(target.rfind('/') + 1));
+            res.body() = "{\"access_level\":" + std::to_string(id >= 1000 ? 40 : 30) + "}";
+          } else if (req.method() == http::verb::get && (target.find("/reactions") != std::string::npos ||
+                                                          target.find("/award_emoji") != std::string::npos)) {
+            if (std::string(req[http::field::if_none_match]) == etag) {
+              res.result(http::status::not_modified);  // a conditional request for an unchanged list
+            } else {
+              res.body() = reactions_body(target);
+              res.set(http::field::etag, etag);
+            }
+          } else if (req.method() == http::verb::post && target.ends_with("/labels")) {
+            res.body() = "[]";
           } else {
             res.body() = "{}";
           }
@@ -86,6 +122,12 @@ fake_platform::~fake_platform() {
 
 std::string fake_platform::base_url() const {
   return "http://127.0.0.1:" + std::to_string(impl_->acceptor.local_endpoint().port());
+}
+
+void fake_platform::set_reactions(std::int64_t comment_id, std::vector<std::pair<std::int64_t, std::string>> reactions) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->reactions[comment_id] = std::move(reactions);
+  impl_->etag = "\"r" + std::to_string(++impl_->next_id) + "\"";
 }
 
 std::vector<recorded_call> fake_platform::calls() const {

@@ -2,6 +2,7 @@
 // A local HTTP server standing in for the GitHub or GitLab REST API: records every request the
 // bot sends and answers like the platform would (a created comment gets an id).
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -26,6 +27,9 @@ class fake_platform {
   /// `http://127.0.0.1:<port>`.
   std::string base_url() const;
   std::vector<recorded_call> calls() const;
+  /// The reactions the API reports on comment `comment_id`: (user id, content) with GitHub
+  /// contents (`+1`, `-1`) or GitLab names (`thumbsup`, `thumbsdown`). Changes the ETag.
+  void set_reactions(std::int64_t comment_id, std::vector<std::pair<std::int64_t, std::string>> reactions);
   /// The next `count` requests are answered with `status` (and `headers`), and not recorded as done.
   void fail_next(int count, unsigned status, std::map<std::string, std::string> headers = {});
   /// Waits until `pred(calls)` holds, up to `timeout`; true if it did.
