@@ -87,7 +87,8 @@ client::reactions_page client::list_reactions(const bot::issue_ref& issue, std::
     return page;
   }
   page.etag = res.header("etag");
-  for (const auto& r : json::parse(res.body).as_array()) {
+  const auto list = json::parse(res.body);  // keep the parsed value alive while iterating
+  for (const auto& r : list.as_array()) {
     page.reactions.emplace_back(r.at("user").at("id").to_number<std::int64_t>(), std::string(r.at("content").as_string()));
   }
   return page;

@@ -69,7 +69,8 @@ client::reactions_page client::list_reactions(const bot::issue_ref& issue, std::
   // https://docs.gitlab.com/ee/api/emoji_reactions.html (no conditional requests: polled slowly)
   reactions_page page;
   const auto res = call("GET", notes_path(issue) + "/" + std::to_string(comment_id) + "/award_emoji?per_page=100", "");
-  for (const auto& r : json::parse(res.body).as_array()) {
+  const auto list = json::parse(res.body);  // keep the parsed value alive while iterating
+  for (const auto& r : list.as_array()) {
     page.reactions.emplace_back(r.at("user").at("id").to_number<std::int64_t>(), std::string(r.at("name").as_string()));
   }
   return page;

@@ -95,8 +95,19 @@ bot::domain_event translate(std::string_view event, const boost::json::value& pa
       c.issue = issue;
       c.actor = user_of(payload);
       c.completed = false;  // GitLab has no close reason: only a merged MR makes it "completed" (SPEC §6)
-      if (const auto* a = find(payload, "assignees"); a && a->is_array()) {
-        for (const auto& u : a->get_array()) c.assignees.push_back({"gitlab", int_at(u, "id"), string_at(u, "username")});
+      // Ids from object_attributes.assignee_ids; usernames, when given, from `assignees` in the same order.
+      const auto* ids = find(payload, "object_attributes.assignee_ids");
+      const auto* people = find(payload, "assignees");
+      if (ids && ids->is_array()) {
+        for (std::size_t i = 0; i < ids->get_array().size(); ++i) {
+          const auto& id = ids->get_array()[i];
+          if (!id.is_int64()) continue;
+          std::string login = "user-" + std::to_string(id.get_int64());
+          if (people && people->is_array() && i < people->get_array().size()) {
+            login = string_or(people->get_array()[i], "username", login);
+          }
+          c.assignees.push_back({"gitlab", id.get_int64(), login});
+        }
       }
       return c;
     }

@@ -1,88 +1,11 @@
 // The whole service over loopback: the real binary, a real PostgreSQL, fake GitHub and GitLab
 // APIs that record what the bot sends, and deliveries signed the way the platforms sign them.
-#include "tests/support/fake_platform.hpp"
-#include "tests/support/payloads.hpp"
-#include "tests/support/service_process.hpp"
-#include "tests/support/test_db.hpp"
+#include "tests/e2e/service_fixture.hpp"
 
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
-
-#include <chrono>
 #include <fstream>
 
 namespace bountybot {
 namespace {
-namespace json = boost::json;
-using testing::matching;
-using testing::recorded_call;
-
-const std::string github_secret = "gh-secret-for-tests";
-const std::string gitlab_token = "gl-token-for-tests";
-const std::string admin_token = "admin-token-for-tests";
-
-class Service : public ::testing::Test {
- protected:
-  std::map<std::string, std::string> env(std::map<std::string, std::string> extra = {}) {
-    std::map<std::string, std::string> e{{"BOUNTYBOT_DATABASE_URL", db.url()},
-                                         {"BOUNTYBOT_GITHUB_WEBHOOK_SECRET", github_secret},
-                                         {"BOUNTYBOT_GITLAB_WEBHOOK_TOKEN", gitlab_token},
-                                         {"BOUNTYBOT_ADMIN_TOKEN", admin_token},
-                                         {"BOUNTYBOT_GITHUB_API_URL", github.base_url()},
-                                         {"BOUNTYBOT_GITHUB_TOKEN", "ghs_test"},
-                                         {"BOUNTYBOT_GITLAB_URL", gitlab.base_url()},
-                                         {"BOUNTYBOT_GITLAB_TOKEN", "glpat-test"},
-                                         {"BOUNTYBOT_PUBLIC_URL", "https://bounty.example"}};
-    for (auto& [k, v] : extra) e[k] = v;
-    return e;
-  }
-
-  void TearDown() override {
-    service.reset();
-    const auto check = testing::run_bountybot({"ledger", "check"}, {{"BOUNTYBOT_DATABASE_URL", db.url()}});
-    EXPECT_EQ(check.exit_code, 0) << check.output;
-  }
-
-  adapters::http_response deliver_github(const std::string& body, const std::string& delivery_id,
-                                         const std::string& event = "issue_comment") {
-    return service->request("POST", "/webhooks/github", body,
-                            {{"X-GitHub-Event", event},
-                             {"X-GitHub-Delivery", delivery_id},
-                             {"X-Hub-Signature-256", testing::github_signature(github_secret, body)},
-                             {"Content-Type", "application/json"}});
-  }
-
-  adapters::http_response deliver_gitlab(const std::string& body, const std::string& uuid) {
-    return service->request("POST", "/webhooks/gitlab", body,
-                            {{"X-Gitlab-Event", "Note Hook"}, {"X-Gitlab-Token", gitlab_token}, {"X-Gitlab-Event-UUID", uuid}});
-  }
-
-  adapters::http_response deposit(const std::string& platform, std::int64_t user, std::int64_t amount,
-                                  const std::string& reference, const std::string& currency = "USD") {
-    json::object body{{"platform", platform}, {"user_id", user}, {"login", "someone"},
-                      {"amount", amount},     {"currency", currency}, {"reference", reference}};
-    return service->request("POST", "/api/v1/admin/deposits", json::serialize(body),
-                            {{"Authorization", "Bearer " + admin_token}});
-  }
-
-  json::value bounty(const std::string& path) {
-    const auto r = service->request("GET", "/api/v1/bounties/" + path);
-    EXPECT_EQ(r.status, 200u) << r.body;
-    return json::parse(r.body);
-  }
-
-  testing::test_database db;
-  testing::fake_platform github;
-  testing::fake_platform gitlab;
-  std::unique_ptr<testing::service_process> service;
-};
-
-bool has_reaction(const std::vector<recorded_call>& calls, std::int64_t comment_id, const std::string& content) {
-  for (const auto& c : matching(calls, "POST", "/comments/" + std::to_string(comment_id) + "/reactions")) {
-    if (c.body.find("\"" + content + "\"") != std::string::npos) return true;
-  }
-  return false;
-}
 
 TEST_F(Service, PledgeOnAGitHubIssueIsHeldInEscrowAndShownInOneStatusComment) {
   service = std::make_unique<testing::service_process>(env());

@@ -66,6 +66,99 @@ std::string gitlab_note(const std::string& body, std::int64_t user_id, const std
   return json::serialize(v);
 }
 
+namespace {
+json::array github_users(const people& ps) {
+  json::array out;
+  for (const auto& [id, login] : ps) out.push_back(json::object{{"id", id}, {"login", login}, {"type", "User"}});
+  return out;
+}
+void set_sender(json::object& o, std::int64_t id, const std::string& login) {
+  o["sender"].as_object()["id"] = id;
+  o["sender"].as_object()["login"] = login;
+  o["sender"].as_object()["type"] = "User";
+}
+json::value read_gitlab(const std::string& name) {
+  std::ifstream in(std::string(BOUNTYBOT_SOURCE_DIR) + "/tests/fixtures/gitlab/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return json::parse(ss.str());
+}
+json::array gitlab_label_list(const std::vector<std::string>& titles) {
+  json::array out;
+  int id = 100;
+  for (const auto& t : titles) out.push_back(json::object{{"id", id++}, {"title", t}, {"color", "#ffffff"}, {"type", "ProjectLabel"}});
+  return out;
+}
+}  // namespace
+
+std::string github_comment_assigned(const std::string& body, std::int64_t user_id, const std::string& login,
+                                    std::int64_t comment_id, const people& assignees) {
+  auto v = json::parse(github_comment(body, user_id, login, 1, comment_id));
+  v.as_object()["issue"].as_object()["assignees"] = github_users(assignees);
+  return json::serialize(v);
+}
+
+std::string github_label_event(const std::string& action, const std::string& label, std::int64_t sender_id,
+                               const std::string& sender_login) {
+  auto v = github_example("issues", action);
+  auto& o = v.as_object();
+  o["label"].as_object()["name"] = label;
+  o["issue"].as_object()["number"] = 1;
+  set_sender(o, sender_id, sender_login);
+  return json::serialize(v);
+}
+
+std::string github_issue_closed(const std::string& state_reason, const people& assignees) {
+  auto v = github_example("issues", "labeled");
+  auto& o = v.as_object();
+  o["action"] = "closed";
+  o.erase("label");
+  auto& issue = o["issue"].as_object();
+  issue["number"] = 1;
+  issue["state"] = "closed";
+  issue["state_reason"] = state_reason;
+  issue["assignees"] = github_users(assignees);
+  return json::serialize(v);
+}
+
+std::string github_pull_request_merged(std::int64_t author_id, const std::string& login, const std::string& body) {
+  auto v = github_example("pull_request", "closed");
+  auto& o = v.as_object();
+  auto& pr = o["pull_request"].as_object();
+  pr["merged"] = true;
+  pr["body"] = body;
+  pr["user"].as_object()["id"] = author_id;
+  pr["user"].as_object()["login"] = login;
+  return json::serialize(v);
+}
+
+std::string gitlab_labels(std::int64_t user_id, const std::string& username, std::int64_t iid,
+                          const std::vector<std::string>& previous, const std::vector<std::string>& current) {
+  auto v = read_gitlab("issue_hook.json");
+  auto& o = v.as_object();
+  o["user"].as_object()["id"] = user_id;
+  o["user"].as_object()["username"] = username;
+  o["object_attributes"].as_object()["iid"] = iid;
+  o["object_attributes"].as_object()["labels"] = gitlab_label_list(current);
+  o["labels"] = gitlab_label_list(current);
+  o["changes"].as_object()["labels"] = json::object{{"previous", gitlab_label_list(previous)}, {"current", gitlab_label_list(current)}};
+  return json::serialize(v);
+}
+
+std::string gitlab_emoji(std::int64_t user_id, const std::string& username, std::int64_t iid, std::int64_t note_id,
+                         const std::string& name, bool awarded) {
+  auto v = read_gitlab("emoji_hook.json");
+  auto& o = v.as_object();
+  o["event_type"] = awarded ? "award" : "revoke";
+  o["user"].as_object()["id"] = user_id;
+  o["user"].as_object()["username"] = username;
+  o["object_attributes"].as_object()["name"] = name;
+  o["object_attributes"].as_object()["user_id"] = user_id;
+  o["object_attributes"].as_object()["awardable_id"] = note_id;
+  o["issue"].as_object()["iid"] = iid;
+  return json::serialize(v);
+}
+
 std::string github_signature(const std::string& secret, const std::string& body) {
   return "sha256=" + webhooks::hmac_sha256_hex(secret, body);
 }

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace bountybot::testing {
 
@@ -16,6 +18,32 @@ boost::json::value github_example(const std::string& event, const std::string& a
 std::string github_comment(const std::string& body, std::int64_t user_id = 21031067,
                            const std::string& login = "Codertocat", std::int64_t issue = 1,
                            std::int64_t comment_id = 492700400);
+
+/// People as (id, login) pairs.
+using people = std::vector<std::pair<std::int64_t, std::string>>;
+
+/// `issue_comment` `created` on issue 1 with the issue assigned to `assignees`.
+std::string github_comment_assigned(const std::string& body, std::int64_t user_id, const std::string& login,
+                                    std::int64_t comment_id, const people& assignees);
+
+/// `issues` `labeled`/`unlabeled` (octokit example) by `sender`, for `label` on issue 1.
+std::string github_label_event(const std::string& action, const std::string& label, std::int64_t sender_id,
+                               const std::string& sender_login);
+
+/// `issues` `closed` on issue 1 with `state_reason` (`completed` / `not_planned`), built from
+/// octokit's issues example.
+std::string github_issue_closed(const std::string& state_reason, const people& assignees);
+
+/// `pull_request` `closed` with `merged: true` (octokit example) by `author`, with `body`.
+std::string github_pull_request_merged(std::int64_t author_id, const std::string& login, const std::string& body);
+
+/// GitLab Issue Hook (documented example) on issue `iid`: labels changed from `previous` to `current`.
+std::string gitlab_labels(std::int64_t user_id, const std::string& username, std::int64_t iid,
+                          const std::vector<std::string>& previous, const std::vector<std::string>& current);
+
+/// GitLab Emoji Hook (documented example): `name` awarded (or revoked) on note `note_id` of issue `iid`.
+std::string gitlab_emoji(std::int64_t user_id, const std::string& username, std::int64_t iid, std::int64_t note_id,
+                         const std::string& name, bool awarded);
 
 /// A GitLab `Note Hook` on an issue, from the documented example, with fields replaced.
 std::string gitlab_note(const std::string& body, std::int64_t user_id = 1, const std::string& username = "root",
