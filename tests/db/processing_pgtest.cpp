@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 namespace bountybot {
 namespace {
 
@@ -180,6 +182,125 @@ TEST_F(Processing, OutboxRetriesServerErrorsAndParksClientErrors) {
   api.fail_next(5, 404);
   send(api);
   EXPECT_EQ(db.scalar("SELECT count(*) FROM outbox WHERE dead"), "2");  // the reply and the reaction
+}
+
+}  // namespace
+}  // namespace bountybot
+
+namespace bountybot {
+namespace {
+
+// Votes through the store (SPEC §7), with a maintainer check that says yes.
+class Votes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (auto [user, amount] : {std::pair{11, 10000}, std::pair{12, 5000}}) {
+      run([&](pqxx::work& tx) {
+        ASSERT_TRUE(bot::record_deposit(tx, {"github", user, "s" + std::to_string(user), amount, "USD", "w" + std::to_string(user)}, now));
+      });
+      comment("/pledge " + std::to_string(amount / 100), user, 100 + user);
+    }
+    run([&](pqxx::work& tx) {
+      bot::process_labels(tx, {issue(), {"github", 21, "maint"}, {"bounty: accepted"}, {}}, settings, now, yes);
+    });
+    comment("/bounty submit", 40, 300);
+    vote_id = std::stoll(db.scalar("SELECT id FROM votes"));
+  }
+  void TearDown() override { EXPECT_EQ(db.ledger_problems(), std::vector<std::string>{}); }
+
+  bot::issue_ref issue() { return {"github", 186853002, "Codertocat/Hello-World", 1, "https://github.com/Codertocat/Hello-World/issues/1"}; }
+  void run(const std::function<void(pqxx::work&)>& f) {
+    std::unique_ptr<pqxx::connection> conn;
+    db::transact(conn, db.url(), f);
+  }
+  void comment(const std::string& body, std::int64_t user, std::int64_t id) {
+    bot::comment_posted c{issue(), {"github", user, "u" + std::to_string(user)}, id, body};
+    run([&](pqxx::work& tx) { bot::process_comment(tx, c, settings, now, "d-" + std::to_string(id), yes); });
+  }
+  void reactions(const std::vector<std::pair<std::int64_t, std::string>>& r) {
+    run([&](pqxx::work& tx) { bot::record_vote_reactions(tx, vote_id, r, settings, now); });
+  }
+  std::string vote_state() { return db.scalar("SELECT state FROM votes WHERE id = " + std::to_string(vote_id)); }
+
+  testing::test_database db;
+  bot::store_settings settings;
+  bot::utc_time now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  bot::maintainer_check yes = [](const bot::issue_ref&, const bot::user_ref&) { return true; };
+  std::int64_t vote_id = 0;
+};
+
+TEST_F(Votes, WeightsAreSnapshottedWhenTheVoteOpensAndLaterPledgesDoNotVote) {
+  run([&](pqxx::work& tx) { ASSERT_TRUE(bot::record_deposit(tx, {"github", 13, "late", 90000, "USD", "w13"}, now)); });
+  comment("/pledge 900", 13, 113);
+  EXPECT_EQ(db.scalar("SELECT sum(weight) FROM vote_voters"), "15000");
+  reactions({{13, "-1"}});
+  EXPECT_EQ(vote_state(), "open") << "a later sponsor's reaction is ignored";
+}
+
+TEST_F(Votes, OtherUsersReactionsAreIgnored) {
+  reactions({{999, "-1"}, {40, "-1"}});  // a stranger and the solver himself
+  EXPECT_EQ(vote_state(), "open");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM vote_voters WHERE ballot <> 'none'"), "0");
+}
+
+TEST_F(Votes, BothReactionsAbstainAndRemovingTheReactionWithdrawsTheVote) {
+  reactions({{12, "+1"}, {12, "-1"}});
+  EXPECT_EQ(db.scalar("SELECT ballot FROM vote_voters WHERE user_id = 12"), "abstain");
+  reactions({{12, "-1"}});
+  EXPECT_EQ(db.scalar("SELECT ballot FROM vote_voters WHERE user_id = 12"), "reject");
+  reactions({});
+  EXPECT_EQ(db.scalar("SELECT ballot FROM vote_voters WHERE user_id = 12"), "none");
+  EXPECT_EQ(vote_state(), "open");
+}
+
+TEST_F(Votes, ApprovedEarlyWhenTwoThirdsOfTheEligibleWeightApproves) {
+  reactions({{11, "+1"}});  // 10000 of 15000
+  EXPECT_EQ(vote_state(), "approved");
+  EXPECT_EQ(db.scalar("SELECT state FROM bounties"), "completed");
+  EXPECT_EQ(db.scalar("SELECT balance_minor FROM accounts WHERE name = 'user:github:40:payable'"), "15000");
+}
+
+TEST_F(Votes, RejectedEarlyWhenMoreThanAThirdRejectsAndTheBountyReturnsToAccepted) {
+  reactions({{12, "-1"}});  // 5000 of 15000 is exactly a third: not yet
+  EXPECT_EQ(vote_state(), "open");
+  reactions({{11, "-1"}});
+  EXPECT_EQ(vote_state(), "rejected");
+  EXPECT_EQ(db.scalar("SELECT state FROM bounties"), "accepted");
+  EXPECT_EQ(db.scalar("SELECT rejections FROM milestones"), "1");
+}
+
+TEST_F(Votes, AtCloseTwoThirdsOfTheVotesCastDecide) {
+  reactions({{12, "+1"}});  // 5000 approve, nobody rejects: not early
+  EXPECT_EQ(vote_state(), "open");
+  run([&](pqxx::work& tx) {
+    tx.exec("UPDATE timers SET fire_at = now() - interval '1 second' WHERE kind = 'vote_close'");
+  });
+  run([&](pqxx::work& tx) { EXPECT_TRUE(bot::fire_next_timer(tx, settings, now + std::chrono::seconds{1})); });
+  EXPECT_EQ(vote_state(), "approved");
+}
+
+TEST_F(Votes, SilenceRejectsWhenTheRepositorySaysSo) {
+  settings.repo.silence = voting::silence_rule::reject;
+  run([&](pqxx::work& tx) { tx.exec("UPDATE timers SET fire_at = now() - interval '1 second' WHERE kind = 'vote_close'"); });
+  run([&](pqxx::work& tx) { EXPECT_TRUE(bot::fire_next_timer(tx, settings, now + std::chrono::seconds{1})); });
+  EXPECT_EQ(vote_state(), "rejected");
+}
+
+TEST_F(Votes, ADeadlineDuringAnOpenVoteWaitsForTheVote) {
+  run([&](pqxx::work& tx) { tx.exec("UPDATE timers SET fire_at = now() - interval '1 second' WHERE kind = 'pledge_deadline'"); });
+  run([&](pqxx::work& tx) { EXPECT_TRUE(bot::fire_next_timer(tx, settings, now + std::chrono::seconds{1})); });
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pledges WHERE state = 'refunded'"), "0");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM timers WHERE fired_at IS NULL AND fire_at > now() + interval '1 day'"), "2");
+}
+
+TEST_F(Votes, TwoRejectionsOfAMilestoneFlagTheBountyDisputed) {
+  reactions({{11, "-1"}});
+  comment("/bounty submit", 40, 301);
+  vote_id = std::stoll(db.scalar("SELECT id FROM votes WHERE state = 'open'"));
+  reactions({{11, "-1"}});
+  EXPECT_EQ(db.scalar("SELECT disputed FROM bounties"), "t");
+  comment("/bounty submit", 40, 302);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM votes WHERE state = 'open'"), "0") << "a disputed bounty takes no submission";
 }
 
 }  // namespace
