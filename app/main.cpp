@@ -70,7 +70,8 @@ int cmd_deposit(const app::config& c, const std::string& platform, std::int64_t 
     std::cerr << "give the currency with --currency or in the amount (`50 USD`)\n";
     return 2;
   }
-  auto money = escrow::to_money(*text, code, INT64_MAX / 2);
+  constexpr std::int64_t max_deposit_units = 1'000'000'000'000;  // sanity bound for operator typos
+  auto money = escrow::to_money(*text, code, max_deposit_units);
   if (!money) {
     std::cerr << "amount: " << money.error().message << "\n";
     return 2;

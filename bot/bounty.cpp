@@ -62,6 +62,9 @@ bounty_totals totals(const std::vector<pledge>& pledges) {
 
 namespace {
 
+// A goal is a cap, not a pledge: it may be far above the per-pledge maximum.
+constexpr std::int64_t max_goal_units = 1'000'000'000'000;
+
 bool pledges_open(bounty_state s) {
   return s == bounty_state::open || s == bounty_state::accepted || s == bounty_state::voting;
 }
@@ -140,9 +143,7 @@ struct working {
       refuse("`" + line.text + "`: `" + currency + "` is not a currency this service knows");
       return;
     }
-    const std::int64_t max_minor = settings.max_pledge_units ? *settings.max_pledge_units * escrow::minor_per_unit(*cur)
-                                                             : escrow::default_max_pledge_minor(*cur);
-    auto amount = escrow::to_money(text, currency, max_minor);
+    auto amount = escrow::to_money(text, currency, settings.max_pledge_units.value_or(escrow::default_max_pledge_units));
     if (!amount) {
       refuse("`" + line.text + "`: " + amount.error().message);
       return;
@@ -224,7 +225,7 @@ struct working {
         refuse("`" + line.text + "`: this bounty is in " + *view.current->currency);
         return;
       }
-      auto m = escrow::to_money(*c.amount, currency, INT64_MAX / 4);
+      auto m = escrow::to_money(*c.amount, currency, max_goal_units);
       if (!m || m->amount_minor <= 0) {
         refuse("`" + line.text + "`: " + (m ? std::string("the goal must be more than zero") : m.error().message));
         return;

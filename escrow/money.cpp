@@ -249,7 +249,7 @@ result<amount_text> parse_amount(std::string_view text) {
   return r;
 }
 
-result<money> to_money(const amount_text& text, std::string_view currency_code, std::int64_t max_minor) {
+result<money> to_money(const amount_text& text, std::string_view currency_code, std::int64_t max_units) {
   const currency* c = find_currency(text.currency_code ? std::string_view(*text.currency_code) : currency_code);
   if (c == nullptr) return amount_problem("`" + std::string(currency_code) + "` is not a currency this service knows");
   if (text.fraction_digits.size() > static_cast<std::size_t>(c->exponent)) {
@@ -257,6 +257,8 @@ result<money> to_money(const amount_text& text, std::string_view currency_code, 
     return amount_problem(std::string(c->code) + " has " + has + "; `" + text.integer_digits + "." +
                           text.fraction_digits + "` has " + std::to_string(text.fraction_digits.size()));
   }
+  const std::int64_t max_minor =
+      max_units > INT64_MAX / minor_per_unit(*c) ? INT64_MAX : max_units * minor_per_unit(*c);
   const std::string limit = format_money(max_minor, c->code);
   if (text.integer_digits.size() > 18) return amount_problem("the most one pledge can be is " + limit);
   unsigned __int128 minor = 0;
@@ -268,7 +270,7 @@ result<money> to_money(const amount_text& text, std::string_view currency_code, 
   return money{static_cast<std::int64_t>(minor), std::string(c->code)};
 }
 
-std::int64_t default_max_pledge_minor(const currency& c) { return 100'000 * minor_per_unit(c); }
+std::int64_t default_max_pledge_minor(const currency& c) { return default_max_pledge_units * minor_per_unit(c); }
 
 std::vector<std::int64_t> split_largest_remainder(std::int64_t total, std::span<const std::int64_t> weights) {
   assert(total >= 0);

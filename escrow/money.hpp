@@ -56,12 +56,15 @@ result<amount_text> parse_amount(std::span<const std::string_view> tokens, std::
 result<amount_text> parse_amount(std::string_view text);
 
 /// Converts to minor units of `currency_code` (the text's own code wins if it named one; the
-/// caller checks that separately). Refusals: more decimals than the currency has, or more than
-/// `max_units_minor` minor units (the per-pledge maximum), or an unknown currency.
-result<money> to_money(const amount_text& text, std::string_view currency_code,
-                       std::int64_t max_minor);
+/// caller checks that separately). Refusals: more decimals than the currency has, more than
+/// `max_units` whole units of the resulting currency (the per-pledge maximum), an unknown currency.
+/// The maximum is in whole units so that it means the same whichever currency the text names.
+result<money> to_money(const amount_text& text, std::string_view currency_code, std::int64_t max_units);
 
-/// The default per-pledge maximum in minor units of `c`: 100,000.00 units (SPEC §2).
+/// The default per-pledge maximum: 100,000 units of the currency (SPEC §2).
+inline constexpr std::int64_t default_max_pledge_units = 100'000;
+
+/// The per-pledge maximum in minor units of `c`.
 std::int64_t default_max_pledge_minor(const currency& c);
 
 /// Splits `total` into parts proportional to `weights` by the largest-remainder method: parts sum

@@ -15,7 +15,7 @@ result<money> pledge_amount(std::string_view text, std::string_view bounty_curre
   if (!t) return t.error();
   const auto* c = find_currency(t->currency_code ? std::string_view(*t->currency_code) : bounty_currency);
   if (c == nullptr) return make_problem("amount", "unknown");
-  return to_money(*t, c->code, default_max_pledge_minor(*c));
+  return to_money(*t, c->code, default_max_pledge_units);
 }
 
 struct accepted_case {
@@ -75,8 +75,18 @@ INSTANTIATE_TEST_SUITE_P(
                       refused_case{",100", "well-formed"}, refused_case{"50.", "well-formed"},
                       refused_case{"5.0.0", "well-formed"}, refused_case{"abc", "not an amount"},
                       refused_case{"50 XYZ", "not an ISO 4217"}, refused_case{"50xyz", "not an ISO 4217"},
-                      refused_case{"$", "not an amount"}, refused_case{"50dollars", "not an amount"},
+                      refused_case{"$", "not an amount"},
+                      refused_case{"£452533", "the most one pledge can be"}, refused_case{"50dollars", "not an amount"},
                       refused_case{".5", "well-formed"}));
+
+TEST(Money, MaximumFollowsTheCurrencyTheTextNames) {
+  // Found by fuzzing: with a maximum in minor units of the bounty's currency (KWD, 3 decimals),
+  // "£452533" slipped through at 45,253,300 pence, over GBP's 100,000.00.
+  const auto text = parse_amount("£452533");
+  ASSERT_TRUE(text);
+  EXPECT_FALSE(to_money(*text, "KWD", default_max_pledge_units));
+  EXPECT_TRUE(to_money(*parse_amount("£99999.99"), "KWD", default_max_pledge_units));
+}
 
 TEST(Money, FormatsWithSymbolsAndGrouping) {
   EXPECT_EQ(format_money(123456789, "USD"), "$1,234,567.89");
