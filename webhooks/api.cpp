@@ -1,5 +1,7 @@
 #include "webhooks/api.hpp"
 
+#include "adapters/github/events.hpp"
+#include "adapters/gitlab/events.hpp"
 #include "bot/store.hpp"
 #include "escrow/ledger.hpp"
 #include "escrow/store.hpp"
@@ -105,6 +107,7 @@ http_reply routes::handle(const http_request& request) {
   auto only = [&](const char* method) { return m == method; };
 
   if (seg.size() == 1 && seg[0] == "healthz") return only("GET") ? text(200, "ok") : text(405, "method not allowed");
+  if (seg.size() == 1 && seg[0] == "metrics") return only("GET") ? metrics() : text(405, "method not allowed");
   if (seg.size() == 1 && seg[0] == "readyz") {
     if (!only("GET")) return text(405, "method not allowed");
     try {
@@ -153,12 +156,86 @@ http_reply routes::handle(const http_request& request) {
 http_reply routes::intake(const http_request& request, bool github) {
   const auto d = github ? decide_github(settings_.github_webhook_secret, request.headers, request.body)
                         : decide_gitlab(settings_.gitlab_webhook_token, request.headers, request.body);
-  if (!d.store) return text(d.status, d.message);
+  const std::string platform = github ? "github" : "gitlab";
+  const std::string event = request.header(github ? "x-github-event" : "x-gitlab-event");
+  if (!d.store) {
+    count_delivery(platform, d.status == 200 ? event : "", d.status == 200 ? "ignored" : "rejected_" + std::to_string(d.status));
+    return text(d.status, d.message);
+  }
   bool stored = false;
   pool_.transact([&](pqxx::work& tx) { stored = store_delivery(tx, *d.store); });
+  count_delivery(platform, event, stored ? "accepted" : "duplicate");
   spdlog::info("delivery {}:{} {} {}", d.store->platform, d.store->delivery_id, d.store->event,
                stored ? "stored" : "duplicate");
   return stored ? text(202, "accepted") : text(200, "duplicate delivery");
+}
+
+void routes::count_delivery(const std::string& platform, const std::string& event, const std::string& outcome) {
+  // Event names come from a header: only those the service handles are kept as label values,
+  // so a sender cannot grow the series without bound.
+  const bool known = platform == "github" ? github::is_handled_event(event) || event == "ping" : gitlab::is_handled_event(event);
+  std::lock_guard lock(metrics_mutex_);
+  ++deliveries_[{platform, known ? event : "other", outcome}];
+}
+
+http_reply routes::metrics() {
+  // Prometheus text exposition format 0.0.4.
+  std::string out;
+  auto label = [](const std::string& v) {
+    std::string e;
+    for (char c : v) e += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+    return e;
+  };
+  out += "# HELP bountybot_deliveries_total Webhook deliveries received by this instance, by outcome.\n";
+  out += "# TYPE bountybot_deliveries_total counter\n";
+  {
+    std::lock_guard lock(metrics_mutex_);
+    for (const auto& [key, n] : deliveries_) {
+      const auto& [platform, event, outcome] = key;
+      out += "bountybot_deliveries_total{platform=\"" + label(platform) + "\",event=\"" + label(event) + "\",outcome=\"" +
+             label(outcome) + "\"} " + std::to_string(n) + "\n";
+    }
+  }
+  try {
+    pool_.transact([&](pqxx::work& tx) {
+      out += "# HELP bountybot_inbox_processed_total Deliveries processed, by platform and outcome (all instances).\n";
+      out += "# TYPE bountybot_inbox_processed_total counter\n";
+      for (const auto& r : tx.exec("SELECT platform, coalesce(outcome, 'pending'), count(*) FROM inbox GROUP BY 1, 2 ORDER BY 1, 2")) {
+        out += "bountybot_inbox_processed_total{platform=\"" + r[0].as<std::string>() + "\",outcome=\"" +
+               r[1].as<std::string>() + "\"} " + r[2].as<std::string>() + "\n";
+      }
+      const auto lat = tx.exec1(
+          "SELECT coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY s), 0), coalesce(percentile_cont(0.99) WITHIN GROUP "
+          "(ORDER BY s), 0), count(*) FROM (SELECT extract(epoch from processed_at - received_at) AS s FROM inbox "
+          "WHERE processed_at IS NOT NULL ORDER BY id DESC LIMIT 1000) t");
+      out += "# HELP bountybot_processing_latency_seconds Receipt to processed, over the last 1000 deliveries.\n";
+      out += "# TYPE bountybot_processing_latency_seconds summary\n";
+      out += "bountybot_processing_latency_seconds{quantile=\"0.5\"} " + lat[0].as<std::string>() + "\n";
+      out += "bountybot_processing_latency_seconds{quantile=\"0.99\"} " + lat[1].as<std::string>() + "\n";
+      out += "bountybot_processing_latency_seconds_count " + lat[2].as<std::string>() + "\n";
+      const auto ob = tx.exec1(
+          "SELECT count(*) FILTER (WHERE sent_at IS NULL AND NOT dead), count(*) FILTER (WHERE dead), "
+          "coalesce(sum(greatest(attempts - 1, 0)), 0) FROM outbox");
+      out += "# HELP bountybot_outbox_depth Platform calls waiting to be sent.\n# TYPE bountybot_outbox_depth gauge\n";
+      out += "bountybot_outbox_depth " + ob[0].as<std::string>() + "\n";
+      out += "# HELP bountybot_outbox_dead Platform calls parked after failing.\n# TYPE bountybot_outbox_dead gauge\n";
+      out += "bountybot_outbox_dead " + ob[1].as<std::string>() + "\n";
+      out += "# HELP bountybot_outbox_retries_total Retried platform calls.\n# TYPE bountybot_outbox_retries_total counter\n";
+      out += "bountybot_outbox_retries_total " + ob[2].as<std::string>() + "\n";
+      out += "# HELP bountybot_open_bounties Bounties open, accepted or voting.\n# TYPE bountybot_open_bounties gauge\n";
+      out += "bountybot_open_bounties " +
+             tx.exec1("SELECT count(*) FROM bounties WHERE state IN ('open', 'accepted', 'voting')")[0].as<std::string>() + "\n";
+      out += "# HELP bountybot_held_minor Money held in escrow, minor units by currency.\n# TYPE bountybot_held_minor gauge\n";
+      for (const auto& r : tx.exec("SELECT currency, sum(balance_minor) FROM accounts WHERE name LIKE 'bounty:%:escrow' "
+                                   "GROUP BY 1 ORDER BY 1")) {
+        out += "bountybot_held_minor{currency=\"" + r[0].as<std::string>() + "\"} " + r[1].as<std::string>() + "\n";
+      }
+    });
+    out += "bountybot_database_up 1\n";
+  } catch (const std::exception&) {
+    out += "bountybot_database_up 0\n";
+  }
+  return {200, "text/plain; version=0.0.4; charset=utf-8", out, {}};
 }
 
 http_reply routes::bounty(const std::string& platform, const std::string& full_path, const std::string& number) {

@@ -5,7 +5,10 @@
 #include "bot/store.hpp"
 #include "webhooks/server.hpp"
 
+#include <map>
+#include <mutex>
 #include <string>
+#include <tuple>
 
 namespace bountybot::webhooks {
 
@@ -27,12 +30,16 @@ class routes {
   http_reply bounty(const std::string& platform, const std::string& full_path, const std::string& number);
   http_reply deposit(const http_request& request);
   http_reply account(const std::string& platform, const std::string& user_id);
+  http_reply metrics();
+  void count_delivery(const std::string& platform, const std::string& event, const std::string& outcome);
   http_reply resolve(const http_request& request, const std::string& platform, const std::string& full_path,
                      const std::string& number);
   bool admin_allowed(const http_request& request) const;
 
   api_settings settings_;
   db::pool& pool_;
+  std::mutex metrics_mutex_;
+  std::map<std::tuple<std::string, std::string, std::string>, long long> deliveries_;  // platform, event, outcome
 };
 
 }  // namespace bountybot::webhooks

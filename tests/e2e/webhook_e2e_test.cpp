@@ -35,6 +35,12 @@ TEST_F(Service, PledgeOnAGitHubIssueIsHeldInEscrowAndShownInOneStatusComment) {
   EXPECT_EQ(matching(github.calls(), "POST", "/issues/1/comments").size(), 1u);
   EXPECT_EQ(bounty("github/Codertocat/Hello-World/1").at("held").as_int64(), 6000);
 
+  const auto metrics = service->request("GET", "/metrics").body;
+  EXPECT_NE(metrics.find(R"(bountybot_deliveries_total{platform="github",event="issue_comment",outcome="accepted"} 2)"),
+            std::string::npos) << metrics;
+  EXPECT_NE(metrics.find(R"(bountybot_held_minor{currency="USD"} 6000)"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("bountybot_open_bounties 1"), std::string::npos) << metrics;
+
   const auto account = service->request("GET", "/api/v1/admin/accounts/github/21031067", "",
                                         {{"Authorization", "Bearer " + admin_token}});
   EXPECT_EQ(json::parse(account.body).at("balances").at("USD").at("available").as_int64(), 4000);
