@@ -90,7 +90,10 @@ json::value bounty_json(const bot::bounty_record& rec) {
 
 }  // namespace
 
-routes::routes(api_settings settings, db::pool& pool) : settings_(std::move(settings)), pool_(pool) {}
+routes::routes(api_settings settings, db::pool& pool)
+    : settings_(std::move(settings)), pool_(pool), batcher_(std::make_unique<delivery_batcher>(pool.url())) {}
+
+routes::~routes() = default;
 
 bool routes::admin_allowed(const http_request& request) const {
   const auto auth = request.header("authorization");
@@ -162,11 +165,10 @@ http_reply routes::intake(const http_request& request, bool github) {
     count_delivery(platform, d.status == 200 ? event : "", d.status == 200 ? "ignored" : "rejected_" + std::to_string(d.status));
     return text(d.status, d.message);
   }
-  bool stored = false;
-  pool_.transact([&](pqxx::work& tx) { stored = store_delivery(tx, *d.store); });
+  const bool stored = batcher_->store(*d.store);
   count_delivery(platform, event, stored ? "accepted" : "duplicate");
-  spdlog::info("delivery {}:{} {} {}", d.store->platform, d.store->delivery_id, d.store->event,
-               stored ? "stored" : "duplicate");
+  spdlog::debug("delivery {}:{} {} {}", d.store->platform, d.store->delivery_id, d.store->event,
+                stored ? "stored" : "duplicate");
   return stored ? text(202, "accepted") : text(200, "duplicate delivery");
 }
 

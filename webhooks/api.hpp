@@ -3,6 +3,7 @@
 /// Blocking (database) work; runs on the server's handler threads.
 #include "app/db.hpp"
 #include "bot/store.hpp"
+#include "webhooks/batcher.hpp"
 #include "webhooks/server.hpp"
 
 #include <map>
@@ -22,6 +23,7 @@ struct api_settings {
 class routes {
  public:
   routes(api_settings settings, db::pool& pool);
+  ~routes();
   /// Answers one request. Unknown paths 404, known paths with another method 405.
   http_reply handle(const http_request& request);
 
@@ -38,6 +40,7 @@ class routes {
 
   api_settings settings_;
   db::pool& pool_;
+  std::unique_ptr<delivery_batcher> batcher_;  // group commit of the inbox
   std::mutex metrics_mutex_;
   std::map<std::tuple<std::string, std::string, std::string>, long long> deliveries_;  // platform, event, outcome
 };

@@ -3,6 +3,7 @@
 #include "bot/store.hpp"
 #include "escrow/store.hpp"
 #include "tests/support/test_db.hpp"
+#include "webhooks/batcher.hpp"
 #include "webhooks/inbox.hpp"
 
 #include <gtest/gtest.h>
@@ -110,6 +111,23 @@ TEST_F(Ledger, TheSameDeliveryStoredConcurrentlyIsStoredOnce) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(stored.load(), 1);
   EXPECT_EQ(db.scalar("SELECT count(*) FROM inbox"), "1");
+}
+
+TEST_F(Ledger, GroupCommitStoresEachDeliveryOnceAndAnswersEachCaller) {
+  webhooks::delivery_batcher batcher(db.url());
+  std::atomic<int> stored{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      for (int k = 0; k < 25; ++k) {
+        // Every delivery id is sent by two threads: exactly one of them may hear "stored".
+        if (batcher.store({"github", "id-" + std::to_string((i / 2) * 100 + k), "issue_comment", "{}"})) ++stored;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(stored.load(), 200);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM inbox"), "200");
 }
 
 TEST_F(Ledger, CheckReportsABrokenInvariant) {

@@ -3,6 +3,7 @@
 #include "tests/e2e/service_fixture.hpp"
 
 #include <fstream>
+#include <thread>
 
 namespace bountybot {
 namespace {
@@ -55,6 +56,26 @@ TEST_F(Service, ARedeliveredDeliveryChangesNothing) {
   EXPECT_EQ(deliver_github(body, "dup-1").status, 200u);
   EXPECT_EQ(bounty("github/Codertocat/Hello-World/1").at("held").as_int64(), 5000);
   EXPECT_EQ(db.scalar("SELECT count(*) FROM inbox"), "1");
+}
+
+TEST_F(Service, TwoInstancesOnOneDatabaseTakeTheSameDeliveryOnce) {
+  service = std::make_unique<testing::service_process>(env());
+  testing::service_process other(env());
+  deposit("github", 21031067, 10000, "wire-1");
+  const auto body = testing::github_comment("/pledge $30", 21031067, "Codertocat", 1, 601);
+  const auto headers = std::map<std::string, std::string>{{"X-GitHub-Event", "issue_comment"},
+                                                          {"X-GitHub-Delivery", "both-1"},
+                                                          {"X-Hub-Signature-256", testing::github_signature(github_secret, body)}};
+  adapters::http_response a, b;
+  std::thread t1([&] { a = service->request("POST", "/webhooks/github", body, headers); });
+  std::thread t2([&] { b = other.request("POST", "/webhooks/github", body, headers); });
+  t1.join();
+  t2.join();
+  EXPECT_EQ(std::min(a.status, b.status), 200u);
+  EXPECT_EQ(std::max(a.status, b.status), 202u);
+  ASSERT_TRUE(github.wait_for([](const auto& calls) { return has_reaction(calls, 601, "+1"); }));
+  EXPECT_EQ(bounty("github/Codertocat/Hello-World/1").at("held").as_int64(), 3000);
+  EXPECT_EQ(matching(github.calls(), "POST", "/comments/601/reactions").size(), 1u);
 }
 
 TEST_F(Service, IntakeAnswersEveryStatusCodeOfTheSpec) {
