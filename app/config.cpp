@@ -134,7 +134,8 @@ std::map<std::string, std::string> environment_variables() {
 
 bool platform_dry_run(const config& c, const std::string& platform) {
   if (c.dry_run) return true;
-  return platform == "github" ? c.github_token.empty() : c.gitlab_token.empty();
+  return platform == "github" ? c.github_token.empty() && (c.github_app_id.empty() || c.github_private_key_file.empty())
+                              : c.gitlab_token.empty();
 }
 
 }  // namespace bountybot::app

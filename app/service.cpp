@@ -1,6 +1,8 @@
 #include "app/service.hpp"
 
+#include "adapters/github/app_auth.hpp"
 #include "adapters/github/client.hpp"
+#include "adapters/github/installations.hpp"
 #include "adapters/gitlab/client.hpp"
 #include "adapters/vote_poller.hpp"
 #include "app/db.hpp"
@@ -9,15 +11,36 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fstream>
+#include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
 namespace bountybot::app {
 
+std::shared_ptr<github::app_credentials> github_app(const config& c) {
+  if (c.github_app_id.empty() || c.github_private_key_file.empty()) return nullptr;
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<github::app_credentials>> made;  // one token cache per App
+  std::lock_guard lock(mutex);
+  auto& app = made[c.github_api_url + "|" + c.github_app_id];
+  if (!app) {
+    std::ifstream in(c.github_private_key_file);
+    if (!in) throw std::runtime_error("cannot read BOUNTYBOT_GITHUB_PRIVATE_KEY_FILE " + c.github_private_key_file);
+    std::stringstream key;
+    key << in.rdbuf();
+    app = std::make_shared<github::app_credentials>(c.github_api_url, c.github_app_id, key.str());
+  }
+  return app;
+}
+
 std::map<std::string, std::shared_ptr<adapters::platform_api>> make_platform_apis(const config& c) {
   std::map<std::string, std::shared_ptr<adapters::platform_api>> apis;
   if (platform_dry_run(c, "github")) {
     apis["github"] = adapters::make_dry_run_api("github");
+  } else if (auto app = github_app(c)) {
+    apis["github"] = std::make_shared<github::client>(c.github_api_url, app);
   } else {
     apis["github"] = std::make_shared<github::client>(c.github_api_url, c.github_token);
   }
@@ -81,6 +104,24 @@ int serve(const config& c, const std::atomic<bool>& stop) {
   }
   adapters::outbox_sender sender(c.database_url, apis, {});
   threads.emplace_back([&] { sender.run(stop); });
+  if (auto app = platform_dry_run(c, "github") ? nullptr : github_app(c)) {
+    // GitHub never redelivers by itself: look for deliveries missed while down, at start and hourly.
+    threads.emplace_back([&stop, app, url = c.database_url] {
+      auto next = std::chrono::steady_clock::now();
+      while (!stop) {
+        if (std::chrono::steady_clock::now() >= next) {
+          try {
+            pqxx::connection conn(url);
+            github::redeliver_missed(*app, conn);
+          } catch (const std::exception& e) {
+            spdlog::warn("looking for missed GitHub deliveries: {}", e.what());
+          }
+          next = std::chrono::steady_clock::now() + std::chrono::hours{1};
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));  // stop-flag poll
+      }
+    });
+  }
   webhooks::timer_scheduler scheduler(c.database_url, worker_settings.store);
   threads.emplace_back([&] { scheduler.run(stop); });
   adapters::vote_poller poller(c.database_url, apis, worker_settings.store, {.reaction_poll = c.reaction_poll});

@@ -1,5 +1,6 @@
 #include "webhooks/worker.hpp"
 
+#include "adapters/github/installations.hpp"
 #include "adapters/json_util.hpp"
 #include "adapters/outbox_sender.hpp"
 #include "app/db.hpp"
@@ -51,6 +52,10 @@ bool inbox_worker::process_one() {
     try {
       tx.exec("SAVEPOINT delivery");
       const auto payload = boost::json::parse(rows[0][4].as<std::string>());
+      if (platform == "github" && (event == "installation" || event == "installation_repositories")) {
+        github::record_installation(tx, event, payload);
+        outcome = "done";
+      }
       const bot::domain_event translated = platform == "github"
                                                ? github::translate(event, payload, settings_.github_self)
                                                : gitlab::translate(event, payload, settings_.gitlab_self);

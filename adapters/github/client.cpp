@@ -1,5 +1,7 @@
 #include "adapters/github/client.hpp"
 
+#include "adapters/github/app_auth.hpp"
+
 #include <boost/json.hpp>
 
 #include <cctype>
@@ -8,11 +10,16 @@
 namespace bountybot::github {
 namespace json = boost::json;
 
-client::client(const std::string& api_url, std::string token) : http_(api_url), token_(std::move(token)) {}
+client::client(const std::string& api_url, std::string token)
+    : http_(api_url), token_for_([token = std::move(token)](const std::string&) { return token; }) {}
 
-adapters::http_response client::call(const std::string& method, const std::string& target, const std::string& body,
-                                     const std::map<std::string, std::string>& extra, bool allow_404) {
-  std::map<std::string, std::string> headers{{"Authorization", "Bearer " + token_},
+client::client(const std::string& api_url, std::shared_ptr<app_credentials> app)
+    : http_(api_url), token_for_([app](const std::string& path) { return app->token_for_repository(path); }) {}
+
+adapters::http_response client::call(const bot::issue_ref& issue, const std::string& method, const std::string& target,
+                                     const std::string& body, const std::map<std::string, std::string>& extra,
+                                     bool allow_404) {
+  std::map<std::string, std::string> headers{{"Authorization", "Bearer " + token_for_(issue.repository_path)},
                                              {"Accept", "application/vnd.github+json"},
                                              {"X-GitHub-Api-Version", "2022-11-28"}};
   headers.insert(extra.begin(), extra.end());
@@ -24,31 +31,31 @@ adapters::http_response client::call(const std::string& method, const std::strin
 }
 
 std::int64_t client::create_comment(const bot::issue_ref& issue, const std::string& body) {
-  const auto res = call("POST", "/repos/" + issue.repository_path + "/issues/" + std::to_string(issue.number) + "/comments",
+  const auto res = call(issue, "POST", "/repos/" + issue.repository_path + "/issues/" + std::to_string(issue.number) + "/comments",
                         json::serialize(json::object{{"body", body}}));
   return json::parse(res.body).at("id").to_number<std::int64_t>();
 }
 
 void client::update_comment(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& body) {
-  call("PATCH", "/repos/" + issue.repository_path + "/issues/comments/" + std::to_string(comment_id),
+  call(issue, "PATCH", "/repos/" + issue.repository_path + "/issues/comments/" + std::to_string(comment_id),
        json::serialize(json::object{{"body", body}}));
 }
 
 void client::add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, adapters::reaction r) {
-  call("POST", "/repos/" + issue.repository_path + "/issues/comments/" + std::to_string(comment_id) + "/reactions",
+  call(issue, "POST", "/repos/" + issue.repository_path + "/issues/comments/" + std::to_string(comment_id) + "/reactions",
        json::serialize(json::object{{"content", r == adapters::reaction::done ? "+1" : "confused"}}));
 }
 
 bool client::is_maintainer(const bot::issue_ref& issue, const bot::user_ref& user) {
   // https://docs.github.com/en/rest/collaborators/collaborators#get-repository-permissions-for-a-user
-  const auto res = call("GET", "/repos/" + issue.repository_path + "/collaborators/" + user.login + "/permission", "", {}, true);
+  const auto res = call(issue, "GET", "/repos/" + issue.repository_path + "/collaborators/" + user.login + "/permission", "", {}, true);
   if (res.status == 404) return false;
   const auto permission = json::parse(res.body).at("permission").as_string();
   return permission == "admin" || permission == "write";
 }
 
 void client::add_label(const bot::issue_ref& issue, const std::string& label) {
-  call("POST", "/repos/" + issue.repository_path + "/issues/" + std::to_string(issue.number) + "/labels",
+  call(issue, "POST", "/repos/" + issue.repository_path + "/issues/" + std::to_string(issue.number) + "/labels",
        json::serialize(json::object{{"labels", json::array{json::value(label)}}}));
 }
 
@@ -64,7 +71,7 @@ void client::remove_label(const bot::issue_ref& issue, const std::string& label)
       encoded += hex[c & 15];
     }
   }
-  call("DELETE", "/repos/" + issue.repository_path + "/issues/" + std::to_string(issue.number) + "/labels/" + encoded, "",
+  call(issue, "DELETE", "/repos/" + issue.repository_path + "/issues/" + std::to_string(issue.number) + "/labels/" + encoded, "",
        {}, true);
 }
 
@@ -73,7 +80,7 @@ client::reactions_page client::list_reactions(const bot::issue_ref& issue, std::
   std::map<std::string, std::string> extra;
   if (!etag.empty()) extra["If-None-Match"] = etag;
   reactions_page page;
-  const auto res = call("GET", "/repos/" + issue.repository_path + "/issues/comments/" + std::to_string(comment_id) +
+  const auto res = call(issue, "GET", "/repos/" + issue.repository_path + "/issues/comments/" + std::to_string(comment_id) +
                                    "/reactions?per_page=100", "", extra);
   auto number = [](const std::string& s) -> std::optional<long long> {
     if (s.empty()) return std::nullopt;

@@ -4,12 +4,17 @@
 #include "adapters/http_client.hpp"
 #include "adapters/platform.hpp"
 
+#include <functional>
+#include <memory>
+
 namespace bountybot::github {
 
 class client final : public adapters::platform_api {
  public:
-  /// `api_url`: `https://api.github.com`, or `https://HOST/api/v3` for GHES.
+  /// `api_url`: `https://api.github.com`, or `https://HOST/api/v3` for GHES; `token`: a PAT.
   client(const std::string& api_url, std::string token);
+  /// Authenticates every call with an installation token of the repository it concerns.
+  client(const std::string& api_url, std::shared_ptr<class app_credentials> app);
   std::int64_t create_comment(const bot::issue_ref& issue, const std::string& body) override;
   void update_comment(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& body) override;
   void add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, adapters::reaction r) override;
@@ -19,10 +24,11 @@ class client final : public adapters::platform_api {
   reactions_page list_reactions(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& etag) override;
 
  private:
-  adapters::http_response call(const std::string& method, const std::string& target, const std::string& body,
-                               const std::map<std::string, std::string>& extra = {}, bool allow_404 = false);
+  adapters::http_response call(const bot::issue_ref& issue, const std::string& method, const std::string& target,
+                               const std::string& body, const std::map<std::string, std::string>& extra = {},
+                               bool allow_404 = false);
   adapters::http_client http_;
-  std::string token_;
+  std::function<std::string(const std::string& repository_path)> token_for_;
 };
 
 }  // namespace bountybot::github

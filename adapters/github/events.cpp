@@ -43,7 +43,8 @@ std::vector<bot::user_ref> assignees_of(const boost::json::value& payload) {
 }  // namespace
 
 bool is_handled_event(std::string_view event) {
-  return event == "issue_comment" || event == "issues" || event == "pull_request";
+  return event == "issue_comment" || event == "issues" || event == "pull_request" || event == "installation" ||
+         event == "installation_repositories";
 }
 
 bot::domain_event translate(std::string_view event, const boost::json::value& payload, const identity& self) {

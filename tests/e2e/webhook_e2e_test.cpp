@@ -2,6 +2,8 @@
 // APIs that record what the bot sends, and deliveries signed the way the platforms sign them.
 #include "tests/e2e/service_fixture.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -76,6 +78,49 @@ TEST_F(Service, TwoInstancesOnOneDatabaseTakeTheSameDeliveryOnce) {
   ASSERT_TRUE(github.wait_for([](const auto& calls) { return has_reaction(calls, 601, "+1"); }));
   EXPECT_EQ(bounty("github/Codertocat/Hello-World/1").at("held").as_int64(), 3000);
   EXPECT_EQ(matching(github.calls(), "POST", "/comments/601/reactions").size(), 1u);
+}
+
+TEST_F(Service, GitHubAppInstallationTokensAuthenticateCallsAndMissedDeliveriesAreRedelivered) {
+  // An App key, and a delivery history in which one event never reached the service.
+  const std::string key_file = ::testing::TempDir() + "/app-key.pem";
+  ASSERT_EQ(std::system(("openssl genrsa -out " + key_file + " 2048 2>/dev/null").c_str()), 0);
+  github.set_hook_deliveries(R"([
+    {"id": 11, "guid": "g-ok", "delivered_at": "2099-01-01T00:00:00Z", "status_code": 202, "event": "issues"},
+    {"id": 12, "guid": "g-missed", "delivered_at": "2099-01-01T00:00:00Z", "status_code": 502, "event": "issue_comment"},
+    {"id": 13, "guid": "g-missed", "delivered_at": "2099-01-01T00:00:01Z", "status_code": 0, "event": "issue_comment"},
+    {"id": 14, "guid": "g-stored", "delivered_at": "2099-01-01T00:00:00Z", "status_code": 500, "event": "issues"}])");
+  {
+    pqxx::connection c(db.url());
+    pqxx::work tx(c);
+    tx.exec("INSERT INTO inbox (platform, delivery_id, event, payload, processed_at, outcome) "
+            "VALUES ('github', 'g-stored', 'issues', '{}', now(), 'ignored')");
+    tx.commit();
+  }
+  auto e = env({{"BOUNTYBOT_GITHUB_APP_ID", "123"}, {"BOUNTYBOT_GITHUB_PRIVATE_KEY_FILE", key_file}});
+  e.erase("BOUNTYBOT_GITHUB_TOKEN");
+  service = std::make_unique<testing::service_process>(e);
+  ASSERT_TRUE(github.wait_for([](const auto& c) { return !matching(c, "POST", "/app/hook/deliveries/").empty(); }));
+  const auto asked = matching(github.calls(), "POST", "/app/hook/deliveries/");
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0].target, "/app/hook/deliveries/13/attempts");
+
+  deposit("github", 21031067, 10000, "wire-1");
+  deliver_github(testing::github_comment("/pledge $10", 21031067, "Codertocat", 1, 701), "app-1");
+  deliver_github(testing::github_comment("/pledge $10", 21031067, "Codertocat", 1, 702), "app-2");
+  ASSERT_TRUE(github.wait_for([](const auto& c) { return has_reaction(c, 701, "+1") && has_reaction(c, 702, "+1"); }));
+  const auto calls = github.calls();
+  for (const auto& c : matching(calls, "POST", "/reactions")) {
+    EXPECT_EQ(c.headers.at("authorization"), "Bearer ghs_installation_token");
+  }
+  const auto minted = matching(calls, "POST", "/app/installations/4242/access_tokens");
+  ASSERT_EQ(minted.size(), 1u) << "the installation token is cached";
+  const auto& jwt = minted[0].headers.at("authorization");
+  EXPECT_EQ(std::count(jwt.begin(), jwt.end(), '.'), 2) << jwt;
+
+  // installation events are recorded.
+  auto install = testing::github_example("installation", "created");
+  EXPECT_EQ(deliver_github(json::serialize(install), "inst-1", "installation").status, 202u);
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT last_action FROM github_installations") == "installation.created"; }));
 }
 
 TEST_F(Service, IntakeAnswersEveryStatusCodeOfTheSpec) {

@@ -4,6 +4,7 @@
 #include <boost/beast.hpp>
 
 #include <algorithm>
+#include <ctime>
 #include <atomic>
 #include <thread>
 
@@ -26,6 +27,7 @@ struct fake_platform::impl {
   std::int64_t next_id = 9000;
   std::map<std::int64_t, std::vector<std::pair<std::int64_t, std::string>>> reactions;  // comment id -> (user, content)
   std::string etag = "\"r0\"";
+  std::string hook_deliveries = "[]";
 
   std::string reactions_body(const std::string& target) {
     // .../comments/{id}/reactions or .../notes/{id}/award_emoji
@@ -85,6 +87,21 @@ struct fake_platform::impl {
               res.body() = reactions_body(target);
               res.set(http::field::etag, etag);
             }
+          } else if (req.method() == http::verb::get && target.ends_with("/installation")) {
+            res.body() = R"({"id":4242,"app_id":123})";
+          } else if (req.method() == http::verb::post && target.starts_with("/app/installations/")) {
+            res.result(http::status::created);
+            // Valid for an hour from now, as GitHub issues them.
+            const auto exp = std::chrono::system_clock::now() + std::chrono::hours{1};
+            const auto t = std::chrono::system_clock::to_time_t(exp);
+            char buf[32];
+            std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+            res.body() = std::string(R"({"token":"ghs_installation_token","expires_at":")") + buf + "\"}";
+          } else if (req.method() == http::verb::get && target.starts_with("/app/hook/deliveries")) {
+            res.body() = hook_deliveries;
+          } else if (req.method() == http::verb::post && target.starts_with("/app/hook/deliveries/")) {
+            res.result(http::status::accepted);
+            res.body() = "{}";
           } else if (req.method() == http::verb::post && target.ends_with("/labels")) {
             res.body() = "[]";
           } else {
@@ -122,6 +139,11 @@ fake_platform::~fake_platform() {
 
 std::string fake_platform::base_url() const {
   return "http://127.0.0.1:" + std::to_string(impl_->acceptor.local_endpoint().port());
+}
+
+void fake_platform::set_hook_deliveries(std::string json) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->hook_deliveries = std::move(json);
 }
 
 void fake_platform::set_reactions(std::int64_t comment_id, std::vector<std::pair<std::int64_t, std::string>> reactions) {

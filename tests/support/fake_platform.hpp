@@ -30,6 +30,8 @@ class fake_platform {
   /// The reactions the API reports on comment `comment_id`: (user id, content) with GitHub
   /// contents (`+1`, `-1`) or GitLab names (`thumbsup`, `thumbsdown`). Changes the ETag.
   void set_reactions(std::int64_t comment_id, std::vector<std::pair<std::int64_t, std::string>> reactions);
+  /// What GET /app/hook/deliveries answers (a JSON array).
+  void set_hook_deliveries(std::string json);
   /// The next `count` requests are answered with `status` (and `headers`), and not recorded as done.
   void fail_next(int count, unsigned status, std::map<std::string, std::string> headers = {});
   /// Waits until `pred(calls)` holds, up to `timeout`; true if it did.
