@@ -29,6 +29,7 @@ class dry_run_api final : public platform_api {
     spdlog::info("[dry-run] {} would react {} to comment {} on {}", platform_,
                  r == reaction::done ? "+1" : "confused", comment_id, issue.key());
   }
+  std::optional<std::int64_t> find_comment(const bot::issue_ref&, const std::string&) override { return std::nullopt; }
   bool is_maintainer(const bot::issue_ref& issue, const bot::user_ref& user) override {
     spdlog::warn("[dry-run] {} permission of @{} on {} not checked: treated as a maintainer", platform_, user.login,
                  issue.repository_path);
@@ -123,6 +124,18 @@ bool outbox_sender::send_one() {
                       "no API client for " + issue.platform);
       return;
     }
+    // Comments carry the outbox row's tag; a retry after a failed attempt first looks for the
+    // comment that attempt may have created (a timeout does not say whether it was).
+    const std::string tag = "<!-- bountybot:outbox:" + std::to_string(id) + " -->";
+    auto create = [&](const std::string& body) -> std::int64_t {
+      if (attempts > 1) {
+        if (const auto existing = api->second->find_comment(issue, tag)) {
+          spdlog::info("outbox {}: the comment of an earlier attempt exists ({}), not posting again", id, *existing);
+          return *existing;
+        }
+      }
+      return api->second->create_comment(issue, body + "\n" + tag + "\n");
+    };
     try {
       if (kind == "status") {
         const int64_t bounty_id = row[2].as<int64_t>();
@@ -133,14 +146,14 @@ bool outbox_sender::send_one() {
         if (rec->status_comment_id) {
           api->second->update_comment(issue, *rec->status_comment_id, body);
         } else {
-          const auto comment_id = api->second->create_comment(issue, body);
+          const auto comment_id = create(body);
           tx.exec_params0("UPDATE bounties SET status_comment_id = $2 WHERE id = $1", bounty_id, comment_id);
         }
         // Rendering reads the current state, so older pending status rows of this bounty are served too.
         tx.exec_params0("UPDATE outbox SET sent_at = now() WHERE bounty_id = $1 AND kind = 'status' AND sent_at IS NULL "
                         "AND id <= $2", bounty_id, id);
       } else if (kind == "reply") {
-        api->second->create_comment(issue, row[4].as<std::string>());
+        create(row[4].as<std::string>());
       } else if (kind == "vote") {
         const int64_t vote_id = row[11].as<int64_t>();
         const auto rec = bot::load_bounty(tx, row[2].as<int64_t>());
@@ -150,8 +163,8 @@ bool outbox_sender::send_one() {
         if (v[3].is_null()) {
           const auto vote = bot::load_vote(tx, vote_id);
           const bot::user_ref submitter{v[0].as<std::string>(), v[1].as<int64_t>(), v[4].is_null() ? "" : v[4].as<std::string>()};
-          const auto comment_id = api->second->create_comment(
-              issue, bot::render_vote(rec->issue, rec->current, rec->milestones, vote, submitter, v[2].as<std::string>()));
+          const auto comment_id =
+              create(bot::render_vote(rec->issue, rec->current, rec->milestones, vote, submitter, v[2].as<std::string>()));
           tx.exec_params0("UPDATE votes SET comment_id = $2, next_poll_at = now() WHERE id = $1", vote_id, comment_id);
         }
       } else if (kind == "add_label") {

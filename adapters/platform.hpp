@@ -32,6 +32,9 @@ class platform_api {
   virtual ~platform_api() = default;
   /// Posts a comment on the issue; returns the new comment's id.
   virtual std::int64_t create_comment(const bot::issue_ref& issue, const std::string& body) = 0;
+  /// The id of the newest comment on the issue whose body contains `tag`, among the most recent
+  /// ones, if any: how a retry finds a comment that an earlier, timed-out attempt did create.
+  virtual std::optional<std::int64_t> find_comment(const bot::issue_ref& issue, const std::string& tag) = 0;
   /// Replaces the body of the bot's comment `comment_id`.
   virtual void update_comment(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& body) = 0;
   /// Reacts to comment `comment_id` on the issue.

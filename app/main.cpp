@@ -98,6 +98,38 @@ int cmd_deposit(const app::config& c, const std::string& platform, std::int64_t 
   return 0;
 }
 
+int cmd_outbox_list(const app::config& c, bool dead_only) {
+  pqxx::connection conn(c.database_url);
+  pqxx::work tx(conn);
+  const auto rows = tx.exec(std::string(
+      "SELECT o.id, o.kind, r.platform || ':' || r.full_path || '#' || o.issue_number, o.attempts, "
+      "CASE WHEN o.dead THEN 'dead' ELSE 'pending' END, to_char(o.next_attempt_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+      "coalesce(o.last_error, '') FROM outbox o JOIN repositories r ON r.id = o.repository_id "
+      "WHERE o.sent_at IS NULL") + (dead_only ? " AND o.dead" : "") + " ORDER BY o.id");
+  std::cout << "id\tkind\tissue\tattempts\tstate\tnext attempt\tlast error\n";
+  for (const auto& r : rows) {
+    std::cout << r[0].c_str() << "\t" << r[1].c_str() << "\t" << r[2].c_str() << "\t" << r[3].c_str() << "\t"
+              << r[4].c_str() << "\t" << r[5].c_str() << "\t" << r[6].c_str() << "\n";
+  }
+  std::cout << rows.size() << " call(s) not sent\n";
+  return 0;
+}
+
+int cmd_outbox_retry(const app::config& c, const std::vector<std::int64_t>& ids) {
+  pqxx::connection conn(c.database_url);
+  pqxx::work tx(conn);
+  std::string list = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + std::to_string(ids[i]);
+  list += "}";
+  const auto r = tx.exec_params(
+      "UPDATE outbox SET dead = false, attempts = 0, next_attempt_at = now() WHERE sent_at IS NULL AND dead "
+      "AND (cardinality($1::bigint[]) = 0 OR id = ANY($1::bigint[])) RETURNING id", list);
+  tx.exec("NOTIFY bountybot_outbox");
+  tx.commit();
+  std::cout << r.size() << " dead call(s) queued again\n";
+  return 0;
+}
+
 int cmd_replay(const app::config& c, const std::vector<std::string>& files) {
   std::unique_ptr<pqxx::connection> conn;
   for (const auto& file : files) {
@@ -161,6 +193,15 @@ int main(int argc, char** argv) {
   std::vector<std::string> files;
   replay->add_option("files", files, "JSON files {platform, event, delivery_id?, payload}")->required();
 
+  auto* outbox = cli.add_subcommand("outbox", "platform calls waiting or parked as dead");
+  outbox->require_subcommand(1);
+  auto* outbox_list = outbox->add_subcommand("list", "list calls not sent yet");
+  bool dead_only = false;
+  outbox_list->add_flag("--dead", dead_only, "only the dead ones");
+  auto* outbox_retry = outbox->add_subcommand("retry", "queue dead calls again (all, or the given ids)");
+  std::vector<std::int64_t> retry_ids;
+  outbox_retry->add_option("ids", retry_ids, "outbox ids");
+
   CLI11_PARSE(cli, argc, argv);
   try {
     const auto c = load(config_file);
@@ -169,6 +210,8 @@ int main(int argc, char** argv) {
     if (*check) return cmd_ledger_check(c);
     if (*deposit) return cmd_deposit(c, platform, user_id, login, amount, currency, reference);
     if (*replay) return cmd_replay(c, files);
+    if (*outbox_list) return cmd_outbox_list(c, dead_only);
+    if (*outbox_retry) return cmd_outbox_retry(c, retry_ids);
     if (*serve) {
       std::signal(SIGINT, on_signal);
       std::signal(SIGTERM, on_signal);

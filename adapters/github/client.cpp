@@ -10,11 +10,11 @@
 namespace bountybot::github {
 namespace json = boost::json;
 
-client::client(const std::string& api_url, std::string token)
-    : http_(api_url), token_for_([token = std::move(token)](const std::string&) { return token; }) {}
+client::client(const std::string& api_url, std::string token, std::chrono::seconds timeout)
+    : http_(api_url, timeout), token_for_([token = std::move(token)](const std::string&) { return token; }) {}
 
-client::client(const std::string& api_url, std::shared_ptr<app_credentials> app)
-    : http_(api_url), token_for_([app](const std::string& path) { return app->token_for_repository(path); }) {}
+client::client(const std::string& api_url, std::shared_ptr<app_credentials> app, std::chrono::seconds timeout)
+    : http_(api_url, timeout), token_for_([app](const std::string& path) { return app->token_for_repository(path); }) {}
 
 adapters::http_response client::call(const bot::issue_ref& issue, const std::string& method, const std::string& target,
                                      const std::string& body, const std::map<std::string, std::string>& extra,
@@ -44,6 +44,25 @@ void client::update_comment(const bot::issue_ref& issue, std::int64_t comment_id
 void client::add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, adapters::reaction r) {
   call(issue, "POST", "/repos/" + issue.repository_path + "/issues/comments/" + std::to_string(comment_id) + "/reactions",
        json::serialize(json::object{{"content", r == adapters::reaction::done ? "+1" : "confused"}}));
+}
+
+std::optional<std::int64_t> client::find_comment(const bot::issue_ref& issue, const std::string& tag) {
+  // The issue's comments oldest first; the bot's retry happens soon after the attempt, so the
+  // comment, if it exists, is among the last page. Read pages until one is short.
+  std::optional<std::int64_t> found;
+  for (int page = 1; page <= 50; ++page) {
+    const auto res = call(issue, "GET", "/repos/" + issue.repository_path + "/issues/" + std::to_string(issue.number) +
+                                            "/comments?per_page=100&page=" + std::to_string(page), "");
+    const auto list = json::parse(res.body);
+    for (const auto& c : list.as_array()) {
+      const auto* body = c.as_object().if_contains("body");
+      if (body && body->is_string() && std::string_view(body->get_string()).find(tag) != std::string_view::npos) {
+        found = c.at("id").to_number<std::int64_t>();
+      }
+    }
+    if (list.as_array().size() < 100) break;
+  }
+  return found;
 }
 
 bool client::is_maintainer(const bot::issue_ref& issue, const bot::user_ref& user) {

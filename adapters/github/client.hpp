@@ -12,12 +12,15 @@ namespace bountybot::github {
 class client final : public adapters::platform_api {
  public:
   /// `api_url`: `https://api.github.com`, or `https://HOST/api/v3` for GHES; `token`: a PAT.
-  client(const std::string& api_url, std::string token);
+  client(const std::string& api_url, std::string token,
+         std::chrono::seconds timeout = adapters::default_request_timeout);
   /// Authenticates every call with an installation token of the repository it concerns.
-  client(const std::string& api_url, std::shared_ptr<class app_credentials> app);
+  client(const std::string& api_url, std::shared_ptr<class app_credentials> app,
+         std::chrono::seconds timeout = adapters::default_request_timeout);
   std::int64_t create_comment(const bot::issue_ref& issue, const std::string& body) override;
   void update_comment(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& body) override;
   void add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, adapters::reaction r) override;
+  std::optional<std::int64_t> find_comment(const bot::issue_ref& issue, const std::string& tag) override;
   bool is_maintainer(const bot::issue_ref& issue, const bot::user_ref& user) override;
   void add_label(const bot::issue_ref& issue, const std::string& label) override;
   void remove_label(const bot::issue_ref& issue, const std::string& label) override;

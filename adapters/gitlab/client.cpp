@@ -47,6 +47,19 @@ void client::add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, 
        json::serialize(json::object{{"name", r == adapters::reaction::done ? "thumbsup" : "confused"}}));
 }
 
+std::optional<std::int64_t> client::find_comment(const bot::issue_ref& issue, const std::string& tag) {
+  // Newest first: https://docs.gitlab.com/ee/api/notes.html#list-project-issue-notes
+  const auto res = call("GET", notes_path(issue) + "?sort=desc&order_by=created_at&per_page=100", "");
+  const auto list = json::parse(res.body);
+  for (const auto& n : list.as_array()) {
+    const auto* body = n.as_object().if_contains("body");
+    if (body && body->is_string() && std::string_view(body->get_string()).find(tag) != std::string_view::npos) {
+      return n.at("id").to_number<std::int64_t>();
+    }
+  }
+  return std::nullopt;
+}
+
 bool client::is_maintainer(const bot::issue_ref& issue, const bot::user_ref& user) {
   // https://docs.gitlab.com/ee/api/members.html (members/all includes inherited membership)
   const auto res = call("GET", "/projects/" + std::to_string(issue.repository_id) + "/members/all/" + std::to_string(user.id),

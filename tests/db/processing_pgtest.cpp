@@ -167,6 +167,21 @@ TEST_F(Processing, RefusedCommandGetsConfusedAndAReplySayingWhy) {
   EXPECT_EQ(db.scalar("SELECT count(*) FROM bounties"), "0");
 }
 
+TEST_F(Processing, ARetryAfterATimeoutDoesNotPostTheCommentTwice) {
+  deposit(21031067, 10000, "wire-1");
+  store("d-1", testing::github_comment("/pledge $50", 21031067, "Codertocat", 1, 11));
+  process();
+  testing::fake_platform api;
+  api.stall_next(1, std::chrono::milliseconds(2500), "/issues/1/comments");  // created, but the answer is lost
+  adapters::outbox_sender sender(db.url(),
+                                 {{"github", std::make_shared<github::client>(api.base_url(), "t0ken", std::chrono::seconds(1))}},
+                                 {.max_attempts = 5, .first_backoff = std::chrono::seconds(0)});
+  sender.drain();
+  EXPECT_EQ(testing::matching(api.calls(), "POST", "/issues/1/comments").size(), 1u);
+  EXPECT_EQ(db.scalar("SELECT status_comment_id FROM bounties"), "9000");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL"), "0");
+}
+
 TEST_F(Processing, OutboxRetriesServerErrorsAndParksClientErrors) {
   store("d-1", testing::github_comment("/bounty help", 21031067, "Codertocat", 1, 11));
   process();

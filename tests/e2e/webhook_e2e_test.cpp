@@ -123,6 +123,21 @@ TEST_F(Service, GitHubAppInstallationTokensAuthenticateCallsAndMissedDeliveriesA
   ASSERT_TRUE(eventually([&] { return db.scalar("SELECT last_action FROM github_installations") == "installation.created"; }));
 }
 
+TEST_F(Service, ADeadCallIsListedAndSentOnceRetriedByTheOperator) {
+  github.fail_next(100, 404);  // every call fails for good: parked as dead
+  service = std::make_unique<testing::service_process>(env());
+  deliver_github(testing::github_comment("/bounty help", 21031067, "Codertocat", 1, 801), "dead-1");
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM outbox WHERE dead") == "2"; }));
+  const auto listed = testing::run_bountybot({"outbox", "list", "--dead"}, {{"BOUNTYBOT_DATABASE_URL", db.url()}});
+  EXPECT_NE(listed.output.find("2 call(s) not sent"), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("answered 404"), std::string::npos) << listed.output;
+  github.fail_next(0, 404);
+  const auto retried = testing::run_bountybot({"outbox", "retry"}, {{"BOUNTYBOT_DATABASE_URL", db.url()}});
+  EXPECT_NE(retried.output.find("2 dead call(s) queued again"), std::string::npos) << retried.output;
+  ASSERT_TRUE(github.wait_for([](const auto& c) { return has_reaction(c, 801, "+1"); }));
+  EXPECT_EQ(matching(github.calls(), "POST", "/issues/1/comments").size(), 1u);
+}
+
 TEST_F(Service, IntakeAnswersEveryStatusCodeOfTheSpec) {
   service = std::make_unique<testing::service_process>(env({{"BOUNTYBOT_MAX_BODY_BYTES", "65536"}}));
   const auto body = testing::github_comment("/pledge $50");

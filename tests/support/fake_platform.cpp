@@ -2,6 +2,7 @@
 
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <boost/json.hpp>
 
 #include <algorithm>
 #include <ctime>
@@ -28,6 +29,10 @@ struct fake_platform::impl {
   std::map<std::int64_t, std::vector<std::pair<std::int64_t, std::string>>> reactions;  // comment id -> (user, content)
   std::string etag = "\"r0\"";
   std::string hook_deliveries = "[]";
+  std::map<std::string, std::vector<std::pair<std::int64_t, std::string>>> comments;  // collection path -> (id, body)
+  int stalls_left = 0;
+  std::string stall_fragment;
+  std::chrono::milliseconds stall{0};
 
   std::string reactions_body(const std::string& target) {
     // .../comments/{id}/reactions or .../notes/{id}/award_emoji
@@ -70,7 +75,17 @@ struct fake_platform::impl {
           const std::string target(req.target());
           if (req.method() == http::verb::post && (target.ends_with("/comments") || target.ends_with("/notes"))) {
             res.result(http::status::created);
-            res.body() = "{\"id\":" + std::to_string(next_id++) + "}";
+            const auto id = next_id++;
+            comments[target].emplace_back(id, boost::json::parse(req.body()).at("body").as_string().c_str());
+            res.body() = "{\"id\":" + std::to_string(id) + "}";
+          } else if (req.method() == http::verb::get && (target.find("/comments?") != std::string::npos ||
+                                                          target.find("/notes?") != std::string::npos)) {
+            boost::json::array list;
+            const auto base = target.substr(0, target.find('?'));
+            if (target.find("page=") == std::string::npos || target.find("page=1") != std::string::npos) {
+              for (const auto& [id, text] : comments[base]) list.push_back(boost::json::object{{"id", id}, {"body", text}});
+            }
+            res.body() = boost::json::serialize(list);
           } else if (req.method() == http::verb::get && target.find("/collaborators/") != std::string::npos) {
             // GitHub: logins starting with "maint" have write access, others read.
             const bool maint = target.find("/collaborators/maint") != std::string::npos;
@@ -111,6 +126,19 @@ struct fake_platform::impl {
         }
       }
       changed.notify_all();
+      bool stall_now = false;
+      {
+        std::lock_guard lock(mutex);
+        if (stalls_left > 0 && std::string(req.target()).find(stall_fragment) != std::string::npos) {
+          --stalls_left;
+          stall_now = true;
+        }
+      }
+      if (stall_now) {
+        // The request took effect, but the answer comes too late: the client times out.
+        asio::steady_timer timer(co_await asio::this_coro::executor, stall);
+        co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      }
       res.keep_alive(req.keep_alive());
       res.prepare_payload();
       auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
@@ -139,6 +167,13 @@ fake_platform::~fake_platform() {
 
 std::string fake_platform::base_url() const {
   return "http://127.0.0.1:" + std::to_string(impl_->acceptor.local_endpoint().port());
+}
+
+void fake_platform::stall_next(int count, std::chrono::milliseconds delay, std::string fragment) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->stall_fragment = std::move(fragment);
+  impl_->stalls_left = count;
+  impl_->stall = delay;
 }
 
 void fake_platform::set_hook_deliveries(std::string json) {

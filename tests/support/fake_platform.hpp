@@ -30,6 +30,9 @@ class fake_platform {
   /// The reactions the API reports on comment `comment_id`: (user id, content) with GitHub
   /// contents (`+1`, `-1`) or GitLab names (`thumbsup`, `thumbsdown`). Changes the ETag.
   void set_reactions(std::int64_t comment_id, std::vector<std::pair<std::int64_t, std::string>> reactions);
+  /// The next `count` requests whose target contains `fragment` take effect but are answered only
+  /// after `delay` (a client timeout).
+  void stall_next(int count, std::chrono::milliseconds delay, std::string fragment = "");
   /// What GET /app/hook/deliveries answers (a JSON array).
   void set_hook_deliveries(std::string json);
   /// The next `count` requests are answered with `status` (and `headers`), and not recorded as done.
