@@ -96,20 +96,30 @@ outbox_sender::outbox_sender(std::string db_url, std::map<std::string, std::shar
 outbox_sender::~outbox_sender() = default;
 
 bool outbox_sender::send_one() {
-  bool handled = false;
+  // Claim first, in a transaction of its own: the attempt is on record before the call is made,
+  // so a crash after the platform acted but before the result was stored leaves a row whose next
+  // attempt knows to look for what the last one created. The lease keeps other senders away.
+  std::optional<int64_t> claimed;
   db::transact(conn_, db_url_, [&](pqxx::work& tx) {
-    handled = false;
-    const auto rows = tx.exec(
+    claimed.reset();
+    const auto r = tx.exec_params(
+        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = now() + $1 * interval '1 second' WHERE id = "
+        "(SELECT id FROM outbox WHERE sent_at IS NULL AND NOT dead AND next_attempt_at <= now() ORDER BY id LIMIT 1 "
+        "FOR UPDATE SKIP LOCKED) RETURNING id",
+        static_cast<long long>(settings_.lease.count()));
+    if (!r.empty()) claimed = r[0][0].as<int64_t>();
+  });
+  if (!claimed) return false;
+  db::transact(conn_, db_url_, [&](pqxx::work& tx) {
+    const auto rows = tx.exec_params(
         "SELECT o.id, o.kind, o.bounty_id, o.comment_id, o.body, o.reaction, o.attempts, o.issue_number, "
         "r.platform, r.platform_id, r.full_path, o.vote_id, o.label FROM outbox o JOIN repositories r ON r.id = o.repository_id "
-        "WHERE o.sent_at IS NULL AND NOT o.dead AND o.next_attempt_at <= now() "
-        "ORDER BY o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED");
+        "WHERE o.id = $1 AND o.sent_at IS NULL FOR UPDATE OF o", *claimed);
     if (rows.empty()) return;
-    handled = true;
     const auto& row = rows[0];
     const int64_t id = row[0].as<int64_t>();
     const std::string kind = row[1].as<std::string>();
-    const int attempts = row[6].as<int>() + 1;
+    const int attempts = row[6].as<int>();
     bot::issue_ref issue;
     issue.number = row[7].as<int64_t>();
     issue.platform = row[8].as<std::string>();
@@ -120,8 +130,8 @@ bool outbox_sender::send_one() {
     if (!rec_url.empty()) issue.url = rec_url[0][0].as<std::string>();
     const auto api = apis_.find(issue.platform);
     if (api == apis_.end()) {
-      tx.exec_params0("UPDATE outbox SET next_attempt_at = now() + interval '1 hour', last_error = $2 WHERE id = $1", id,
-                      "no API client for " + issue.platform);
+      tx.exec_params0("UPDATE outbox SET next_attempt_at = now() + interval '1 hour', attempts = attempts - 1, "
+                      "last_error = $2 WHERE id = $1", id, "no API client for " + issue.platform);
       return;
     }
     // Comments carry the outbox row's tag; a retry after a failed attempt first looks for the
@@ -198,7 +208,7 @@ bool outbox_sender::send_one() {
                       "WHERE id = $1", id, attempts, std::string(e.what()), static_cast<long long>(backoff.count()));
     }
   });
-  return handled;
+  return true;
 }
 
 int outbox_sender::drain() {

@@ -19,6 +19,7 @@ struct sender_settings {
   std::chrono::seconds first_backoff{2};         // doubled per attempt
   std::chrono::seconds max_backoff{3600};
   std::chrono::milliseconds idle_wait{1000};     // wait for NOTIFY bountybot_outbox at most this long
+  std::chrono::seconds lease{60};                // a claimed row is left alone this long (a crashed sender's)
 };
 
 /// Channel notified (in the same transaction) whenever outbox rows are written.

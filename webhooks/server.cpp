@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -60,11 +61,17 @@ struct http_server::impl {
   std::optional<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
   unsigned short bound_port = 0;
+  std::atomic<int> sessions{0};
 
   impl(server_settings s, request_handler h)
       : settings(std::move(s)), handler(std::move(h)), pool(static_cast<std::size_t>(std::max(1, settings.handler_threads))) {}
 
   asio::awaitable<void> session(beast::tcp_stream stream) {
+    ++sessions;
+    struct leave {
+      std::atomic<int>& n;
+      ~leave() { --n; }
+    } guard{sessions};
     beast::flat_buffer buffer;
     for (;;) {
       http::request_parser<http::string_body> parser;
@@ -136,6 +143,12 @@ void http_server::stop() {
     beast::error_code ec;
     i.acceptor->close(ec);
   });
+  // Stop accepting, then let requests in flight finish (bounded): an idle keep-alive connection
+  // counts as a session, so the wait is capped rather than open-ended.
+  const auto deadline = std::chrono::steady_clock::now() + shutdown_grace;
+  while (i.sessions > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // poll of the session count during shutdown
+  }
   i.ioc.stop();
   for (auto& t : i.threads) t.join();
   i.threads.clear();

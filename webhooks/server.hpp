@@ -42,6 +42,9 @@ struct server_settings {
 
 using request_handler = std::function<http_reply(const http_request&)>;
 
+/// How long `stop` waits for requests in flight before closing the connections.
+inline constexpr std::chrono::seconds shutdown_grace{3};
+
 class http_server {
  public:
   http_server(server_settings settings, request_handler handler);

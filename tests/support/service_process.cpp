@@ -9,6 +9,7 @@
 #include <cstring>
 #include <spawn.h>
 #include <stdexcept>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <vector>
@@ -47,10 +48,17 @@ pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>
 }
 }  // namespace
 
-service_process::service_process(std::map<std::string, std::string> env) {
+service_process::service_process(std::map<std::string, std::string> env, const std::string& log_file) {
   port_ = free_port();
   env["BOUNTYBOT_LISTEN"] = "127.0.0.1:" + std::to_string(port_);
-  pid_ = spawn({BOUNTYBOT_BINARY, "serve"}, child_environment(env), nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  if (!log_file.empty()) {
+    posix_spawn_file_actions_addopen(&fa, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  }
+  pid_ = spawn({BOUNTYBOT_BINARY, "serve"}, child_environment(env), &fa);
+  posix_spawn_file_actions_destroy(&fa);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;

@@ -17,7 +17,8 @@ class service_process {
  public:
   /// Starts `bountybot serve` with `env` (BOUNTYBOT_LISTEN is set to a free port) and waits until
   /// /healthz answers. Throws if it does not within 30 s.
-  explicit service_process(std::map<std::string, std::string> env);
+  /// `log_file`, when given, receives the service's stdout and stderr.
+  explicit service_process(std::map<std::string, std::string> env, const std::string& log_file = "");
   ~service_process();
   service_process(const service_process&) = delete;
   service_process& operator=(const service_process&) = delete;

@@ -1,0 +1,119 @@
+// Faults (label `faults`, run one at a time): the service killed at random points while
+// deliveries flow, PostgreSQL restarted under the service, the platform API failing, and no
+// secret in any log line. Each ends with the ledger invariants checked.
+#include "tests/e2e/service_fixture.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace bountybot {
+namespace {
+
+class Faults : public Service {
+ protected:
+  // Sends delivery `id` until the service answers 202 or 200, restarting it if it is down: what
+  // GitHub's redelivery (or bountybot's recovery of missed deliveries) does after an outage.
+  void deliver_until_taken(const std::string& body, const std::string& id) {
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      try {
+        const auto r = deliver_github(body, id);
+        if (r.status == 202 || r.status == 200) return;
+      } catch (const adapters::transport_error&) {
+        service = std::make_unique<testing::service_process>(env());  // it was killed: bring it back
+      }
+    }
+    FAIL() << "delivery " << id << " never taken";
+  }
+};
+
+TEST_F(Faults, KilledAtRandomPointsWhileDeliveriesFlowEveryDeliveryIsProcessedOnce) {
+  service = std::make_unique<testing::service_process>(env());
+  deposit("github", 21031067, 10'000'000, "wire-1");
+  std::mt19937 rng(20261121);
+  constexpr int deliveries = 60;
+  for (int i = 0; i < deliveries; ++i) {
+    const auto body = testing::github_comment("/pledge $1", 21031067, "Codertocat", 1 + i % 6, 5000 + i);
+    deliver_until_taken(body, "flow-" + std::to_string(i));
+    if (std::uniform_int_distribution<int>(0, 9)(rng) == 0) {
+      // Sometimes at once (processing in flight), sometimes after a little while.
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 30)(rng)));  // the random point
+      service->kill_hard();
+      service = std::make_unique<testing::service_process>(env());
+    }
+  }
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM inbox WHERE processed_at IS NULL") == "0"; }));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM inbox"), std::to_string(deliveries));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM inbox WHERE outcome = 'done'"), std::to_string(deliveries));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pledges WHERE state = 'held'"), std::to_string(deliveries));
+  EXPECT_EQ(db.scalar("SELECT sum(amount_minor) FROM pledges"), std::to_string(deliveries * 100));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM transfers WHERE kind = 'pledge_hold'"), std::to_string(deliveries));
+}
+
+TEST_F(Faults, PostgresRestartedUnderTheServiceItRecoversWithoutARestartOfItsOwn) {
+  const char* restart = std::getenv("BOUNTYBOT_TEST_PG_RESTART");
+  if (restart == nullptr) GTEST_SKIP() << "BOUNTYBOT_TEST_PG_RESTART is set by scripts/test";
+  service = std::make_unique<testing::service_process>(env());
+  deposit("github", 21031067, 100000, "wire-1");
+  deliver_github(testing::github_comment("/pledge $1", 21031067, "Codertocat", 1, 6001), "pg-1");
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM pledges") == "1"; }));
+  ASSERT_EQ(std::system(restart), 0);  // pg_ctl restart -m fast: every connection is cut
+  ASSERT_TRUE(eventually([&] { return service->request("GET", "/readyz").status == 200; }));
+  for (int i = 2; i <= 4; ++i) {
+    const auto r = deliver_github(testing::github_comment("/pledge $1", 21031067, "Codertocat", 1, 6000 + i),
+                                  "pg-" + std::to_string(i));
+    EXPECT_EQ(r.status, 202u) << r.body;
+  }
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM pledges") == "4"; }));
+  ASSERT_TRUE(github.wait_for([](const auto& c) { return has_reaction(c, 6004, "+1"); }));
+}
+
+// Timeouts are covered in tests/db (Processing.ARetryAfterATimeoutDoesNotPostTheCommentTwice).
+TEST_F(Faults, ThePlatformAnswering500And429EveryCallLandsOnce) {
+  service = std::make_unique<testing::service_process>(env());
+  github.fail_next(2, 500);
+  deliver_github(testing::github_comment("/bounty help", 21031067, "Codertocat", 1, 7001), "api-1");
+  ASSERT_TRUE(github.wait_for([](const auto& c) { return has_reaction(c, 7001, "+1"); }, std::chrono::seconds(40)));
+  github.fail_next(1, 429, {{"Retry-After", "1"}});
+  deliver_github(testing::github_comment("/bounty help", 21031067, "Codertocat", 1, 7002), "api-2");
+  ASSERT_TRUE(github.wait_for([](const auto& c) { return has_reaction(c, 7002, "+1"); }, std::chrono::seconds(40)));
+  ASSERT_TRUE(github.wait_for([](const auto& c) { return matching(c, "POST", "/issues/1/comments").size() >= 2; },
+                              std::chrono::seconds(40)));
+  EXPECT_EQ(matching(github.calls(), "POST", "/issues/1/comments").size(), 2u) << "each help reply once";
+  EXPECT_EQ(matching(github.calls(), "POST", "/comments/7001/reactions").size(), 1u);
+}
+
+TEST_F(Faults, NoSecretTokenOrSignatureAppearsInTheLogs) {
+  const std::string log = ::testing::TempDir() + "/bountybot-secrets.log";
+  std::remove(log.c_str());
+  service = std::make_unique<testing::service_process>(env({{"BOUNTYBOT_LOG_FORMAT", "json"}}), log);
+  deposit("github", 21031067, 10000, "wire-1");
+  const auto body = testing::github_comment("/pledge $5", 21031067, "Codertocat", 1, 8001);
+  deliver_github(body, "secret-1");
+  service->request("POST", "/webhooks/github", body,
+                   {{"X-GitHub-Event", "issue_comment"}, {"X-GitHub-Delivery", "x"}, {"X-Hub-Signature-256", "sha256=00"}});
+  service->request("GET", "/api/v1/admin/accounts/github/1", "", {{"Authorization", "Bearer wrong-admin-token"}});
+  ASSERT_TRUE(github.wait_for([](const auto& c) { return has_reaction(c, 8001, "+1"); }));
+  service->stop();
+  std::ifstream in(log);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const auto text = ss.str();
+  ASSERT_NE(text.find("listening"), std::string::npos) << "the log was captured";
+  for (const std::string& secret : {github_secret, gitlab_token, admin_token, std::string("ghs_test"), std::string("glpat-test"),
+                                    testing::github_signature(github_secret, body).substr(7), std::string("wrong-admin-token")}) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << "found a secret in the log: " << secret;
+  }
+  // JSON lines: every line parses.
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line.front() != '{') continue;
+    boost::system::error_code ec;
+    boost::json::parse(line, ec);
+    EXPECT_FALSE(ec) << line;
+  }
+}
+
+}  // namespace
+}  // namespace bountybot
