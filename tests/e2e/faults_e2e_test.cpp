@@ -84,6 +84,17 @@ TEST_F(Faults, ThePlatformAnswering500And429EveryCallLandsOnce) {
   EXPECT_EQ(matching(github.calls(), "POST", "/comments/7001/reactions").size(), 1u);
 }
 
+TEST_F(Faults, SigtermStopsWithinTheBoundAndLosesNoAcknowledgedDelivery) {
+  service = std::make_unique<testing::service_process>(env());
+  deposit("github", 21031067, 10000, "wire-1");
+  EXPECT_EQ(deliver_github(testing::github_comment("/pledge $5", 21031067, "Codertocat", 1, 9001), "term-1").status, 202u);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(service->stop(), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  service = std::make_unique<testing::service_process>(env());
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM pledges WHERE state = 'held'") == "1"; }));
+}
+
 TEST_F(Faults, NoSecretTokenOrSignatureAppearsInTheLogs) {
   const std::string log = ::testing::TempDir() + "/bountybot-secrets.log";
   std::remove(log.c_str());
