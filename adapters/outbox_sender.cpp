@@ -1,5 +1,6 @@
 #include "adapters/outbox_sender.hpp"
 
+#include "adapters/loop.hpp"
 #include "app/db.hpp"
 #include "bot/status.hpp"
 #include "bot/store.hpp"
@@ -59,12 +60,6 @@ std::optional<long long> to_number(const std::string& s) {
   if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
   return v;
 }
-
-struct notice_flag final : pqxx::notification_receiver {
-  notice_flag(pqxx::connection_base& c, const std::string& channel) : pqxx::notification_receiver(c, channel) {}
-  void operator()(const std::string&, int) override { notified = true; }
-  bool notified = false;
-};
 
 }  // namespace
 
@@ -218,22 +213,7 @@ int outbox_sender::drain() {
 }
 
 void outbox_sender::run(const std::atomic<bool>& stop) {
-  while (!stop) {
-    try {
-      // A connection of its own for LISTEN: the sending connection may be replaced on errors.
-      pqxx::connection listener(db_url_);
-      notice_flag flag(listener, outbox_channel);
-      while (!stop) {
-        drain();
-        flag.notified = false;
-        const auto ms = settings_.idle_wait.count();
-        listener.await_notification(ms / 1000, (ms % 1000) * 1000);
-      }
-    } catch (const std::exception& e) {
-      spdlog::error("outbox sender: {}", e.what());
-      std::this_thread::sleep_for(std::chrono::seconds(1));  // back off before reconnecting
-    }
-  }
+  run_on_notify(stop, db_url_, outbox_channel, settings_.idle_wait, "outbox sender", [this] { drain(); });
 }
 
 }  // namespace bountybot::adapters

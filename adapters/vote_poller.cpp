@@ -1,5 +1,6 @@
 #include "adapters/vote_poller.hpp"
 
+#include "adapters/loop.hpp"
 #include "app/db.hpp"
 
 #include <spdlog/spdlog.h>
@@ -76,17 +77,8 @@ int vote_poller::poll_due() {
 }
 
 void vote_poller::run(const std::atomic<bool>& stop) {
-  while (!stop) {
-    try {
-      poll_due();
-    } catch (const std::exception& e) {
-      spdlog::error("vote poller: {}", e.what());
-    }
-    // Poll times are seconds apart at the least; a short sleep between looks is the schedule itself.
-    for (auto waited = std::chrono::milliseconds{0}; waited < settings_.idle_wait && !stop; waited += std::chrono::milliseconds{50}) {
-      std::this_thread::sleep_for(std::chrono::milliseconds{50});
-    }
-  }
+  // Poll times are seconds apart at the least; looking every idle_wait is the schedule itself.
+  run_every(stop, settings_.idle_wait, "vote poller", [this] { poll_due(); });
 }
 
 }  // namespace bountybot::adapters

@@ -2,6 +2,7 @@
 
 #include "adapters/github/installations.hpp"
 #include "adapters/json_util.hpp"
+#include "adapters/loop.hpp"
 #include "adapters/outbox_sender.hpp"
 #include "app/db.hpp"
 #include "webhooks/inbox.hpp"
@@ -13,11 +14,6 @@
 
 namespace bountybot::webhooks {
 namespace {
-
-struct wake_flag final : pqxx::notification_receiver {
-  wake_flag(pqxx::connection_base& c, const std::string& channel) : pqxx::notification_receiver(c, channel) {}
-  void operator()(const std::string&, int) override {}
-};
 
 bot::utc_time now_utc() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -118,20 +114,7 @@ int inbox_worker::drain() {
 }
 
 void inbox_worker::run(const std::atomic<bool>& stop) {
-  while (!stop) {
-    try {
-      pqxx::connection listener(db_url_);
-      wake_flag flag(listener, inbox_channel);
-      while (!stop) {
-        drain();
-        const auto ms = settings_.idle_wait.count();
-        listener.await_notification(ms / 1000, (ms % 1000) * 1000);
-      }
-    } catch (const std::exception& e) {
-      spdlog::error("inbox worker: {}", e.what());
-      std::this_thread::sleep_for(std::chrono::seconds(1));  // back off before reconnecting
-    }
-  }
+  adapters::run_on_notify(stop, db_url_, inbox_channel, settings_.idle_wait, "inbox worker", [this] { drain(); });
 }
 
 timer_scheduler::timer_scheduler(std::string db_url, bot::store_settings store, std::chrono::milliseconds tick)
@@ -152,17 +135,8 @@ int timer_scheduler::fire_due() {
 }
 
 void timer_scheduler::run(const std::atomic<bool>& stop) {
-  while (!stop) {
-    try {
-      fire_due();
-    } catch (const std::exception& e) {
-      spdlog::error("timer scheduler: {}", e.what());
-    }
-    // Timers are due at whole seconds; looking every tick is the schedule itself.
-    for (auto waited = std::chrono::milliseconds{0}; waited < tick_ && !stop; waited += std::chrono::milliseconds{50}) {
-      std::this_thread::sleep_for(std::chrono::milliseconds{50});
-    }
-  }
+  // Timers are due at whole seconds; looking every tick is the schedule itself.
+  adapters::run_every(stop, tick_, "timer scheduler", [this] { fire_due(); });
 }
 
 }  // namespace bountybot::webhooks

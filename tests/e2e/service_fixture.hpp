@@ -82,20 +82,19 @@ class Service : public ::testing::Test {
     return pred();
   }
 
-  std::int64_t available(const std::string& platform, std::int64_t user, const std::string& currency = "USD") {
+  /// A balance (`available` or `payable`) as the admin API reports it.
+  std::int64_t balance(const std::string& kind, const std::string& platform, std::int64_t user, const std::string& currency) {
     const auto r = service->request("GET", "/api/v1/admin/accounts/" + platform + "/" + std::to_string(user), "",
                                     {{"Authorization", "Bearer " + admin_token}});
     const auto v = json::parse(r.body);
     const auto* b = v.at("balances").as_object().if_contains(currency);
-    return b ? b->at("available").as_int64() : 0;
+    return b ? b->at(kind).as_int64() : 0;
   }
-
+  std::int64_t available(const std::string& platform, std::int64_t user, const std::string& currency = "USD") {
+    return balance("available", platform, user, currency);
+  }
   std::int64_t payable(const std::string& platform, std::int64_t user, const std::string& currency = "USD") {
-    const auto r = service->request("GET", "/api/v1/admin/accounts/" + platform + "/" + std::to_string(user), "",
-                                    {{"Authorization", "Bearer " + admin_token}});
-    const auto v = json::parse(r.body);
-    const auto* b = v.at("balances").as_object().if_contains(currency);
-    return b ? b->at("payable").as_int64() : 0;
+    return balance("payable", platform, user, currency);
   }
 
   testing::test_database db;

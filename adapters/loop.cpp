@@ -1,0 +1,53 @@
+#include "adapters/loop.hpp"
+
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace bountybot::adapters {
+namespace {
+struct wake_on_notify final : pqxx::notification_receiver {
+  wake_on_notify(pqxx::connection_base& c, const std::string& channel) : pqxx::notification_receiver(c, channel) {}
+  void operator()(const std::string&, int) override {}
+};
+
+void pause_unless_stopped(const std::atomic<bool>& stop, std::chrono::milliseconds pause) {
+  constexpr std::chrono::milliseconds slice{50};
+  for (auto waited = std::chrono::milliseconds{0}; waited < pause && !stop; waited += slice) {
+    std::this_thread::sleep_for(slice);  // the schedule itself: nothing to await but time
+  }
+}
+}  // namespace
+
+void run_on_notify(const std::atomic<bool>& stop, const std::string& db_url, const std::string& channel,
+                   std::chrono::milliseconds idle_wait, const std::string& name, const std::function<void()>& drain) {
+  while (!stop) {
+    try {
+      pqxx::connection listener(db_url);
+      wake_on_notify flag(listener, channel);
+      while (!stop) {
+        drain();
+        const auto ms = idle_wait.count();
+        listener.await_notification(ms / 1000, (ms % 1000) * 1000);
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("{}: {}", name, e.what());
+      pause_unless_stopped(stop, std::chrono::seconds{1});  // back off before reconnecting
+    }
+  }
+}
+
+void run_every(const std::atomic<bool>& stop, std::chrono::milliseconds pause, const std::string& name,
+               const std::function<void()>& step) {
+  while (!stop) {
+    try {
+      step();
+    } catch (const std::exception& e) {
+      spdlog::error("{}: {}", name, e.what());
+    }
+    pause_unless_stopped(stop, pause);
+  }
+}
+
+}  // namespace bountybot::adapters
