@@ -99,10 +99,16 @@ bool outbox_sender::send_one() {
     claimed.reset();
     const auto r = tx.exec_params(
         "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = now() + $1 * interval '1 second' WHERE id = "
-        "(SELECT id FROM outbox WHERE sent_at IS NULL AND NOT dead AND next_attempt_at <= now() ORDER BY id LIMIT 1 "
-        "FOR UPDATE SKIP LOCKED) RETURNING id",
+        "(SELECT o.id FROM outbox o LEFT JOIN outbox_turns t ON t.repository_id = o.repository_id "
+        " WHERE o.sent_at IS NULL AND NOT o.dead AND o.next_attempt_at <= now() "
+        " ORDER BY t.last_sent_at NULLS FIRST, o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED) RETURNING id, repository_id",
         static_cast<long long>(settings_.lease.count()));
-    if (!r.empty()) claimed = r[0][0].as<int64_t>();
+    if (r.empty()) return;
+    claimed = r[0][0].as<int64_t>();
+    // This repository's turn is taken: the others come first next time.
+    tx.exec_params0("INSERT INTO outbox_turns (repository_id, last_sent_at) VALUES ($1, clock_timestamp()) "
+                    "ON CONFLICT (repository_id) DO UPDATE SET last_sent_at = EXCLUDED.last_sent_at",
+                    r[0][1].as<int64_t>());
   });
   if (!claimed) return false;
   db::transact(conn_, db_url_, [&](pqxx::work& tx) {
@@ -201,6 +207,13 @@ bool outbox_sender::send_one() {
                    backoff.count(), e.what());
       tx.exec_params0("UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = now() + $4 * interval '1 second' "
                       "WHERE id = $1", id, attempts, std::string(e.what()), static_cast<long long>(backoff.count()));
+      if (api_err != nullptr && api_err->retry_after) {
+        // A rate limit covers the whole repository (installation): hold back its other calls too,
+        // instead of spending them against the limit.
+        tx.exec_params0("UPDATE outbox SET next_attempt_at = greatest(next_attempt_at, now() + $2 * interval '1 second') "
+                        "WHERE repository_id = (SELECT repository_id FROM outbox WHERE id = $1) AND sent_at IS NULL "
+                        "AND NOT dead AND id <> $1", id, static_cast<long long>(api_err->retry_after->count()));
+      }
     }
   });
   return true;

@@ -182,6 +182,33 @@ TEST_F(Processing, ARetryAfterATimeoutDoesNotPostTheCommentTwice) {
   EXPECT_EQ(db.scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL"), "0");
 }
 
+TEST_F(Processing, OneBusyRepositoryDoesNotStarveTheOthers) {
+  // Twenty calls queued for one repository, then one for another: the other goes second, not last.
+  for (int i = 0; i < 10; ++i) store("busy-" + std::to_string(i), testing::github_comment("/bounty help", 1, "a", 1, 100 + i));
+  auto other = boost::json::parse(testing::github_comment("/bounty help", 2, "b", 1, 999));
+  other.as_object()["repository"].as_object()["id"] = 42;
+  other.as_object()["repository"].as_object()["full_name"] = "quiet/repo";
+  store("quiet-1", boost::json::serialize(other));
+  process();
+  testing::fake_platform api;
+  send(api);
+  const auto calls = api.calls();
+  std::size_t position = 0;
+  for (std::size_t i = 0; i < calls.size(); ++i)
+    if (calls[i].target.find("/repos/quiet/repo/") != std::string::npos) { position = i; break; }
+  EXPECT_LE(position, 2u) << "the quiet repository's first call waited behind the busy one's";
+}
+
+TEST_F(Processing, ARateLimitHoldsBackTheRestOfThatRepository) {
+  store("d-1", testing::github_comment("/bounty help", 1, "a", 1, 11));
+  process();
+  testing::fake_platform api;
+  api.fail_next(1, 429, {{"Retry-After", "120"}});
+  send(api);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND next_attempt_at > now() + interval '100 seconds'"), "2");
+  EXPECT_TRUE(api.calls().empty());
+}
+
 TEST_F(Processing, OutboxRetriesServerErrorsAndParksClientErrors) {
   store("d-1", testing::github_comment("/bounty help", 21031067, "Codertocat", 1, 11));
   process();
