@@ -83,6 +83,29 @@ result<config> load_config(const std::map<std::string, std::string>& vars) {
       if (!parse_int(*v, *field) || *field < 0 || *field > 10000) return bad(name, "expected 0 to 10000 basis points");
     }
   }
+  str("BOUNTYBOT_BOUNTY_LABEL", c.bounty_label);
+  str("BOUNTYBOT_ACCEPTED_LABEL", c.accepted_label);
+  if (const auto* v = get("BOUNTYBOT_GITHUB_MAINTAINER_MIN")) {
+    if (*v != "write" && *v != "admin") return bad("BOUNTYBOT_GITHUB_MAINTAINER_MIN", "expected write or admin");
+    c.github_maintainer_min = *v;
+  }
+  if (const auto* v = get("BOUNTYBOT_GITLAB_MAINTAINER_MIN")) {
+    if (!parse_int(*v, c.gitlab_maintainer_min) || c.gitlab_maintainer_min < 30 || c.gitlab_maintainer_min > 50) {
+      return bad("BOUNTYBOT_GITLAB_MAINTAINER_MIN", "expected an access level from 30 to 50");
+    }
+  }
+  if (const auto* v = get("BOUNTYBOT_VOTE_WEIGHT")) {
+    if (*v != "amount" && *v != "head") return bad("BOUNTYBOT_VOTE_WEIGHT", "expected amount or head");
+    c.vote_weight = *v;
+  }
+  if (const auto* v = get("BOUNTYBOT_VOTE_SILENCE")) {
+    if (*v != "approve" && *v != "reject") return bad("BOUNTYBOT_VOTE_SILENCE", "expected approve or reject");
+    c.vote_silence = *v;
+  }
+  if (const auto* v = get("BOUNTYBOT_ZERO_VALUE_SUPPORT")) {
+    if (*v != "0" && *v != "1") return bad("BOUNTYBOT_ZERO_VALUE_SUPPORT", "expected 0 or 1");
+    c.zero_value_support = *v == "1";
+  }
   if (const auto* v = get("BOUNTYBOT_MAX_BODY_BYTES")) {
     if (!parse_int(*v, c.max_body_bytes) || c.max_body_bytes < 1024) return bad("BOUNTYBOT_MAX_BODY_BYTES", "expected at least 1024");
   }

@@ -35,6 +35,13 @@ struct config {
   int platform_fee_bps = 0;                     // BOUNTYBOT_PLATFORM_FEE_BPS (0..10000)
   int project_fee_bps = 0;                      // BOUNTYBOT_PROJECT_FEE_BPS (0..10000)
   std::size_t max_body_bytes = 25u << 20;       // BOUNTYBOT_MAX_BODY_BYTES
+  std::string bounty_label = "bounty";          // BOUNTYBOT_BOUNTY_LABEL: added with the first pledge
+  std::string accepted_label = "bounty: accepted";  // BOUNTYBOT_ACCEPTED_LABEL: a maintainer accepts the task
+  std::string github_maintainer_min = "write";  // BOUNTYBOT_GITHUB_MAINTAINER_MIN: write | admin
+  int gitlab_maintainer_min = 40;               // BOUNTYBOT_GITLAB_MAINTAINER_MIN: 30 (Developer) .. 50 (Owner)
+  std::string vote_weight = "amount";           // BOUNTYBOT_VOTE_WEIGHT: amount | head
+  std::string vote_silence = "approve";         // BOUNTYBOT_VOTE_SILENCE: approve | reject (no votes at the close)
+  bool zero_value_support = true;               // BOUNTYBOT_ZERO_VALUE_SUPPORT: 1 | 0
   int workers = 2;                              // BOUNTYBOT_WORKERS: inbox worker threads (0: none)
   int db_pool_size = 4;                         // BOUNTYBOT_DB_POOL: connections for HTTP handlers
 };

@@ -44,10 +44,13 @@ std::map<std::string, std::shared_ptr<adapters::platform_api>> make_platform_api
   } else {
     apis["github"] = std::make_shared<github::client>(c.github_api_url, c.github_token);
   }
+  if (auto* gh = dynamic_cast<github::client*>(apis["github"].get())) gh->set_maintainer_min(c.github_maintainer_min);
   if (platform_dry_run(c, "gitlab")) {
     apis["gitlab"] = adapters::make_dry_run_api("gitlab");
   } else {
-    apis["gitlab"] = std::make_shared<gitlab::client>(c.gitlab_url, c.gitlab_token);
+    auto gl = std::make_shared<gitlab::client>(c.gitlab_url, c.gitlab_token);
+    gl->set_maintainer_min(c.gitlab_maintainer_min);
+    apis["gitlab"] = gl;
   }
   return apis;
 }
@@ -62,6 +65,11 @@ webhooks::worker_settings make_worker_settings(const config& c,
   s.store.repo.vote_window = c.vote_window;
   s.store.repo.platform_fee_bps = c.platform_fee_bps;
   s.store.repo.project_fee_bps = c.project_fee_bps;
+  s.store.repo.bounty_label = c.bounty_label;
+  s.store.repo.accepted_label = c.accepted_label;
+  s.store.repo.weight = c.vote_weight == "head" ? bot::weight_mode::head : bot::weight_mode::amount;
+  s.store.repo.silence = c.vote_silence == "reject" ? voting::silence_rule::reject : voting::silence_rule::approve;
+  s.store.repo.zero_value_support = c.zero_value_support;
   s.is_maintainer = [apis](const bot::issue_ref& issue, const bot::user_ref& user) {
     const auto it = apis.find(issue.platform);
     return it != apis.end() && it->second->is_maintainer(issue, user);

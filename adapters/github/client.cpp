@@ -70,7 +70,7 @@ bool client::is_maintainer(const bot::issue_ref& issue, const bot::user_ref& use
   const auto res = call(issue, "GET", "/repos/" + issue.repository_path + "/collaborators/" + user.login + "/permission", "", {}, true);
   if (res.status == 404) return false;
   const auto permission = json::parse(res.body).at("permission").as_string();
-  return permission == "admin" || permission == "write";
+  return permission == "admin" || (permission == "write" && maintainer_min_ == "write");
 }
 
 void client::add_label(const bot::issue_ref& issue, const std::string& label) {

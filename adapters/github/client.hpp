@@ -22,6 +22,8 @@ class client final : public adapters::platform_api {
   void add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, adapters::reaction r) override;
   std::optional<std::int64_t> find_comment(const bot::issue_ref& issue, const std::string& tag) override;
   bool is_maintainer(const bot::issue_ref& issue, const bot::user_ref& user) override;
+  /// The least permission that makes a maintainer: `write` (default) or `admin`.
+  void set_maintainer_min(std::string permission) { maintainer_min_ = std::move(permission); }
   void add_label(const bot::issue_ref& issue, const std::string& label) override;
   void remove_label(const bot::issue_ref& issue, const std::string& label) override;
   reactions_page list_reactions(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& etag) override;
@@ -32,6 +34,7 @@ class client final : public adapters::platform_api {
                                bool allow_404 = false);
   adapters::http_client http_;
   std::function<std::string(const std::string& repository_path)> token_for_;
+  std::string maintainer_min_ = "write";
 };
 
 }  // namespace bountybot::github

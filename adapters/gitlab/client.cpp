@@ -65,7 +65,7 @@ bool client::is_maintainer(const bot::issue_ref& issue, const bot::user_ref& use
   const auto res = call("GET", "/projects/" + std::to_string(issue.repository_id) + "/members/all/" + std::to_string(user.id),
                         "", {}, true);
   if (res.status == 404) return false;
-  return json::parse(res.body).at("access_level").to_number<int>() >= 40;
+  return json::parse(res.body).at("access_level").to_number<int>() >= maintainer_min_;
 }
 
 void client::add_label(const bot::issue_ref& issue, const std::string& label) {

@@ -14,6 +14,8 @@ class client final : public adapters::platform_api {
   void add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, adapters::reaction r) override;
   std::optional<std::int64_t> find_comment(const bot::issue_ref& issue, const std::string& tag) override;
   bool is_maintainer(const bot::issue_ref& issue, const bot::user_ref& user) override;
+  /// The least access level that makes a maintainer (40, Maintainer, by default).
+  void set_maintainer_min(int access_level) { maintainer_min_ = access_level; }
   void add_label(const bot::issue_ref& issue, const std::string& label) override;
   void remove_label(const bot::issue_ref& issue, const std::string& label) override;
   reactions_page list_reactions(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& etag) override;
@@ -23,6 +25,7 @@ class client final : public adapters::platform_api {
                                const std::map<std::string, std::string>& extra = {}, bool allow_404 = false);
   adapters::http_client http_;
   std::string token_;
+  int maintainer_min_ = 40;
 };
 
 }  // namespace bountybot::gitlab

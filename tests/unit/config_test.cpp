@@ -45,6 +45,24 @@ TEST(Config, DurationsAndListen) {
   EXPECT_EQ(c->listen_port, 9000);
 }
 
+TEST(Config, LabelsMaintainerMinimumAndVotingRulesAreSettings) {
+  const auto c = load_config({{"BOUNTYBOT_DATABASE_URL", "x"},
+                              {"BOUNTYBOT_ACCEPTED_LABEL", "funded"},
+                              {"BOUNTYBOT_GITHUB_MAINTAINER_MIN", "admin"},
+                              {"BOUNTYBOT_GITLAB_MAINTAINER_MIN", "50"},
+                              {"BOUNTYBOT_VOTE_WEIGHT", "head"},
+                              {"BOUNTYBOT_VOTE_SILENCE", "reject"}});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->accepted_label, "funded");
+  EXPECT_EQ(c->bounty_label, "bounty");
+  EXPECT_EQ(c->github_maintainer_min, "admin");
+  EXPECT_EQ(c->gitlab_maintainer_min, 50);
+  EXPECT_EQ(c->vote_weight, "head");
+  EXPECT_EQ(c->vote_silence, "reject");
+  EXPECT_FALSE(load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_GITHUB_MAINTAINER_MIN", "triage"}}));
+  EXPECT_FALSE(load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_GITLAB_MAINTAINER_MIN", "20"}}));
+}
+
 TEST(Config, EnvFileDoesNotOverrideTheEnvironment) {
   const std::string path = ::testing::TempDir() + "/bountybot.env";
   {
