@@ -5,6 +5,7 @@
 #include "webhooks/signature.hpp"
 
 #include <boost/json.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 
 namespace bountybot::webhooks {
 namespace {
@@ -17,10 +18,47 @@ std::string header(const std::map<std::string, std::string>& headers, const std:
 // Delivery ids are opaque, but bounded: they become database keys and log fields.
 constexpr std::size_t max_delivery_id_chars = 128;
 
+// Validates JSON without building a document (the worker parses it later): a SAX handler that
+// only notes whether the top-level value is an object.
+struct validating_handler {
+  static constexpr std::size_t max_object_size = std::size_t(-1);
+  static constexpr std::size_t max_array_size = std::size_t(-1);
+  static constexpr std::size_t max_key_size = std::size_t(-1);
+  static constexpr std::size_t max_string_size = std::size_t(-1);
+  int depth = 0;
+  bool top_is_object = false;
+  using ec_t = boost::system::error_code;
+  using sv = boost::json::string_view;
+  bool on_document_begin(ec_t&) { return true; }
+  bool on_document_end(ec_t&) { return true; }
+  bool on_array_begin(ec_t&) { return ++depth, true; }
+  bool on_array_end(std::size_t, ec_t&) { return --depth, true; }
+  bool on_object_begin(ec_t&) {
+    if (depth++ == 0) top_is_object = true;
+    return true;
+  }
+  bool on_object_end(std::size_t, ec_t&) { return --depth, true; }
+  bool on_string_part(sv, std::size_t, ec_t&) { return true; }
+  bool on_string(sv, std::size_t, ec_t&) { return true; }
+  bool on_key_part(sv, std::size_t, ec_t&) { return true; }
+  bool on_key(sv, std::size_t, ec_t&) { return true; }
+  bool on_number_part(sv, ec_t&) { return true; }
+  bool on_int64(std::int64_t, sv, ec_t&) { return true; }
+  bool on_uint64(std::uint64_t, sv, ec_t&) { return true; }
+  bool on_double(double, sv, ec_t&) { return true; }
+  bool on_bool(bool, ec_t&) { return true; }
+  bool on_null(ec_t&) { return true; }
+  bool on_comment_part(sv, ec_t&) { return true; }
+  bool on_comment(sv, ec_t&) { return true; }
+};
+
 bool json_object(const std::string& body) {
+  boost::json::basic_parser<validating_handler> parser(boost::json::parse_options{});
   boost::system::error_code ec;
-  const auto v = boost::json::parse(body, ec);
-  return !ec && v.is_object();
+  const auto used = parser.write_some(false, body.data(), body.size(), ec);
+  if (ec || !parser.done() || !parser.handler().top_is_object) return false;
+  // One document only: what follows it may be white space (RFC 8259 §2), nothing else.
+  return body.find_first_not_of(" \t\r\n", used) == std::string::npos;
 }
 
 }  // namespace

@@ -44,8 +44,11 @@ TEST(GitHubIntake, MissingHeadersAre400) {
 }
 
 TEST(GitHubIntake, MalformedJsonIs400) {
-  const std::string body = "{\"action\": ";
-  EXPECT_EQ(decide_github(secret, github_headers(body), body).status, 400u);
+  for (const std::string body : {"{\"action\": ", "[1, 2]", "{} {}", "{\"a\": 1,}", "\"text\"", "", "{\"a\": nul}"}) {
+    EXPECT_EQ(decide_github(secret, github_headers(body), body).status, 400u) << body;
+  }
+  const std::string ok = "{\"a\": [1, {\"b\": null}], \"c\": \"\\u00e9\"}";
+  EXPECT_EQ(decide_github(secret, github_headers(ok, "star"), ok).status, 200u);
 }
 
 TEST(GitHubIntake, PingAndIgnoredEventsAre200AndNotStored) {
