@@ -145,21 +145,74 @@ TEST_F(Lifecycle, GitLabStoryRejectionsDisputeAndOperatorRefund) {
   EXPECT_EQ(available("gitlab", 22, "EUR"), 5000);
 }
 
-TEST_F(Lifecycle, GitLabApprovalByEmojiReleasesToTheSubmitter) {
+TEST_F(Lifecycle, GitLabStoryAcceptVoteByEmojiAndReleaseWithFeeAndSplit) {
+  service = std::make_unique<testing::service_process>(env({{"BOUNTYBOT_PROJECT_FEE_BPS", "1000"}}));
+  deposit("gitlab", 21, 9000, "w-21", "EUR");
+  deposit("gitlab", 22, 6000, "w-22", "EUR");
+  deposit("gitlab", 23, 3000, "w-23", "EUR");
+  deliver_gitlab(testing::gitlab_note("/pledge 90 EUR", 21, "alice", 17, 2001), "n-1");
+  deliver_gitlab(testing::gitlab_note("/pledge €60", 22, "bob", 17, 2002), "n-2");
+  deliver_gitlab(testing::gitlab_note("/pledge 30", 23, "carol", 17, 2003), "n-3");
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM pledges WHERE state = 'held'") == "3"; }));
+  // A developer's label is reverted, a maintainer's accepts.
+  auto label = [&](std::int64_t user, const std::string& name, const std::string& id) {
+    return service->request("POST", "/webhooks/gitlab", testing::gitlab_labels(user, name, 17, {}, {"bounty: accepted"}),
+                            {{"X-Gitlab-Event", "Issue Hook"}, {"X-Gitlab-Token", gitlab_token}, {"X-Gitlab-Event-UUID", id}});
+  };
+  label(23, "carol", "l-1");
+  ASSERT_TRUE(gitlab.wait_for([](const auto& c) { return any_body_contains(c, "PUT", "/projects/5/issues/17", "remove_labels"); }));
+  EXPECT_EQ(state(gl), "open");
+  label(1001, "maint", "l-2");
+  ASSERT_TRUE(eventually([&] { return state(gl) == "accepted"; }));
+  // Two assignees; the second speaks first so the bot knows the login behind its id.
+  const std::vector<std::int64_t> assignees{31, 32};
+  deliver_gitlab(testing::gitlab_note("/bounty status", 32, "dev2", 17, 3001, assignees), "a-1");
+  deliver_gitlab(testing::gitlab_note("/bounty split @dev1 70 @dev2 30", 31, "dev1", 17, 3002, assignees), "a-2");
+  deliver_gitlab(testing::gitlab_note("/bounty submit https://example.com/mr/1", 31, "dev1", 17, 3003, assignees), "a-3");
+  const auto note = vote_comment();
+  ASSERT_GT(note, 0);
+  // Alice (9000) and bob (6000) of 18000 approve: 15000 is at least two thirds.
+  for (auto [user, id] : {std::pair{21, "e-1"}, std::pair{22, "e-2"}}) {
+    service->request("POST", "/webhooks/gitlab", testing::gitlab_emoji(user, "sponsor", 17, note, "thumbsup", true),
+                     {{"X-Gitlab-Event", "Emoji Hook"}, {"X-Gitlab-Token", gitlab_token}, {"X-Gitlab-Event-UUID", id}});
+  }
+  ASSERT_TRUE(eventually([&] { return state(gl) == "completed"; }));
+  // 18000 released: a 10% project fee (1800), the rest 70/30.
+  EXPECT_EQ(payable("gitlab", 31, "EUR"), 11340);
+  EXPECT_EQ(payable("gitlab", 32, "EUR"), 4860);
+  EXPECT_EQ(db.scalar("SELECT balance_minor FROM accounts WHERE name = 'project:gitlab:gitlab-org/gitlab-test:fees'"), "1800");
+  EXPECT_EQ(held(gl), 0);
+}
+
+TEST_F(Lifecycle, GitLabMergedMergeRequestSubmitsForItsAuthorAndAGitLabCloseCountsAsCompleted) {
   service = std::make_unique<testing::service_process>(env());
   deposit("gitlab", 21, 9000, "w-21", "EUR");
   deliver_gitlab(testing::gitlab_note("/pledge 90 EUR", 21, "alice", 17, 2001), "n-1");
   ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM pledges WHERE state = 'held'") == "1"; }));
-  service->request("POST", "/webhooks/gitlab", testing::gitlab_labels(1001, "maint", 17, {}, {"bounty: accepted"}),
-                   {{"X-Gitlab-Event", "Issue Hook"}, {"X-Gitlab-Token", gitlab_token}, {"X-Gitlab-Event-UUID", "l-1"}});
-  ASSERT_TRUE(eventually([&] { return state(gl) == "accepted"; }));
-  deliver_gitlab(testing::gitlab_note("/bounty submit", 30, "dev", 17, 3001), "sub-1");
-  const auto note = vote_comment();
-  service->request("POST", "/webhooks/gitlab", testing::gitlab_emoji(21, "alice", 17, note, "thumbsup", true),
-                   {{"X-Gitlab-Event", "Emoji Hook"}, {"X-Gitlab-Token", gitlab_token}, {"X-Gitlab-Event-UUID", "e-1"}});
-  ASSERT_TRUE(eventually([&] { return state(gl) == "completed"; }));
-  EXPECT_EQ(payable("gitlab", 30, "EUR"), 9000);
-  EXPECT_EQ(held(gl), 0);
+  // The merge request hook of GitLab's documentation, merged, with "Closes #17" in its description.
+  json::object mr{{"object_kind", "merge_request"},
+                  {"event_type", "merge_request"},
+                  {"user", json::object{{"id", 40}, {"name", "Dev"}, {"username", "dev"}}},
+                  {"project", json::parse(testing::gitlab_note("x")).at("project")},
+                  {"object_attributes", json::object{{"id", 99}, {"iid", 1}, {"author_id", 40}, {"action", "merge"},
+                                                     {"state", "merged"}, {"description", "Closes #17"},
+                                                     {"url", "http://example.com/gitlab-org/gitlab-test/-/merge_requests/1"}}}};
+  EXPECT_EQ(service->request("POST", "/webhooks/gitlab", json::serialize(mr),
+                             {{"X-Gitlab-Event", "Merge Request Hook"}, {"X-Gitlab-Token", gitlab_token},
+                              {"X-Gitlab-Event-UUID", "mr-1"}}).status, 202u);
+  ASSERT_TRUE(eventually([&] { return state(gl) == "voting"; }));
+  EXPECT_EQ(db.scalar("SELECT login FROM vote_solvers"), "dev");
+  // The merge closes the issue: after a merged MR, that close is "completed", not a cancellation.
+  auto close = json::parse(testing::gitlab_labels(40, "dev", 17, {}, {}));
+  close.as_object()["object_attributes"].as_object()["action"] = "close";
+  close.as_object()["object_attributes"].as_object()["state"] = "closed";
+  close.as_object().erase("changes");
+  EXPECT_EQ(service->request("POST", "/webhooks/gitlab", json::serialize(close),
+                             {{"X-Gitlab-Event", "Issue Hook"}, {"X-Gitlab-Token", gitlab_token},
+                              {"X-Gitlab-Event-UUID", "close-1"}}).status, 202u);
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT outcome FROM inbox WHERE delivery_id = 'close-1'") == "done"; }));
+  EXPECT_EQ(state(gl), "voting");
+  EXPECT_EQ(held(gl), 9000);
 }
 
 TEST_F(Lifecycle, PledgeDeadlineRefundsItsRemainderAndExpiresTheBounty) {

@@ -54,7 +54,7 @@ std::string github_comment(const std::string& body, std::int64_t user_id, const 
 }
 
 std::string gitlab_note(const std::string& body, std::int64_t user_id, const std::string& username, std::int64_t iid,
-                        std::int64_t note_id) {
+                        std::int64_t note_id, const std::vector<std::int64_t>& assignee_ids) {
   auto v = read_json(std::string(BOUNTYBOT_SOURCE_DIR) + "/tests/fixtures/gitlab/note_on_issue.json");
   auto& o = v.as_object();
   o["object_attributes"].as_object()["note"] = body;
@@ -63,6 +63,9 @@ std::string gitlab_note(const std::string& body, std::int64_t user_id, const std
   o["user"].as_object()["id"] = user_id;
   o["user"].as_object()["username"] = username;
   o["issue"].as_object()["iid"] = iid;
+  json::array ids;
+  for (auto id : assignee_ids) ids.push_back(id);
+  o["issue"].as_object()["assignee_ids"] = std::move(ids);
   return json::serialize(v);
 }
 

@@ -47,7 +47,7 @@ std::string gitlab_emoji(std::int64_t user_id, const std::string& username, std:
 
 /// A GitLab `Note Hook` on an issue, from the documented example, with fields replaced.
 std::string gitlab_note(const std::string& body, std::int64_t user_id = 1, const std::string& username = "root",
-                        std::int64_t iid = 17, std::int64_t note_id = 1241);
+                        std::int64_t iid = 17, std::int64_t note_id = 1241, const std::vector<std::int64_t>& assignee_ids = {});
 
 /// `sha256=<hex>` as GitHub signs a body.
 std::string github_signature(const std::string& secret, const std::string& body);
