@@ -510,8 +510,8 @@ release_plan plan_release(const std::vector<pledge>& pledges, const std::vector<
     plan.per_pledge.emplace_back(p.id, amount);
     plan.total_minor += amount;
   }
-  plan.platform_fee_minor = static_cast<std::int64_t>(static_cast<__int128>(plan.total_minor) * platform_fee_bps / 10000);
-  plan.project_fee_minor = static_cast<std::int64_t>(static_cast<__int128>(plan.total_minor) * project_fee_bps / 10000);
+  plan.platform_fee_minor = static_cast<std::int64_t>(static_cast<escrow::int128>(plan.total_minor) * platform_fee_bps / 10000);
+  plan.project_fee_minor = static_cast<std::int64_t>(static_cast<escrow::int128>(plan.total_minor) * project_fee_bps / 10000);
   const std::int64_t rest = plan.total_minor - plan.platform_fee_minor - plan.project_fee_minor;
   std::vector<std::int64_t> weights;
   for (const auto& s : solvers) weights.push_back(s.percent);

@@ -271,12 +271,6 @@ void refund_all(pqxx::work& tx, const stored_bounty& sb) {
   for (const auto& p : sb.rec.pledges) end_pledge(tx, p, sb.rec.current.id);
 }
 
-// Money still held for the bounty (unreleased remainders of held money pledges).
-int64_t held_rest(pqxx::work& tx, int64_t bounty_id) {
-  return tx.exec_params1("SELECT coalesce(sum(amount_minor - released_minor), 0) FROM pledges WHERE bounty_id = $1 "
-                         "AND state = 'held'", bounty_id)[0].as<int64_t>();
-}
-
 // Ensures milestone rows exist (the implicit "done" 100% becomes a row) and returns them.
 std::vector<milestone> ensure_milestones(pqxx::work& tx, int64_t bounty_id) {
   auto ms = load_milestones(tx, bounty_id);

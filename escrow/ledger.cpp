@@ -36,7 +36,7 @@ std::string refund_key(std::int64_t pledge_id) { return "refund:" + std::to_stri
 std::vector<std::string> check_invariants(const std::vector<balance>& balances,
                                           const std::vector<escrow_expectation>& escrows) {
   std::vector<std::string> problems;
-  std::map<std::string, __int128> sums;
+  std::map<std::string, int128> sums;
   for (const auto& b : balances) {
     sums[b.currency] += b.amount_minor;
     if (b.amount_minor < 0 && !may_go_negative(b.account)) {

@@ -186,8 +186,8 @@ std::string format_money(std::int64_t amount_minor, std::string_view currency_co
   assert(c != nullptr);
   const std::int64_t per = minor_per_unit(*c);
   const bool negative = amount_minor < 0;
-  const auto magnitude = negative ? -static_cast<unsigned __int128>(amount_minor)
-                                  : static_cast<unsigned __int128>(amount_minor);
+  const auto magnitude = negative ? -static_cast<uint128>(amount_minor)
+                                  : static_cast<uint128>(amount_minor);
   const auto whole = static_cast<std::uint64_t>(magnitude / per);
   const auto frac = static_cast<std::uint64_t>(magnitude % per);
   std::string digits = std::to_string(whole);
@@ -261,12 +261,12 @@ result<money> to_money(const amount_text& text, std::string_view currency_code, 
       max_units > INT64_MAX / minor_per_unit(*c) ? INT64_MAX : max_units * minor_per_unit(*c);
   const std::string limit = format_money(max_minor, c->code);
   if (text.integer_digits.size() > 18) return amount_problem("the most one pledge can be is " + limit);
-  unsigned __int128 minor = 0;
+  uint128 minor = 0;
   for (char d : text.integer_digits) minor = minor * 10 + static_cast<unsigned>(d - '0');
   std::string frac = text.fraction_digits;
   frac.resize(static_cast<std::size_t>(c->exponent), '0');
   for (char d : frac) minor = minor * 10 + static_cast<unsigned>(d - '0');
-  if (minor > static_cast<unsigned __int128>(max_minor)) return amount_problem("the most one pledge can be is " + limit);
+  if (minor > static_cast<uint128>(max_minor)) return amount_problem("the most one pledge can be is " + limit);
   return money{static_cast<std::int64_t>(minor), std::string(c->code)};
 }
 
@@ -275,17 +275,17 @@ std::int64_t default_max_pledge_minor(const currency& c) { return default_max_pl
 std::vector<std::int64_t> split_largest_remainder(std::int64_t total, std::span<const std::int64_t> weights) {
   assert(total >= 0);
   std::vector<std::int64_t> parts(weights.size(), 0);
-  __int128 weight_sum = 0;
+  int128 weight_sum = 0;
   for (auto w : weights) {
     assert(w >= 0);
     weight_sum += w;
   }
   if (total == 0 || weights.empty()) return parts;
   assert(weight_sum > 0);
-  std::vector<__int128> remainders(weights.size());
+  std::vector<int128> remainders(weights.size());
   std::int64_t assigned = 0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
-    const __int128 product = static_cast<__int128>(total) * weights[i];
+    const int128 product = static_cast<int128>(total) * weights[i];
     parts[i] = static_cast<std::int64_t>(product / weight_sum);
     remainders[i] = product % weight_sum;
     assigned += parts[i];

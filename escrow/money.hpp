@@ -11,6 +11,11 @@
 
 namespace bountybot::escrow {
 
+/// 128-bit intermediates for exact money arithmetic (products of two int64 values); a GCC/Clang
+/// extension, named once here.
+__extension__ using int128 = __int128;
+__extension__ using uint128 = unsigned __int128;
+
 /// One ISO 4217 currency: its code, minor-unit exponent (USD 2, JPY 0, KWD 3) and display symbol
 /// (empty when the code is shown instead). Source: ISO 4217 "List one", minor unit column.
 struct currency {

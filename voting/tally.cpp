@@ -1,16 +1,19 @@
 #include "voting/tally.hpp"
 
 namespace bountybot::voting {
+namespace {
+__extension__ using int128 = __int128;  // 3·W for any int64 weight fits
+}  // namespace
 
 outcome decide_early(const tally& t) {
-  const __int128 w = t.eligible_weight, a = t.approve, r = t.reject;
+  const int128 w = t.eligible_weight, a = t.approve, r = t.reject;
   if (3 * a >= 2 * w) return outcome::approved;
   if (3 * r > w) return outcome::rejected;
   return outcome::pending;
 }
 
 outcome decide_at_close(const tally& t, silence_rule silence) {
-  const __int128 a = t.approve, r = t.reject;
+  const int128 a = t.approve, r = t.reject;
   if (a + r == 0) return silence == silence_rule::approve ? outcome::approved : outcome::rejected;
   return 3 * a >= 2 * (a + r) ? outcome::approved : outcome::rejected;
 }
