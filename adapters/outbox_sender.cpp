@@ -126,9 +126,6 @@ bool outbox_sender::send_one() {
     issue.platform = row[8].as<std::string>();
     issue.repository_id = row[9].as<int64_t>();
     issue.repository_path = row[10].as<std::string>();
-    const auto rec_url = tx.exec_params("SELECT issue_url FROM bounties WHERE repository_id = (SELECT repository_id FROM "
-                                        "outbox WHERE id = $1) AND issue_number = $2", id, issue.number);
-    if (!rec_url.empty()) issue.url = rec_url[0][0].as<std::string>();
     const auto api = apis_.find(issue.platform);
     if (api == apis_.end()) {
       tx.exec_params0("UPDATE outbox SET next_attempt_at = now() + interval '1 hour', attempts = attempts - 1, "

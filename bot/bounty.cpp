@@ -437,6 +437,12 @@ milestone_state milestone_state_from(std::string_view s) {
   throw std::invalid_argument("unknown milestone state: " + std::string(s));
 }
 
+voting::tally tally_of(const open_vote& vote) {
+  std::vector<voting::voter> vs;
+  for (const auto& v : vote.voters) vs.push_back({v.weight, v.ballot});
+  return voting::count(vs);
+}
+
 bool needs_maintainer_check(const std::vector<command_line>& commands) {
   return std::any_of(commands.begin(), commands.end(), [](const command_line& l) {
     if (!l.parsed) return false;
@@ -458,11 +464,6 @@ std::vector<milestone> effective_milestones(const std::vector<milestone>& stored
 
 namespace {
 
-std::string lower_ascii(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
-  return s;
-}
-
 // The solvers' percents: the stored split when it names exactly the solvers, else equal shares
 // (largest remainder, the first solvers get the extra percent).
 std::vector<solver> apply_split(const std::vector<user_ref>& users, const std::vector<split_share>& split) {
@@ -470,13 +471,13 @@ std::vector<solver> apply_split(const std::vector<user_ref>& users, const std::v
   bool matches = split.size() == users.size() && !split.empty();
   for (const auto& u : users) {
     const auto it = std::find_if(split.begin(), split.end(),
-                                 [&](const split_share& s) { return lower_ascii(s.login) == lower_ascii(u.login); });
+                                 [&](const split_share& s) { return ascii_lower(s.login) == ascii_lower(u.login); });
     if (it == split.end()) matches = false;
   }
   if (matches) {
     for (const auto& u : users) {
       const auto it = std::find_if(split.begin(), split.end(),
-                                   [&](const split_share& s) { return lower_ascii(s.login) == lower_ascii(u.login); });
+                                   [&](const split_share& s) { return ascii_lower(s.login) == ascii_lower(u.login); });
       out.push_back({u, it->percent});
     }
     return out;
@@ -535,7 +536,7 @@ result<start_vote> plan_submission(const bounty_view& view, std::vector<user_ref
   std::vector<int> positions;
   for (const auto& m : ms) {
     if (m.state != milestone_state::pending) continue;
-    if (!name.empty() && lower_ascii(m.name) != lower_ascii(name)) continue;
+    if (!name.empty() && ascii_lower(m.name) != ascii_lower(name)) continue;
     positions.push_back(m.position);
     if (!all_remaining) break;
   }

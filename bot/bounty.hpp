@@ -241,6 +241,9 @@ struct decision {
 decision decide(const bounty_view& view, const user_ref& author, const std::vector<command_line>& commands,
                 const repo_settings& settings, utc_time now);
 
+/// The current tally of an open vote: its snapshotted weights and ballots summed (SPEC §7).
+voting::tally tally_of(const open_vote& vote);
+
 /// True when deciding `commands` needs to know whether the author is a maintainer (the store
 /// then asks the platform before calling `decide`).
 bool needs_maintainer_check(const std::vector<command_line>& commands);

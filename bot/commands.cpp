@@ -5,14 +5,16 @@
 #include <set>
 
 namespace bountybot::bot {
-namespace {
-
-std::string lower(std::string_view s) {
+std::string ascii_lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
   return out;
 }
+
+namespace {
+
+std::string lower(std::string_view s) { return ascii_lower(s); }
 
 std::vector<std::string_view> split_ws(std::string_view s) {
   std::vector<std::string_view> out;

@@ -72,6 +72,9 @@ std::vector<command_line> parse_comment(std::string_view body);
 /// `#N`, `path#N` or the issue's URL. Case-insensitive; other repositories' issues are skipped.
 std::vector<std::int64_t> closing_references(std::string_view text, std::string_view repository_path);
 
+/// `s` with ASCII letters in lower case (command words, logins and labels compare this way).
+std::string ascii_lower(std::string_view s);
+
 /// The help text listing every command (markdown, one line per command, each in inline code so
 /// that the bot's own comment never contains a command line).
 std::string help_text();

@@ -30,11 +30,7 @@ std::string render_status(const issue_ref& issue, const bounty& b, const std::ve
     s += "\n";
   }
   if (vote) {
-    const auto t = voting::count([&] {
-      std::vector<voting::voter> vs;
-      for (const auto& v : vote->voters) vs.push_back({v.weight, v.ballot});
-      return vs;
-    }());
+    const auto t = tally_of(*vote);
     s += "**Vote open** until " + format_rfc3339(vote->closes_at) + ": releases " + money(vote->release_minor) +
          ". Approve " + std::to_string(t.approve) + " / reject " + std::to_string(t.reject) + " of " +
          std::to_string(t.eligible_weight) + " eligible weight; two thirds approve.\n\n";

@@ -56,11 +56,6 @@ constexpr const char* insert_timer_sql =
 
 int64_t epoch(utc_time t) { return t.time_since_epoch().count(); }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
-  return s;
-}
-
 // "alice:70,bob:30" <-> split shares.
 std::string encode_split(const std::vector<split_share>& split) {
   std::string out;
@@ -415,12 +410,6 @@ void close_vote(pqxx::work& tx, const stored_bounty& sb, const open_vote& vote, 
   spdlog::info("{}: vote {} {}", sb.rec.issue.key(), vote.id, approved ? "approved" : "rejected");
 }
 
-voting::tally tally_of(const open_vote& vote) {
-  std::vector<voting::voter> vs;
-  for (const auto& v : vote.voters) vs.push_back({v.weight, v.ballot});
-  return voting::count(vs);
-}
-
 // Re-reads the vote's ballots and closes it if the early rules decide it.
 void check_early(pqxx::work& tx, int64_t bounty_id, const store_settings& settings, utc_time now) {
   auto sb = load_stored(tx, "b.id = $1", bounty_id);
@@ -601,9 +590,9 @@ void process_comment(pqxx::work& tx, const comment_posted& event, const store_se
 void process_labels(pqxx::work& tx, const labels_changed& event, const store_settings& settings, utc_time now,
                     const maintainer_check& is_maintainer) {
   if (event.by_bot) return;
-  const std::string accepted = lower(settings.repo.accepted_label);
+  const std::string accepted = ascii_lower(settings.repo.accepted_label);
   auto has = [&](const std::vector<std::string>& labels) {
-    return std::any_of(labels.begin(), labels.end(), [&](const std::string& l) { return lower(l) == accepted; });
+    return std::any_of(labels.begin(), labels.end(), [&](const std::string& l) { return ascii_lower(l) == accepted; });
   };
   const bool added = has(event.added), removed = has(event.removed);
   if (!added && !removed) return;
@@ -762,9 +751,10 @@ bool fire_next_timer(pqxx::work& tx, const store_settings& settings, utc_time no
   const std::string kind = r[0][1].as<std::string>();
   const int64_t bounty_id = r[0][2].as<int64_t>();
   const utc_time due = db::to_time(r[0][5]);
-  auto sb = load_stored(tx, "b.id = $1", bounty_id);
-  lock_issue(tx, sb->rec.issue);
-  sb = load_stored(tx, "b.id = $1", bounty_id);  // fresh, under the lock
+  const auto key = tx.exec_params1("SELECT r.platform, r.platform_id, b.issue_number FROM bounties b "
+                                   "JOIN repositories r ON r.id = b.repository_id WHERE b.id = $1", bounty_id);
+  lock_issue(tx, {key[0].as<std::string>(), key[1].as<int64_t>(), "", key[2].as<int64_t>(), ""});
+  auto sb = load_stored(tx, "b.id = $1", bounty_id);  // read under the lock
   auto& b = *sb;
   const auto state = b.rec.current.state;
   const bool live = state == bounty_state::open || state == bounty_state::accepted || state == bounty_state::voting;

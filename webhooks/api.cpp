@@ -68,9 +68,7 @@ json::value bounty_json(const bot::bounty_record& rec) {
   }
   out["milestones"] = std::move(milestones);
   if (rec.vote) {
-    std::vector<voting::voter> vs;
-    for (const auto& v : rec.vote->voters) vs.push_back({v.weight, v.ballot});
-    const auto t = voting::count(vs);
+    const auto t = bot::tally_of(*rec.vote);
     std::string names;
     for (const auto& m : rec.milestones) {
       if (std::find(rec.vote->milestone_ids.begin(), rec.vote->milestone_ids.end(), m.id) != rec.vote->milestone_ids.end())
