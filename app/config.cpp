@@ -115,6 +115,9 @@ result<config> load_config(const std::map<std::string, std::string>& vars) {
   if (const auto* v = get("BOUNTYBOT_DB_POOL")) {
     if (!parse_int(*v, c.db_pool_size) || c.db_pool_size < 1 || c.db_pool_size > 64) return bad("BOUNTYBOT_DB_POOL", "expected 1 to 64");
   }
+  if (const auto* v = get("BOUNTYBOT_IO_THREADS")) {
+    if (!parse_int(*v, c.io_threads) || c.io_threads < 1 || c.io_threads > 64) return bad("BOUNTYBOT_IO_THREADS", "expected 1 to 64");
+  }
   return c;
 }
 

@@ -43,7 +43,8 @@ struct config {
   std::string vote_silence = "approve";         // BOUNTYBOT_VOTE_SILENCE: approve | reject (no votes at the close)
   bool zero_value_support = true;               // BOUNTYBOT_ZERO_VALUE_SUPPORT: 1 | 0
   int workers = 2;                              // BOUNTYBOT_WORKERS: inbox worker threads (0: none)
-  int db_pool_size = 4;                         // BOUNTYBOT_DB_POOL: connections for HTTP handlers
+  int db_pool_size = 4;                         // BOUNTYBOT_DB_POOL: connections for the API routes
+  int io_threads = 1;                           // BOUNTYBOT_IO_THREADS: HTTP threads (read, verify, answer)
 };
 
 /// Builds a config from variables (name -> value). Problem code `config` names the variable

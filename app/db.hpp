@@ -54,6 +54,8 @@ class pool {
   void transact(const std::function<void(pqxx::work&)>& f);
 
   const std::string& url() const { return url_; }
+  /// Most connections open at once.
+  std::size_t size() const { return size_; }
 
  private:
   std::unique_ptr<pqxx::connection> take();

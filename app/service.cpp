@@ -95,8 +95,10 @@ int serve(const config& c, const std::atomic<bool>& stop) {
   ss.host = c.listen_host;
   ss.port = c.listen_port;
   ss.max_body_bytes = c.max_body_bytes;
-  ss.handler_threads = c.db_pool_size;
-  webhooks::http_server server(ss, [&routes](const webhooks::http_request& r) { return routes.handle(r); });
+  ss.io_threads = c.io_threads;
+  webhooks::http_server server(ss, [&routes](webhooks::http_request r, webhooks::reply_sink reply) {
+    routes.handle(std::move(r), std::move(reply));
+  });
   server.start();
   spdlog::info("bountybot listening on {}:{} (GitHub intake {}, GitLab intake {}, admin API {}, GitHub calls {}, GitLab calls {})",
                c.listen_host, server.port(), c.github_webhook_secret.empty() ? "off" : "on",

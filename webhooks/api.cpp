@@ -9,6 +9,8 @@
 #include "webhooks/intake.hpp"
 #include "webhooks/signature.hpp"
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 #include <spdlog/spdlog.h>
@@ -89,9 +91,35 @@ json::value bounty_json(const bot::bounty_record& rec) {
 }  // namespace
 
 routes::routes(api_settings settings, db::pool& pool)
-    : settings_(std::move(settings)), pool_(pool), batcher_(std::make_unique<delivery_batcher>(pool.url())) {}
+    : settings_(std::move(settings)),
+      pool_(pool),
+      batcher_(std::make_unique<delivery_batcher>(pool.url())),
+      blocking_(std::make_unique<boost::asio::thread_pool>(pool.size())) {}
 
-routes::~routes() = default;
+routes::~routes() {
+  blocking_->join();  // answers still owed are given before the batcher and the pool go
+}
+
+void routes::handle(http_request request, reply_sink reply) {
+  // Webhook intake stays on the io thread: verifying is CPU work, and storing is handed to the
+  // batcher, which answers when the delivery's batch committed. No thread waits on the database.
+  if (request.method == "POST") {
+    const auto parsed = boost::urls::parse_origin_form(request.target);
+    if (parsed && (parsed->path() == "/webhooks/github" || parsed->path() == "/webhooks/gitlab")) {
+      const bool github = parsed->path() == "/webhooks/github";
+      if ((github ? settings_.github_webhook_secret : settings_.gitlab_webhook_token).empty()) return reply(text(404, "not found"));
+      return intake(request, github, std::move(reply));
+    }
+  }
+  boost::asio::post(*blocking_, [this, request = std::move(request), reply = std::move(reply)] {
+    try {
+      reply(handle_blocking(request));
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: {}", request.method, request.target, e.what());
+      reply(text(500, "internal error"));
+    }
+  });
+}
 
 bool routes::admin_allowed(const http_request& request) const {
   const auto auth = request.header("authorization");
@@ -99,7 +127,7 @@ bool routes::admin_allowed(const http_request& request) const {
   return auth.starts_with(bearer) && constant_time_equal(auth.substr(bearer.size()), settings_.admin_token);
 }
 
-http_reply routes::handle(const http_request& request) {
+http_reply routes::handle_blocking(const http_request& request) {
   auto parsed = boost::urls::parse_origin_form(request.target);
   if (!parsed) return text(400, "bad request target");
   std::vector<std::string> seg;
@@ -122,8 +150,7 @@ http_reply routes::handle(const http_request& request) {
   if (seg.size() == 2 && seg[0] == "webhooks" && (seg[1] == "github" || seg[1] == "gitlab")) {
     const bool github = seg[1] == "github";
     if ((github ? settings_.github_webhook_secret : settings_.gitlab_webhook_token).empty()) return text(404, "not found");
-    if (!only("POST")) return text(405, "method not allowed");
-    return intake(request, github);
+    return text(405, "method not allowed");  // a POST was taken by `handle`
   }
   if (seg.size() >= 6 && seg[0] == "api" && seg[1] == "v1" && seg[2] == "bounties") {
     if (!only("GET")) return json_error(405, "method not allowed");
@@ -154,20 +181,29 @@ http_reply routes::handle(const http_request& request) {
   return text(404, "not found");
 }
 
-http_reply routes::intake(const http_request& request, bool github) {
-  const auto d = github ? decide_github(settings_.github_webhook_secret, request.headers, request.body)
-                        : decide_gitlab(settings_.gitlab_webhook_token, request.headers, request.body);
+void routes::intake(const http_request& request, bool github, reply_sink reply) {
+  auto d = github ? decide_github(settings_.github_webhook_secret, request.headers, request.body)
+                  : decide_gitlab(settings_.gitlab_webhook_token, request.headers, request.body);
   const std::string platform = github ? "github" : "gitlab";
-  const std::string event = request.header(github ? "x-github-event" : "x-gitlab-event");
   if (!d.store) {
+    const std::string event = request.header(github ? "x-github-event" : "x-gitlab-event");
     count_delivery(platform, d.status == 200 ? event : "", d.status == 200 ? "ignored" : "rejected_" + std::to_string(d.status));
-    return text(d.status, d.message);
+    return reply(text(d.status, d.message));
   }
-  const bool stored = batcher_->store(*d.store);
-  count_delivery(platform, event, stored ? "accepted" : "duplicate");
-  spdlog::debug("delivery {}:{} {} {}", d.store->platform, d.store->delivery_id, d.store->event,
-                stored ? "stored" : "duplicate");
-  return stored ? text(202, "accepted") : text(200, "duplicate delivery");
+  const auto event = d.store->event, id = d.store->delivery_id;
+  batcher_->submit(std::move(*d.store), [this, platform, event, id, reply = std::move(reply)](std::exception_ptr error, bool fresh) {
+    if (error) {
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        spdlog::error("delivery {}:{} not stored: {}", platform, id, e.what());
+      }
+      return reply(text(500, "internal error"));
+    }
+    count_delivery(platform, event, fresh ? "accepted" : "duplicate");
+    spdlog::debug("delivery {}:{} {} {}", platform, id, event, fresh ? "stored" : "duplicate");
+    reply(fresh ? text(202, "accepted") : text(200, "duplicate delivery"));
+  });
 }
 
 void routes::count_delivery(const std::string& platform, const std::string& event, const std::string& outcome) {

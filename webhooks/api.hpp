@@ -1,6 +1,7 @@
 #pragma once
 /// The service's routes (SPEC §8, §9): webhook intake, health, the bounty API, the admin API.
-/// Blocking (database) work; runs on the server's handler threads.
+/// Webhook intake answers from the io thread and the group-commit batcher; every other route
+/// does blocking (database) work on a thread pool of its own, one thread per pooled connection.
 #include "app/db.hpp"
 #include "bot/store.hpp"
 #include "webhooks/batcher.hpp"
@@ -10,6 +11,10 @@
 #include <mutex>
 #include <string>
 #include <tuple>
+
+namespace boost::asio {
+class thread_pool;
+}
 
 namespace bountybot::webhooks {
 
@@ -24,11 +29,13 @@ class routes {
  public:
   routes(api_settings settings, db::pool& pool);
   ~routes();
-  /// Answers one request. Unknown paths 404, known paths with another method 405.
-  http_reply handle(const http_request& request);
+  /// Answers one request through `reply` (a `request_handler`: never blocks the caller). Unknown
+  /// paths 404, known paths with another method 405.
+  void handle(http_request request, reply_sink reply);
 
  private:
-  http_reply intake(const http_request& request, bool github);
+  http_reply handle_blocking(const http_request& request);
+  void intake(const http_request& request, bool github, reply_sink reply);
   http_reply bounty(const std::string& platform, const std::string& full_path, const std::string& number);
   http_reply deposit(const http_request& request);
   http_reply account(const std::string& platform, const std::string& user_id);
@@ -41,6 +48,7 @@ class routes {
   api_settings settings_;
   db::pool& pool_;
   std::unique_ptr<delivery_batcher> batcher_;  // group commit of the inbox
+  std::unique_ptr<boost::asio::thread_pool> blocking_;  // the routes that use the database
   std::mutex metrics_mutex_;
   std::map<std::tuple<std::string, std::string, std::string>, long long> deliveries_;  // platform, event, outcome
 };

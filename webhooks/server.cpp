@@ -18,27 +18,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-// Runs `f` on `pool` and resumes the coroutine on its own executor with the result.
-template <class F>
-asio::awaitable<http_reply> run_blocking(asio::thread_pool& pool, F f) {
-  auto ex = co_await asio::this_coro::executor;
-  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr, http_reply)>(
-      [&pool, ex, f = std::move(f)](auto handler) mutable {
-        asio::post(pool, [ex, f = std::move(f), handler = std::move(handler)]() mutable {
-          std::exception_ptr error;
-          http_reply reply;
-          try {
-            reply = f();
-          } catch (...) {
-            error = std::current_exception();
-          }
-          asio::post(ex, [handler = std::move(handler), error, reply = std::move(reply)]() mutable {
-            handler(error, std::move(reply));
-          });
-        });
-      },
-      asio::use_awaitable);
-}
+constexpr std::size_t read_buffer_bytes = 16 * 1024;  // per connection
 
 http::response<http::string_body> to_response(const http_reply& r, unsigned version, bool keep_alive) {
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
@@ -53,18 +33,38 @@ http::response<http::string_body> to_response(const http_reply& r, unsigned vers
 
 }  // namespace
 
-struct http_server::impl {
+struct http_server::impl : std::enable_shared_from_this<impl> {
   server_settings settings;
   request_handler handler;
   asio::io_context ioc;
-  asio::thread_pool pool;
   std::optional<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
   unsigned short bound_port = 0;
   std::atomic<int> sessions{0};
 
-  impl(server_settings s, request_handler h)
-      : settings(std::move(s)), handler(std::move(h)), pool(static_cast<std::size_t>(std::max(1, settings.handler_threads))) {}
+  impl(server_settings s, request_handler h) : settings(std::move(s)), handler(std::move(h)) {}
+
+  // Hands `request` to the handler and resumes with its answer, on this coroutine's executor.
+  // The sink keeps this impl (and so the io_context) alive, so an answer arriving after `stop`
+  // is queued on a stopped context and dropped with it, never posted to a destroyed one.
+  asio::awaitable<http_reply> answer(http_request request) {
+    auto ex = co_await asio::this_coro::executor;
+    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(http_reply)>(
+        [this, ex, &request](auto resume) {
+          auto shared = std::make_shared<decltype(resume)>(std::move(resume));
+          reply_sink sink = [self = shared_from_this(), ex, shared](http_reply reply) {
+            asio::post(ex, [shared, reply = std::move(reply)]() mutable { (*shared)(std::move(reply)); });
+          };
+          const auto method = request.method, target = request.target;
+          try {
+            handler(std::move(request), sink);
+          } catch (const std::exception& e) {
+            spdlog::error("{} {}: {}", method, target, e.what());
+            sink({500, "text/plain; charset=utf-8", "internal error\n"});
+          }
+        },
+        asio::use_awaitable);
+  }
 
   asio::awaitable<void> session(beast::tcp_stream stream) {
     ++sessions;
@@ -72,7 +72,10 @@ struct http_server::impl {
       std::atomic<int>& n;
       ~leave() { --n; }
     } guard{sessions};
+    // Room for a typical delivery in one read: Beast reads at most what the buffer has free (at
+    // least 512 bytes), and an empty buffer would take a 12 KB payload in two dozen reads.
     beast::flat_buffer buffer;
+    buffer.reserve(read_buffer_bytes);
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(settings.max_body_bytes);
@@ -96,13 +99,7 @@ struct http_server::impl {
       }
       in.body = std::move(req.body());
       const bool keep_alive = req.keep_alive();
-      http_reply reply;
-      try {
-        reply = co_await run_blocking(pool, [this, &in] { return handler(in); });
-      } catch (const std::exception& e) {
-        spdlog::error("{} {}: {}", in.method, in.target, e.what());
-        reply = {500, "text/plain; charset=utf-8", "internal error\n"};
-      }
+      const auto reply = co_await answer(std::move(in));
       auto res = to_response(reply, req.version(), keep_alive);
       stream.expires_after(settings.read_timeout);
       auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
@@ -123,7 +120,7 @@ struct http_server::impl {
 };
 
 http_server::http_server(server_settings settings, request_handler handler)
-    : impl_(std::make_unique<impl>(std::move(settings), std::move(handler))) {}
+    : impl_(std::make_shared<impl>(std::move(settings), std::move(handler))) {}
 
 http_server::~http_server() { stop(); }
 
@@ -152,7 +149,6 @@ void http_server::stop() {
   i.ioc.stop();
   for (auto& t : i.threads) t.join();
   i.threads.clear();
-  i.pool.join();
 }
 
 unsigned short http_server::port() const { return impl_->bound_port; }

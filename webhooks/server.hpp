@@ -1,7 +1,8 @@
 #pragma once
 /// The HTTP server (Boost.Beast, C++20 coroutines): reads a request with a body limit and
-/// timeouts, hands it to a blocking handler on a separate thread pool (the handler may use the
-/// database; the io_context threads never do), and writes the answer.
+/// timeouts, hands it to a non-blocking handler on the io thread, and writes the answer the
+/// handler gives, now or later, from any thread. Blocking work (the database) is the handler's
+/// to move elsewhere; the io threads never wait on it.
 #include <chrono>
 #include <functional>
 #include <map>
@@ -36,11 +37,16 @@ struct server_settings {
   std::size_t max_body_bytes = 25u << 20;  // SPEC §8: 25 MiB; larger bodies get 413
   std::chrono::seconds read_timeout{30};   // a whole request must arrive within this
   std::chrono::seconds idle_timeout{60};   // keep-alive connections idle longer are closed
-  int io_threads = 1;
-  int handler_threads = 4;               // blocking handlers (database work) run here
+  int io_threads = 1;                      // threads reading, verifying and writing requests
 };
 
-using request_handler = std::function<http_reply(const http_request&)>;
+/// Takes the answer to one request. Called exactly once, from any thread; it only queues the
+/// answer for the request's connection, so it never blocks.
+using reply_sink = std::function<void(http_reply)>;
+
+/// Handles one request on an io thread: must not block; answers through the sink, at once or
+/// later. An exception it throws becomes a 500.
+using request_handler = std::function<void(http_request, reply_sink)>;
 
 /// How long `stop` waits for requests in flight before closing the connections.
 inline constexpr std::chrono::seconds shutdown_grace{3};
@@ -58,7 +64,7 @@ class http_server {
 
  private:
   struct impl;
-  std::unique_ptr<impl> impl_;
+  std::shared_ptr<impl> impl_;  // shared with the sinks of requests in flight
 };
 
 }  // namespace bountybot::webhooks
