@@ -70,7 +70,9 @@ result<config> load_config(const std::map<std::string, std::string>& vars) {
   for (auto [name, field] : {std::pair{"BOUNTYBOT_PLEDGE_TTL", &c.pledge_ttl},
                              std::pair{"BOUNTYBOT_AWAITING_FUNDS_TTL", &c.awaiting_funds_ttl},
                              std::pair{"BOUNTYBOT_VOTE_WINDOW", &c.vote_window},
-                             std::pair{"BOUNTYBOT_REACTION_POLL", &c.reaction_poll}}) {
+                             std::pair{"BOUNTYBOT_REACTION_POLL", &c.reaction_poll},
+                             std::pair{"BOUNTYBOT_READ_TIMEOUT", &c.read_timeout},
+                             std::pair{"BOUNTYBOT_IDLE_TIMEOUT", &c.idle_timeout}}) {
     if (const auto* v = get(name)) {
       auto d = bot::parse_duration(*v);
       if (!d) return bad(name, d.error().message);
@@ -114,6 +116,10 @@ result<config> load_config(const std::map<std::string, std::string>& vars) {
   }
   if (const auto* v = get("BOUNTYBOT_DB_POOL")) {
     if (!parse_int(*v, c.db_pool_size) || c.db_pool_size < 1 || c.db_pool_size > 64) return bad("BOUNTYBOT_DB_POOL", "expected 1 to 64");
+  }
+  if (const auto* v = get("BOUNTYBOT_MAX_CONNECTIONS")) {
+    if (!parse_int(*v, c.max_connections) || c.max_connections < 1 || c.max_connections > 1'000'000)
+      return bad("BOUNTYBOT_MAX_CONNECTIONS", "expected 1 to 1000000");
   }
   if (const auto* v = get("BOUNTYBOT_IO_THREADS")) {
     if (!parse_int(*v, c.io_threads) || c.io_threads < 1 || c.io_threads > 64) return bad("BOUNTYBOT_IO_THREADS", "expected 1 to 64");

@@ -35,6 +35,9 @@ struct config {
   int platform_fee_bps = 0;                     // BOUNTYBOT_PLATFORM_FEE_BPS (0..10000)
   int project_fee_bps = 0;                      // BOUNTYBOT_PROJECT_FEE_BPS (0..10000)
   std::size_t max_body_bytes = 25u << 20;       // BOUNTYBOT_MAX_BODY_BYTES
+  int max_connections = 1024;                   // BOUNTYBOT_MAX_CONNECTIONS: open HTTP connections at once
+  std::chrono::seconds read_timeout{30};        // BOUNTYBOT_READ_TIMEOUT: a whole request must arrive within it
+  std::chrono::seconds idle_timeout{60};        // BOUNTYBOT_IDLE_TIMEOUT: idle keep-alive connections are closed
   std::string bounty_label = "bounty";          // BOUNTYBOT_BOUNTY_LABEL: added with the first pledge
   std::string accepted_label = "bounty: accepted";  // BOUNTYBOT_ACCEPTED_LABEL: a maintainer accepts the task
   std::string github_maintainer_min = "write";  // BOUNTYBOT_GITHUB_MAINTAINER_MIN: write | admin

@@ -96,6 +96,9 @@ int serve(const config& c, const std::atomic<bool>& stop) {
   ss.port = c.listen_port;
   ss.max_body_bytes = c.max_body_bytes;
   ss.io_threads = c.io_threads;
+  ss.max_connections = c.max_connections;
+  ss.read_timeout = c.read_timeout;
+  ss.idle_timeout = c.idle_timeout;
   webhooks::http_server server(ss, [&routes](webhooks::http_request r, webhooks::reply_sink reply) {
     routes.handle(std::move(r), std::move(reply));
   });

@@ -41,6 +41,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   std::vector<std::thread> threads;
   unsigned short bound_port = 0;
   std::atomic<int> sessions{0};
+  std::atomic<bool> refused_logged{false};  // one warning per spell of refusals
 
   impl(server_settings s, request_handler h) : settings(std::move(s)), handler(std::move(h)) {}
 
@@ -67,8 +68,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   }
 
   asio::awaitable<void> session(beast::tcp_stream stream) {
-    ++sessions;
-    struct leave {
+    struct leave {  // counted in by `listen`
       std::atomic<int>& n;
       ~leave() { --n; }
     } guard{sessions};
@@ -79,7 +79,15 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(settings.max_body_bytes);
-      stream.expires_after(buffer.size() > 0 ? settings.read_timeout : settings.idle_timeout);
+      if (buffer.size() == 0) {
+        // Between requests the connection may idle up to idle_timeout; from its first byte on, a
+        // request must arrive whole within read_timeout (a client trickling bytes is cut off).
+        stream.expires_after(settings.idle_timeout);
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(read_buffer_bytes), asio::as_tuple(asio::use_awaitable));
+        if (ec) break;
+        buffer.commit(n);
+      }
+      stream.expires_after(settings.read_timeout);
       auto [ec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
       if (ec == http::error::body_limit) {
         auto res = to_response({413, "text/plain; charset=utf-8", "body over the limit\n"}, 11, false);
@@ -114,6 +122,14 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       auto [ec, socket] = co_await acceptor->async_accept(asio::as_tuple(asio::use_awaitable));
       if (ec == asio::error::operation_aborted) co_return;
       if (ec) continue;  // e.g. too many open files: keep serving the others
+      if (sessions >= settings.max_connections) {
+        if (!refused_logged.exchange(true)) spdlog::warn("refusing connections: {} are open (BOUNTYBOT_MAX_CONNECTIONS)", settings.max_connections);
+        beast::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      refused_logged = false;
+      ++sessions;
       asio::co_spawn(ioc, session(beast::tcp_stream(std::move(socket))), asio::detached);
     }
   }

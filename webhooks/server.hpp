@@ -37,6 +37,9 @@ struct server_settings {
   std::size_t max_body_bytes = 25u << 20;  // SPEC §8: 25 MiB; larger bodies get 413
   std::chrono::seconds read_timeout{30};   // a whole request must arrive within this
   std::chrono::seconds idle_timeout{60};   // keep-alive connections idle longer are closed
+  // Open connections at once; one more is closed as soon as it is accepted. Memory is bounded
+  // by max_connections x (16 KiB read buffer + max_body_bytes of a request being read).
+  int max_connections = 1024;
   int io_threads = 1;                      // threads reading, verifying and writing requests
 };
 

@@ -3,6 +3,13 @@
 // secret in any log line. Each ends with the ledger invariants checked.
 #include "tests/e2e/service_fixture.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -10,6 +17,33 @@
 
 namespace bountybot {
 namespace {
+
+// A raw client socket to the service, for clients that misbehave.
+class raw_connection {
+ public:
+  explicit raw_connection(const std::string& base_url) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<unsigned short>(std::stoi(base_url.substr(base_url.rfind(':') + 1))));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect failed");
+  }
+  ~raw_connection() { ::close(fd_); }
+  raw_connection(const raw_connection&) = delete;
+  raw_connection& operator=(const raw_connection&) = delete;
+
+  void send(const std::string& bytes) { (void)!::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
+  /// True once the server closed the connection (end of stream or reset) within `timeout`.
+  bool closed_by_server(std::chrono::milliseconds timeout) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return false;
+    char c;
+    return ::recv(fd_, &c, 1, 0) <= 0;
+  }
+
+ private:
+  int fd_;
+};
 
 class Faults : public Service {
  protected:
@@ -92,6 +126,83 @@ TEST_F(Faults, SigtermStopsWithinTheBoundAndLosesNoAcknowledgedDelivery) {
   EXPECT_EQ(service->stop(), 0);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
   service = std::make_unique<testing::service_process>(env());
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM pledges WHERE state = 'held'") == "1"; }));
+}
+
+TEST_F(Faults, TwoInstancesUnderLoadHandleNoDeliveryOrTimerTwice) {
+  const auto settings = env({{"BOUNTYBOT_PLEDGE_TTL", "4s"}});
+  service = std::make_unique<testing::service_process>(settings);
+  testing::service_process other(settings);
+  deposit("github", 21031067, 10'000'000, "wire-1");
+  constexpr int deliveries = 40, issues = 8, senders = 4;
+  // Every delivery reaches both instances, in either order, from four senders at once: what a
+  // load balancer retrying on the other instance does. Each pledge then expires on a timer that
+  // both instances watch.
+  std::atomic<int> accepted{0}, duplicates{0}, other_answers{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < senders; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; i < deliveries; i += senders) {
+        const auto body = testing::github_comment("/pledge $1", 21031067, "Codertocat", 1 + i % issues, 7100 + i);
+        const std::map<std::string, std::string> headers{{"X-GitHub-Event", "issue_comment"},
+                                                         {"X-GitHub-Delivery", "both-" + std::to_string(i)},
+                                                         {"X-Hub-Signature-256", testing::github_signature(github_secret, body)}};
+        const testing::service_process* order[] = {service.get(), &other};
+        if (i % 2) std::swap(order[0], order[1]);
+        for (const auto* instance : order) {
+          const auto status = instance->request("POST", "/webhooks/github", body, headers).status;
+          (status == 202 ? accepted : status == 200 ? duplicates : other_answers)++;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(accepted, deliveries);
+  EXPECT_EQ(duplicates, deliveries);
+  EXPECT_EQ(other_answers, 0);
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM bounties WHERE state = 'expired'") == std::to_string(issues); },
+                         std::chrono::seconds(40)));
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM timers WHERE fired_at IS NULL") == "0"; }));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM inbox WHERE outcome = 'done'"), std::to_string(deliveries));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pledges WHERE state = 'refunded'"), std::to_string(deliveries));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM transfers WHERE kind = 'pledge_hold'"), std::to_string(deliveries));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM transfers WHERE kind = 'refund'"), std::to_string(deliveries));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM timers WHERE kind = 'pledge_deadline'"), std::to_string(deliveries));
+  EXPECT_EQ(available("github", 21031067), 10'000'000);
+  for (int i = 0; i < deliveries; ++i) {
+    ASSERT_TRUE(github.wait_for([i](const auto& c) { return has_reaction(c, 7100 + i, "+1"); }));
+    EXPECT_EQ(matching(github.calls(), "POST", "/comments/" + std::to_string(7100 + i) + "/reactions").size(), 1u) << i;
+  }
+}
+
+TEST_F(Faults, SlowClientsAndOversizedBodiesAreBoundedByNamedLimits) {
+  service = std::make_unique<testing::service_process>(env({{"BOUNTYBOT_MAX_BODY_BYTES", "65536"},
+                                                            {"BOUNTYBOT_MAX_CONNECTIONS", "16"},
+                                                            {"BOUNTYBOT_READ_TIMEOUT", "2s"}}));
+  deposit("github", 21031067, 10000, "wire-1");
+  // A body over the limit is refused before it is read whole.
+  const std::string big(100 * 1024, 'x');
+  EXPECT_EQ(service->request("POST", "/webhooks/github", big, {{"X-GitHub-Event", "issue_comment"}}).status, 413u);
+  // Sixteen clients trickle the start of a request and stall: they hold every connection the
+  // service allows, so one more is closed at once, while no memory grows past the limits.
+  std::vector<std::unique_ptr<raw_connection>> stalled;
+  for (int i = 0; i < 16; ++i) {
+    stalled.push_back(std::make_unique<raw_connection>(service->base_url()));
+    stalled.back()->send("POST /webhooks/github HTTP/1.1\r\nHost: x\r\nContent-Length: 60000\r\n\r\n" + std::string(30000, '{'));
+  }
+  ASSERT_TRUE(eventually([&] {
+    raw_connection extra(service->base_url());
+    return extra.closed_by_server(std::chrono::milliseconds(500));
+  }));
+  // The read timeout cuts each stalled client off; the service then serves again.
+  for (auto& c : stalled) EXPECT_TRUE(c->closed_by_server(std::chrono::seconds(10)));
+  ASSERT_TRUE(eventually([&] {
+    try {
+      return deliver_github(testing::github_comment("/pledge $5", 21031067, "Codertocat", 1, 7201), "after-slow").status == 202;
+    } catch (const adapters::transport_error&) {
+      return false;  // still refused: the stalled connections are being closed
+    }
+  }));
   ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM pledges WHERE state = 'held'") == "1"; }));
 }
 

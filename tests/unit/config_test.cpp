@@ -45,6 +45,27 @@ TEST(Config, DurationsAndListen) {
   EXPECT_EQ(c->listen_port, 9000);
 }
 
+TEST(Config, ConnectionLimitsAreSettings) {
+  const auto d = load_config({{"BOUNTYBOT_DATABASE_URL", "x"}});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->max_connections, 1024);
+  EXPECT_EQ(d->read_timeout, std::chrono::seconds{30});
+  EXPECT_EQ(d->idle_timeout, std::chrono::seconds{60});
+  EXPECT_EQ(d->io_threads, 1);
+  const auto c = load_config({{"BOUNTYBOT_DATABASE_URL", "x"},
+                              {"BOUNTYBOT_MAX_CONNECTIONS", "64"},
+                              {"BOUNTYBOT_READ_TIMEOUT", "5s"},
+                              {"BOUNTYBOT_IDLE_TIMEOUT", "2m"},
+                              {"BOUNTYBOT_IO_THREADS", "2"}});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->max_connections, 64);
+  EXPECT_EQ(c->read_timeout, std::chrono::seconds{5});
+  EXPECT_EQ(c->idle_timeout, std::chrono::minutes{2});
+  EXPECT_EQ(c->io_threads, 2);
+  EXPECT_FALSE(load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_MAX_CONNECTIONS", "0"}}));
+  EXPECT_FALSE(load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_IO_THREADS", "many"}}));
+}
+
 TEST(Config, LabelsMaintainerMinimumAndVotingRulesAreSettings) {
   const auto c = load_config({{"BOUNTYBOT_DATABASE_URL", "x"},
                               {"BOUNTYBOT_ACCEPTED_LABEL", "funded"},
