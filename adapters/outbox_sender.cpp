@@ -2,6 +2,7 @@
 
 #include "adapters/loop.hpp"
 #include "app/db.hpp"
+#include "app/log_context.hpp"
 #include "bot/status.hpp"
 #include "bot/store.hpp"
 
@@ -114,7 +115,8 @@ bool outbox_sender::send_one() {
   db::transact(conn_, db_url_, [&](pqxx::work& tx) {
     const auto rows = tx.exec_params(
         "SELECT o.id, o.kind, o.bounty_id, o.comment_id, o.body, o.reaction, o.attempts, o.issue_number, "
-        "r.platform, r.platform_id, r.full_path, o.vote_id, o.label FROM outbox o JOIN repositories r ON r.id = o.repository_id "
+        "r.platform, r.platform_id, r.full_path, o.vote_id, o.label, coalesce(o.delivery, '') "
+        "FROM outbox o JOIN repositories r ON r.id = o.repository_id "
         "WHERE o.id = $1 AND o.sent_at IS NULL FOR UPDATE OF o", *claimed);
     if (rows.empty()) return;
     const auto& row = rows[0];
@@ -126,6 +128,7 @@ bool outbox_sender::send_one() {
     issue.platform = row[8].as<std::string>();
     issue.repository_id = row[9].as<int64_t>();
     issue.repository_path = row[10].as<std::string>();
+    const app::log_scope scope({.delivery = row[13].as<std::string>(), .issue = issue.key()});
     const auto api = apis_.find(issue.platform);
     if (api == apis_.end()) {
       tx.exec_params0("UPDATE outbox SET next_attempt_at = now() + interval '1 hour', attempts = attempts - 1, "

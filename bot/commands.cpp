@@ -305,4 +305,21 @@ std::string help_text() {
          "- `/bounty cancel` (maintainers): cancel and refund everything unreleased\n";
 }
 
+std::string_view to_string(command_kind kind) {
+  switch (kind) {
+    case command_kind::pledge: return "pledge";
+    case command_kind::support: return "support";
+    case command_kind::unpledge: return "unpledge";
+    case command_kind::status: return "status";
+    case command_kind::help: return "help";
+    case command_kind::goal: return "goal";
+    case command_kind::deadline: return "deadline";
+    case command_kind::milestones: return "milestones";
+    case command_kind::submit: return "submit";
+    case command_kind::split: return "split";
+    case command_kind::cancel: return "cancel";
+  }
+  return "unknown";
+}
+
 }  // namespace bountybot::bot

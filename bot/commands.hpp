@@ -24,6 +24,10 @@ enum class command_kind {
   cancel,      // /bounty cancel
 };
 
+/// The command's name as users write it, without the slash: `pledge`, `support`, `unpledge`,
+/// `status`, `help`, `goal`, `deadline`, `milestones`, `submit`, `split`, `cancel`.
+std::string_view to_string(command_kind kind);
+
 /// A milestone as defined by `/bounty milestones`: a name and a whole percent (1..100).
 struct milestone_spec {
   std::string name;

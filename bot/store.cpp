@@ -1,6 +1,7 @@
 #include "bot/store.hpp"
 
 #include "app/db.hpp"
+#include "app/log_context.hpp"
 #include "bot/status.hpp"
 #include "escrow/store.hpp"
 
@@ -49,7 +50,7 @@ constexpr const char* insert_pledge_sql =
 constexpr const char* set_pledge_state_sql = "UPDATE pledges SET state = $2 WHERE id = $1";
 constexpr const char* insert_outbox_sql =
     "INSERT INTO outbox (platform, repository_id, issue_number, kind, bounty_id, comment_id, body, reaction, vote_id, "
-    "label) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    "label, delivery) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, ''))";
 constexpr const char* insert_timer_sql =
     "INSERT INTO timers (kind, bounty_id, pledge_id, vote_id, due_at, fire_at) "
     "VALUES ($1, $2, $3, $4, to_timestamp($5), to_timestamp($5))";
@@ -204,9 +205,10 @@ struct outbox_row {
   std::optional<std::string> body, reaction, label;
 };
 
+// The row names the delivery being processed on this thread, if any (see app/log_context.hpp).
 void enqueue(pqxx::work& tx, const std::string& platform, int64_t repo_id, int64_t issue_number, const outbox_row& r) {
   tx.exec_params0(insert_outbox_sql, platform, repo_id, issue_number, r.kind, r.bounty_id, r.comment_id, r.body,
-                  r.reaction, r.vote_id, r.label);
+                  r.reaction, r.vote_id, r.label, app::current_log_fields().delivery);
 }
 
 void enqueue(pqxx::work& tx, const stored_bounty& sb, const outbox_row& r) {
@@ -480,6 +482,9 @@ void process_comment(pqxx::work& tx, const comment_posted& event, const store_se
   if (event.by_bot) return;
   const auto commands = parse_comment(event.body);
   if (commands.empty()) return;
+  std::string names;
+  for (const auto& c : commands) names += (names.empty() ? "" : ",") + std::string(c.parsed ? to_string(c.parsed->kind) : "invalid");
+  const app::log_scope scope({.command = names});
 
   const auto& issue = event.issue;
   const int64_t repo_id = upsert_repository(tx, issue);
@@ -505,7 +510,7 @@ void process_comment(pqxx::work& tx, const comment_posted& event, const store_se
   if (needs_maintainer_check(commands)) view.author_is_maintainer = is_maintainer(issue, event.author);
 
   const decision d = decide(view, event.author, commands, settings.repo, now);
-  spdlog::info("{} {}: {} command(s) done, {} refused", issue.key(), delivery_key, d.done, d.refused);
+  spdlog::info("{} command(s) done, {} refused", d.done, d.refused);
 
   stored_bounty sb;
   if (existing) sb = *existing;

@@ -5,6 +5,7 @@
 #include "adapters/loop.hpp"
 #include "adapters/outbox_sender.hpp"
 #include "app/db.hpp"
+#include "app/log_context.hpp"
 #include "webhooks/inbox.hpp"
 
 #include <boost/json.hpp>
@@ -44,6 +45,7 @@ bool inbox_worker::process_one() {
     const auto delivery_id = rows[0][2].as<std::string>();
     const auto event = rows[0][3].as<std::string>();
     const auto key = platform + ":" + delivery_id;
+    const app::log_scope delivery_scope({.delivery = key});
     std::string outcome = "ignored";
     try {
       tx.exec("SAVEPOINT delivery");
@@ -62,6 +64,9 @@ bool inbox_worker::process_one() {
             if constexpr (std::is_same_v<T, std::monostate>) {
               return;
             } else {
+              std::string issue_key;
+              if constexpr (requires { e.issue; }) issue_key = e.issue.key();
+              const app::log_scope issue_scope({.issue = issue_key});
               if constexpr (std::is_same_v<T, bot::comment_posted>) {
                 bot::process_comment(tx, e, settings_.store, now, key, settings_.is_maintainer);
               } else if constexpr (std::is_same_v<T, bot::labels_changed>) {
@@ -94,15 +99,15 @@ bool inbox_worker::process_one() {
                                             "RETURNING attempts", id, failure)[0].as<int>();
       if (permanent || attempts >= settings_.max_attempts) {
         tx.exec_params0("UPDATE inbox SET processed_at = now(), outcome = 'failed' WHERE id = $1", id);
-        spdlog::error("delivery {} failed: {}", key, failure);
+        spdlog::error("delivery failed: {}", failure);
       } else {
-        spdlog::warn("delivery {} attempt {} failed, will retry: {}", key, attempts, failure);
+        spdlog::warn("delivery attempt {} failed, will retry: {}", attempts, failure);
       }
       return;
     }
     tx.exec_params0("UPDATE inbox SET processed_at = now(), outcome = $2, attempts = attempts + 1 WHERE id = $1", id,
                     outcome);
-    spdlog::debug("delivery {} {} {}", key, event, outcome);
+    spdlog::debug("delivery {} {}", event, outcome);
   });
   return taken;
 }

@@ -238,4 +238,31 @@ TEST_F(Faults, NoSecretTokenOrSignatureAppearsInTheLogs) {
 }
 
 }  // namespace
+TEST_F(Faults, EveryLogLineADeliveryCausesNamesTheDeliveryTheIssueAndTheCommand) {
+  const std::string log = ::testing::TempDir() + "/bountybot-context.log";
+  std::remove(log.c_str());
+  service = std::make_unique<testing::service_process>(env({{"BOUNTYBOT_LOG_FORMAT", "json"}}), log);
+  deposit("github", 21031067, 10000, "wire-1");
+  github.fail_next(1, 500);  // the first call fails: the sender's retry is a line the delivery caused
+  deliver_github(testing::github_comment("/pledge $5", 21031067, "Codertocat", 1, 8101), "ctx-1");
+  ASSERT_TRUE(github.wait_for([](const auto& c) { return has_reaction(c, 8101, "+1"); }, std::chrono::seconds(40)));
+  service->stop();
+  std::ifstream in(log);
+  int worker_lines = 0, sender_lines = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("ctx-1") == std::string::npos) continue;
+    const auto o = boost::json::parse(line).as_object();
+    EXPECT_EQ(o.at("delivery").as_string(), "github:ctx-1") << line;
+    EXPECT_EQ(o.at("issue").as_string(), "github:Codertocat/Hello-World#1") << line;
+    if (o.contains("command")) {
+      EXPECT_EQ(o.at("command").as_string(), "pledge") << line;
+      ++worker_lines;
+    } else {
+      ++sender_lines;
+    }
+  }
+  EXPECT_GE(worker_lines, 1) << "the worker's line about the pledge";
+  EXPECT_GE(sender_lines, 1) << "the sender's line about the failed call";
+}
+
 }  // namespace bountybot
