@@ -1,6 +1,7 @@
 #include "adapters/vote_poller.hpp"
 
 #include "adapters/loop.hpp"
+#include "app/clock.hpp"
 #include "app/db.hpp"
 
 #include <spdlog/spdlog.h>
@@ -45,7 +46,7 @@ bool vote_poller::poll_one() {
     const auto vote_id = row[0].as<std::int64_t>();
     bot::issue_ref issue{row[5].as<std::string>(), row[6].as<std::int64_t>(), row[7].as<std::string>(),
                          row[8].as<std::int64_t>(), ""};
-    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    const auto now = app::now_utc();
     const auto api = apis_.find(issue.platform);
     std::optional<long long> remaining, reset;
     try {

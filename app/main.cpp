@@ -1,5 +1,6 @@
 // bountybot: the executable. Subcommands of SPEC §10: serve, migrate, deposit, ledger check, replay.
 #include "app/config.hpp"
+#include "app/clock.hpp"
 #include "app/db.hpp"
 #include "app/log_context.hpp"
 #include "app/service.hpp"
@@ -104,8 +105,6 @@ void setup_logging(const app::config& c) {
   }
 }
 
-bot::utc_time now_utc() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
-
 int cmd_migrate(const app::config& c) {
   pqxx::connection conn(c.database_url);
   const int n = db::migrate(conn);
@@ -145,7 +144,7 @@ int cmd_deposit(const app::config& c, const std::string& platform, std::int64_t 
   result<bot::deposit_result> r = make_problem("none", "");
   try {
     db::transact(conn, c.database_url, [&](pqxx::work& tx) {
-      r = bot::record_deposit(tx, req, now_utc());
+      r = bot::record_deposit(tx, req, app::now_utc());
       if (!r) throw problem_error(r.error());
       if (!r->held_pledges.empty()) tx.exec("NOTIFY bountybot_outbox");
     });

@@ -2,6 +2,7 @@
 
 #include "adapters/github/events.hpp"
 #include "adapters/gitlab/events.hpp"
+#include "app/clock.hpp"
 #include "bot/store.hpp"
 #include "escrow/ledger.hpp"
 #include "escrow/store.hpp"
@@ -41,8 +42,6 @@ std::optional<std::int64_t> to_int(std::string_view s) {
   if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
   return v;
 }
-
-bot::utc_time now_utc() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 json::value bounty_json(const bot::bounty_record& rec) {
   const auto t = bot::totals(rec.pledges);
@@ -319,7 +318,7 @@ http_reply routes::deposit(const http_request& request) {
   result<bot::deposit_result> r = make_problem("none", "");
   try {
     pool_.transact([&](pqxx::work& tx) {
-      r = bot::record_deposit(tx, req, now_utc());
+      r = bot::record_deposit(tx, req, app::now_utc());
       if (!r) throw problem_error(r.error());  // roll back anything written before the refusal
       if (!r->held_pledges.empty()) tx.exec("NOTIFY bountybot_outbox");
     });
@@ -351,7 +350,7 @@ http_reply routes::resolve(const http_request& request, const std::string& platf
   try {
     pool_.transact([&](pqxx::work& tx) {
       r = bot::resolve_dispute(tx, platform, full_path, *n, std::string(action->as_string()),
-                               std::string(reason->as_string()), settings_.store, now_utc());
+                               std::string(reason->as_string()), settings_.store, app::now_utc());
       if (!r) throw problem_error(r.error());
       tx.exec("NOTIFY bountybot_outbox");
     });

@@ -4,6 +4,7 @@
 #include "adapters/json_util.hpp"
 #include "adapters/loop.hpp"
 #include "adapters/outbox_sender.hpp"
+#include "app/clock.hpp"
 #include "app/db.hpp"
 #include "app/log_context.hpp"
 #include "webhooks/inbox.hpp"
@@ -14,14 +15,6 @@
 #include <thread>
 
 namespace bountybot::webhooks {
-namespace {
-
-bot::utc_time now_utc() {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-}  // namespace
-
 inbox_worker::inbox_worker(std::string db_url, worker_settings settings)
     : db_url_(std::move(db_url)), settings_(std::move(settings)) {}
 inbox_worker::~inbox_worker() = default;
@@ -57,7 +50,7 @@ bool inbox_worker::process_one() {
       const bot::domain_event translated = platform == "github"
                                                ? github::translate(event, payload, settings_.github_self)
                                                : gitlab::translate(event, payload, settings_.gitlab_self);
-      const auto now = now_utc();
+      const auto now = app::now_utc();
       std::visit(
           [&](const auto& e) {
             using T = std::decay_t<decltype(e)>;
@@ -131,7 +124,7 @@ int timer_scheduler::fire_due() {
   for (;;) {
     bool fired = false;
     db::transact(conn_, db_url_, [&](pqxx::work& tx) {
-      fired = bot::fire_next_timer(tx, store_, now_utc());
+      fired = bot::fire_next_timer(tx, store_, app::now_utc());
       if (fired) tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
     });
     if (!fired) return n;

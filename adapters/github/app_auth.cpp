@@ -1,6 +1,7 @@
 #include "adapters/github/app_auth.hpp"
 
 #include "adapters/platform.hpp"
+#include "app/clock.hpp"
 #include "bot/time.hpp"
 
 #include <boost/json.hpp>
@@ -68,7 +69,7 @@ app_credentials::app_credentials(const std::string& api_url, std::string app_id,
 
 std::string app_credentials::app_jwt() const {
   return make_app_jwt(app_id_, private_key_pem_,
-                      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+                      app::now_utc());
 }
 
 namespace {
@@ -96,7 +97,7 @@ std::int64_t app_credentials::installation_of(const std::string& repository_path
 std::string app_credentials::token_for_repository(const std::string& repository_path) {
   std::lock_guard lock(mutex_);
   const auto installation = installation_of(repository_path);
-  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto now = app::now_utc();
   if (const auto it = tokens_.find(installation); it != tokens_.end() && it->second.expires_at - token_refresh_margin > now) {
     return it->second.token;
   }

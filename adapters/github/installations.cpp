@@ -2,6 +2,7 @@
 
 #include "adapters/json_util.hpp"
 #include "adapters/platform.hpp"
+#include "app/clock.hpp"
 #include "bot/time.hpp"
 
 #include <boost/json.hpp>
@@ -64,7 +65,7 @@ adapters::http_response app_get(const app_credentials& app, const std::string& m
 }  // namespace
 
 int redeliver_missed(const app_credentials& app, pqxx::connection& conn, std::chrono::hours look_back, int max_pages) {
-  const auto oldest = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) - look_back;
+  const auto oldest = app::now_utc() - look_back;
   std::vector<hook_delivery> deliveries;
   std::string target = "/app/hook/deliveries?per_page=100";
   for (int page = 0; page < max_pages && !target.empty(); ++page) {
