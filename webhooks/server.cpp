@@ -53,7 +53,9 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(http_reply)>(
         [this, ex, &request](auto resume) {
           auto shared = std::make_shared<decltype(resume)>(std::move(resume));
-          reply_sink sink = [self = shared_from_this(), ex, shared](http_reply reply) {
+          auto answered = std::make_shared<std::atomic<bool>>(false);  // a second answer is dropped
+          reply_sink sink = [self = shared_from_this(), ex, shared, answered](http_reply reply) {
+            if (answered->exchange(true)) return;
             asio::post(ex, [shared, reply = std::move(reply)]() mutable { (*shared)(std::move(reply)); });
           };
           const auto method = request.method, target = request.target;
