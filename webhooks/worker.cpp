@@ -19,7 +19,42 @@ inbox_worker::inbox_worker(std::string db_url, worker_settings settings)
     : db_url_(std::move(db_url)), settings_(std::move(settings)) {}
 inbox_worker::~inbox_worker() = default;
 
+bot::domain_event inbox_worker::translate(const std::string& platform, const std::string& event,
+                                          const boost::json::value& payload) const {
+  return platform == "github" ? github::translate(event, payload, settings_.github_self)
+                              : gitlab::translate(event, payload, settings_.gitlab_self);
+}
+
+int inbox_worker::key_pending() {
+  int n = 0;
+  db::transact(conn_, db_url_, [&](pqxx::work& tx) {
+    n = 0;
+    const auto rows = tx.exec(
+        "SELECT id, platform, event, payload FROM inbox WHERE processed_at IS NULL AND issue_key IS NULL "
+        "ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED");
+    for (const auto& row : rows) {
+      std::string key = "-";  // no single issue, or a payload processing will refuse
+      try {
+        const auto event = translate(row[1].as<std::string>(), row[2].as<std::string>(),
+                                     boost::json::parse(row[3].as<std::string>()));
+        std::visit([&](const auto& e) {
+          if constexpr (requires { e.issue; }) key = e.issue.key();
+        }, event);
+      } catch (const std::exception&) {
+      }
+      tx.exec_params0("UPDATE inbox SET issue_key = $2 WHERE id = $1", row[0].as<std::int64_t>(), key);
+      ++n;
+    }
+  });
+  return n;
+}
+
 bool inbox_worker::process_one() {
+  if (take_one()) return true;
+  return key_pending() > 0 && take_one();
+}
+
+bool inbox_worker::take_one() {
   bool taken = false;
   std::int64_t id = 0;
   std::string failure;
@@ -28,7 +63,10 @@ bool inbox_worker::process_one() {
     taken = false;
     failure.clear();
     const auto rows = tx.exec_params(
-        "SELECT id, platform, delivery_id, event, payload FROM inbox WHERE processed_at IS NULL AND attempts < $1 "
+        "SELECT id, platform, delivery_id, event, payload FROM inbox i "
+        "WHERE processed_at IS NULL AND attempts < $1 AND issue_key IS NOT NULL AND NOT EXISTS ("
+        " SELECT 1 FROM inbox o WHERE o.processed_at IS NULL AND o.attempts < $1 AND o.id < i.id"
+        " AND (o.issue_key IS NULL OR (i.issue_key <> '-' AND o.issue_key = i.issue_key))) "
         "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
         settings_.max_attempts);
     if (rows.empty()) return;
@@ -47,9 +85,7 @@ bool inbox_worker::process_one() {
         github::record_installation(tx, event, payload);
         outcome = "done";
       }
-      const bot::domain_event translated = platform == "github"
-                                               ? github::translate(event, payload, settings_.github_self)
-                                               : gitlab::translate(event, payload, settings_.gitlab_self);
+      const bot::domain_event translated = translate(platform, event, payload);
       const auto now = app::now_utc();
       std::visit(
           [&](const auto& e) {

@@ -7,6 +7,7 @@
 #include "adapters/gitlab/events.hpp"
 #include "bot/store.hpp"
 
+#include <boost/json/value.hpp>
 #include <pqxx/pqxx>
 
 #include <atomic>
@@ -35,14 +36,22 @@ class inbox_worker {
   inbox_worker(std::string db_url, worker_settings settings);
   ~inbox_worker();
 
-  /// Processes one pending delivery if there is one; false when the inbox is empty.
+  /// Processes one pending delivery if there is one; false when none can be taken now. Deliveries
+  /// of one issue are taken in the order they arrived: one whose issue has an older delivery
+  /// pending (being processed elsewhere, or waiting for a retry) waits for it.
   bool process_one();
+  /// Names the issue of pending deliveries not named yet (`inbox.issue_key`, '-' for none), the
+  /// first step of `process_one` when nothing can be taken; returns how many were named.
+  int key_pending();
   /// Processes until the inbox is empty; returns how many deliveries were taken.
   int drain();
   /// Loops until `stop`: drain, then wait for NOTIFY bountybot_inbox or `idle_wait`.
   void run(const std::atomic<bool>& stop);
 
  private:
+  bool take_one();
+  bot::domain_event translate(const std::string& platform, const std::string& event, const boost::json::value& payload) const;
+
   std::string db_url_;
   worker_settings settings_;
   std::unique_ptr<pqxx::connection> conn_;

@@ -101,6 +101,33 @@ TEST_F(Processing, UnpledgeRefundsToAvailable) {
   EXPECT_EQ(db.scalar("SELECT balance_minor FROM accounts WHERE name = 'user:github:21031067:available'"), "10000");
 }
 
+TEST_F(Processing, DeliveriesOfOneIssueAreProcessedInTheOrderTheyArrived) {
+  deposit(21031067, 10000, "wire-1");
+  ASSERT_TRUE(store("o-1", testing::github_comment("/pledge $30", 21031067, "Codertocat", 1, 901)));
+  ASSERT_TRUE(store("o-2", testing::github_comment("/unpledge", 21031067, "Codertocat", 1, 902)));
+  ASSERT_TRUE(store("o-3", testing::github_comment("/pledge $20", 21031067, "Codertocat", 2, 903)));
+  webhooks::worker_settings s;
+  s.store.public_url = "https://bounty.example";
+  webhooks::inbox_worker w(db.url(), s);
+  EXPECT_EQ(w.key_pending(), 3);
+  EXPECT_EQ(db.scalar("SELECT issue_key FROM inbox WHERE delivery_id = 'o-3'"), "github:Codertocat/Hello-World#2");
+  {
+    // Another worker is in the middle of the oldest delivery (issue 1): its row is locked.
+    pqxx::connection other(db.url());
+    pqxx::work busy(other);
+    busy.exec("SELECT id FROM inbox WHERE delivery_id = 'o-1' FOR UPDATE");
+    // This worker may take issue 2's delivery, but not issue 1's newer one.
+    EXPECT_EQ(w.drain(), 1);
+    EXPECT_EQ(db.scalar("SELECT delivery_id FROM inbox WHERE processed_at IS NOT NULL"), "o-3");
+    EXPECT_EQ(db.scalar("SELECT issue_key FROM inbox WHERE delivery_id = 'o-2'"), "github:Codertocat/Hello-World#1");
+  }
+  // The other worker let go: the pledge comes first, then the unpledge refunds it.
+  EXPECT_EQ(w.drain(), 2);
+  EXPECT_EQ(db.scalar("SELECT string_agg(delivery_id, ',' ORDER BY processed_at, id) FROM inbox"), "o-3,o-1,o-2");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pledges WHERE state = 'held'"), "1");
+  EXPECT_EQ(held(), "2000");
+}
+
 TEST_F(Processing, AMalformedPayloadFailsAndChangesNothing) {
   auto broken = boost::json::parse(testing::github_comment("/pledge $50"));
   broken.as_object()["comment"].as_object().erase("user");
