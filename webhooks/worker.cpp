@@ -64,9 +64,12 @@ bool inbox_worker::take_one() {
     failure.clear();
     const auto rows = tx.exec_params(
         "SELECT id, platform, delivery_id, event, payload FROM inbox i "
-        "WHERE processed_at IS NULL AND attempts < $1 AND issue_key IS NOT NULL AND NOT EXISTS ("
-        " SELECT 1 FROM inbox o WHERE o.processed_at IS NULL AND o.attempts < $1 AND o.id < i.id"
-        " AND (o.issue_key IS NULL OR (i.issue_key <> '-' AND o.issue_key = i.issue_key))) "
+        "WHERE processed_at IS NULL AND attempts < $1 AND issue_key IS NOT NULL "
+        // Two separate tests, so each uses its index (inbox_unkeyed, inbox_pending_issue): an OR
+        // of both made the planner compare every pending row with every older one.
+        "AND NOT EXISTS (SELECT 1 FROM inbox o WHERE o.processed_at IS NULL AND o.issue_key IS NULL AND o.id < i.id) "
+        "AND (i.issue_key = '-' OR NOT EXISTS (SELECT 1 FROM inbox o WHERE o.processed_at IS NULL "
+        " AND o.issue_key = i.issue_key AND o.id < i.id AND o.attempts < $1)) "
         "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
         settings_.max_attempts);
     if (rows.empty()) return;
