@@ -15,6 +15,20 @@
 #include <thread>
 
 namespace bountybot::webhooks {
+namespace {
+
+// The issue an event is about (`platform:path#number`); empty for events of no single issue.
+std::string issue_key_of(const bot::domain_event& event) {
+  return std::visit(
+      [](const auto& e) -> std::string {
+        if constexpr (requires { e.issue; }) return e.issue.key();
+        return {};
+      },
+      event);
+}
+
+}  // namespace
+
 inbox_worker::inbox_worker(std::string db_url, worker_settings settings)
     : db_url_(std::move(db_url)), settings_(std::move(settings)) {}
 inbox_worker::~inbox_worker() = default;
@@ -33,15 +47,14 @@ int inbox_worker::key_pending() {
         "SELECT id, platform, event, payload FROM inbox WHERE processed_at IS NULL AND issue_key IS NULL "
         "ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED");
     for (const auto& row : rows) {
-      std::string key = "-";  // no single issue, or a payload processing will refuse
+      std::string key;
       try {
-        const auto event = translate(row[1].as<std::string>(), row[2].as<std::string>(),
-                                     boost::json::parse(row[3].as<std::string>()));
-        std::visit([&](const auto& e) {
-          if constexpr (requires { e.issue; }) key = e.issue.key();
-        }, event);
+        key = issue_key_of(translate(row[1].as<std::string>(), row[2].as<std::string>(),
+                                     boost::json::parse(row[3].as<std::string>())));
       } catch (const std::exception&) {
+        // A payload that processing will refuse: it waits for nothing.
       }
+      if (key.empty()) key = "-";  // no single issue
       tx.exec_params0("UPDATE inbox SET issue_key = $2 WHERE id = $1", row[0].as<std::int64_t>(), key);
       ++n;
     }
@@ -96,9 +109,7 @@ bool inbox_worker::take_one() {
             if constexpr (std::is_same_v<T, std::monostate>) {
               return;
             } else {
-              std::string issue_key;
-              if constexpr (requires { e.issue; }) issue_key = e.issue.key();
-              const app::log_scope issue_scope({.issue = issue_key});
+              const app::log_scope issue_scope({.issue = issue_key_of(translated)});
               if constexpr (std::is_same_v<T, bot::comment_posted>) {
                 bot::process_comment(tx, e, settings_.store, now, key, settings_.is_maintainer);
               } else if constexpr (std::is_same_v<T, bot::labels_changed>) {
