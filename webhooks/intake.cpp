@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 #include <boost/json/basic_parser_impl.hpp>
 
+#include <algorithm>
+
 namespace bountybot::webhooks {
 namespace {
 
@@ -17,6 +19,13 @@ std::string header(const std::map<std::string, std::string>& headers, const std:
 
 // Delivery ids are opaque, but bounded: they become database keys and log fields.
 constexpr std::size_t max_delivery_id_chars = 128;
+
+// An id that may be a key and a log field: visible ASCII (GitHub and GitLab send UUIDs). Other
+// bytes are refused here, as the header is not covered by the signature: an id PostgreSQL would
+// reject as text would fail the whole batch of deliveries stored with it.
+bool printable_id(const std::string& id) {
+  return std::all_of(id.begin(), id.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; });
+}
 
 // Validates JSON without building a document (the worker parses it later): a SAX handler that
 // only notes whether the top-level value is an object.
@@ -72,6 +81,7 @@ intake_decision decide_github(const std::string& secret, const std::map<std::str
   const auto id = header(headers, "x-github-delivery");
   if (event.empty() || id.empty()) return {400, "missing X-GitHub-Event or X-GitHub-Delivery"};
   if (id.size() > max_delivery_id_chars) return {400, "X-GitHub-Delivery is too long"};
+  if (!printable_id(id)) return {400, "X-GitHub-Delivery is not visible ASCII"};
   if (!json_object(body)) return {400, "body is not a JSON object"};
   if (event == "ping") return {200, "pong"};
   if (!github::is_handled_event(event)) return {200, "event type ignored"};
@@ -88,6 +98,7 @@ intake_decision decide_gitlab(const std::string& token, const std::map<std::stri
   if (id.empty()) id = header(headers, "idempotency-key");
   if (event.empty() || id.empty()) return {400, "missing X-Gitlab-Event or X-Gitlab-Event-UUID"};
   if (id.size() > max_delivery_id_chars) return {400, "delivery id is too long"};
+  if (!printable_id(id)) return {400, "delivery id is not visible ASCII"};
   if (!json_object(body)) return {400, "body is not a JSON object"};
   if (!gitlab::is_handled_event(event)) return {200, "event type ignored"};
   return {202, "accepted", delivery{"gitlab", id, event, body}};

@@ -43,6 +43,18 @@ TEST(GitHubIntake, MissingHeadersAre400) {
   }
 }
 
+TEST(GitHubIntake, ADeliveryIdThatIsNotVisibleAsciiIs400) {
+  // The id header is not signed; an id PostgreSQL cannot store as text would fail its batch.
+  const auto body = testing::github_comment("/pledge $50");
+  for (const std::string& id : {std::string("id\xff\xfe"), std::string("two words"), std::string("nul\0x", 5)}) {
+    auto h = github_headers(body);
+    h["x-github-delivery"] = id;
+    const auto d = decide_github(secret, h, body);
+    EXPECT_EQ(d.status, 400u);
+    EXPECT_FALSE(d.store);
+  }
+}
+
 TEST(GitHubIntake, MalformedJsonIs400) {
   for (const std::string body : {"{\"action\": ", "[1, 2]", "{} {}", "{\"a\": 1,}", "\"text\"", "", "{\"a\": nul}"}) {
     EXPECT_EQ(decide_github(secret, github_headers(body), body).status, 400u) << body;
@@ -84,6 +96,12 @@ TEST(GitLabIntake, IdempotencyKeyIsTheFallbackDeliveryId) {
   ASSERT_TRUE(d.store);
   EXPECT_EQ(d.store->delivery_id, "key-1");
   h.erase("idempotency-key");
+  EXPECT_EQ(decide_gitlab("gl-token", h, testing::gitlab_note("/support")).status, 400u);
+}
+
+TEST(GitLabIntake, ADeliveryIdThatIsNotVisibleAsciiIs400) {
+  auto h = gitlab_headers();
+  h["x-gitlab-event-uuid"] = "bad\x80";
   EXPECT_EQ(decide_gitlab("gl-token", h, testing::gitlab_note("/support")).status, 400u);
 }
 
