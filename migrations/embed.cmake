@@ -5,6 +5,7 @@ set(body "// generated from migrations/*.sql; do not edit\n#include \"app/db.hpp
 foreach(f IN LISTS FILES)
   get_filename_component(name ${f} NAME)
   string(REGEX MATCH "^[0-9]+" version ${name})
+  math(EXPR version "${version}")  # decimal: "008" is no C++ literal (it reads as octal)
   file(READ ${f} sql)
   string(APPEND body "    {${version}, \"${name}\", R\"__sql__(${sql})__sql__\"},\n")
 endforeach()

@@ -44,13 +44,13 @@ int inbox_worker::key_pending() {
   db::transact(conn_, db_url_, [&](pqxx::work& tx) {
     n = 0;
     const auto rows = tx.exec(
-        "SELECT id, platform, event, payload FROM inbox WHERE processed_at IS NULL AND issue_key IS NULL "
+        std::string("SELECT id, platform, event, ") + payload_columns + " FROM inbox WHERE processed_at IS NULL AND issue_key IS NULL "
         "ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED");
     for (const auto& row : rows) {
       std::string key;
       try {
         key = issue_key_of(translate(row[1].as<std::string>(), row[2].as<std::string>(),
-                                     boost::json::parse(row[3].as<std::string>())));
+                                     boost::json::parse(read_payload(row, 3))));
       } catch (const std::exception&) {
         // A payload that processing will refuse: it waits for nothing.
       }
@@ -76,7 +76,7 @@ bool inbox_worker::take_one() {
     taken = false;
     failure.clear();
     const auto rows = tx.exec_params(
-        "SELECT id, platform, delivery_id, event, payload FROM inbox i "
+        std::string("SELECT id, platform, delivery_id, event, ") + payload_columns + " FROM inbox i "
         "WHERE processed_at IS NULL AND attempts < $1 AND issue_key IS NOT NULL "
         // Two separate tests, so each uses its index (inbox_unkeyed, inbox_pending_issue): an OR
         // of both made the planner compare every pending row with every older one.
@@ -96,7 +96,7 @@ bool inbox_worker::take_one() {
     std::string outcome = "ignored";
     try {
       tx.exec("SAVEPOINT delivery");
-      const auto payload = boost::json::parse(rows[0][4].as<std::string>());
+      const auto payload = boost::json::parse(read_payload(rows[0], 4));
       if (platform == "github" && (event == "installation" || event == "installation_repositories")) {
         github::record_installation(tx, event, payload);
         outcome = "done";

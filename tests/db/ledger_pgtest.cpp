@@ -8,6 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <map>
+#include <mutex>
+
 #include <thread>
 
 namespace bountybot {
@@ -128,6 +132,39 @@ TEST_F(Ledger, GroupCommitStoresEachDeliveryOnceAndAnswersEachCaller) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(stored.load(), 200);
   EXPECT_EQ(db.scalar("SELECT count(*) FROM inbox"), "200");
+}
+
+TEST_F(Ledger, ABatchHoldingARedeliveryStoresTheOthersAndNamesTheDuplicate) {
+  // Whichever batch holds the redelivery fails its COPY on the unique key and is stored again
+  // without the duplicate.
+  const std::string body = R"({"action":"created","n":1})";
+  {
+    std::unique_ptr<pqxx::connection> conn;
+    db::transact(conn, db.url(), [&](pqxx::work& tx) { ASSERT_TRUE(webhooks::store_delivery(tx, {"github", "old", "issue_comment", body})); });
+  }
+  webhooks::delivery_batcher batcher(db.url());
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::map<std::string, bool> fresh;
+  for (const std::string id : {"new-1", "old", "new-2"}) {
+    batcher.submit({"github", id, "issue_comment", body + std::string(id.size(), ' ')}, [&, id](std::exception_ptr error, bool f) {
+      EXPECT_FALSE(error);
+      std::lock_guard lock(mutex);
+      fresh[id] = f;
+      answered.notify_all();
+    });
+  }
+  std::unique_lock lock(mutex);
+  answered.wait(lock, [&] { return fresh.size() == 3; });
+  EXPECT_EQ(fresh, (std::map<std::string, bool>{{"new-1", true}, {"new-2", true}, {"old", false}}));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM inbox"), "3");
+  // Each body reads back as it was sent, the first one unchanged by the redelivery.
+  pqxx::connection c(db.url());
+  pqxx::work tx(c);
+  for (const auto& row : tx.exec(std::string("SELECT delivery_id, ") + webhooks::payload_columns + " FROM inbox")) {
+    const auto id = row[0].as<std::string>();
+    EXPECT_EQ(webhooks::read_payload(row, 1), id == "old" ? body : body + std::string(id.size(), ' ')) << id;
+  }
 }
 
 TEST_F(Ledger, CheckReportsABrokenInvariant) {

@@ -67,6 +67,21 @@ TEST_F(Processing, PledgeAfterADepositIsHeldInEscrow) {
   EXPECT_EQ(db.scalar("SELECT outcome FROM inbox WHERE delivery_id = 'd-1'"), "done");
 }
 
+TEST_F(Processing, ADeliveryStoredAsTextBeforeCompressionIsProcessed) {
+  // Rows stored before migration 008 keep their body in the text column.
+  deposit(21031067, 10000, "wire-1");
+  {
+    pqxx::connection c(db.url());
+    pqxx::work tx(c);
+    tx.exec_params0("INSERT INTO inbox (platform, delivery_id, event, payload) VALUES ('github', 'd-old', 'issue_comment', $1)",
+                    testing::github_comment("/pledge $50"));
+    tx.commit();
+  }
+  EXPECT_EQ(process(), 1);
+  EXPECT_EQ(held(), "5000");
+  EXPECT_EQ(db.scalar("SELECT outcome FROM inbox WHERE delivery_id = 'd-old'"), "done");
+}
+
 TEST_F(Processing, ARedeliveryHasNoEffect) {
   deposit(21031067, 10000, "wire-1");
   ASSERT_TRUE(store("d-1", testing::github_comment("/pledge $50")));
