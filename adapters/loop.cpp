@@ -21,13 +21,15 @@ void pause_unless_stopped(const std::atomic<bool>& stop, std::chrono::millisecon
 }  // namespace
 
 void run_on_notify(const std::atomic<bool>& stop, const std::string& db_url, const std::string& channel,
-                   std::chrono::milliseconds idle_wait, const std::string& name, const std::function<void()>& drain) {
+                   std::chrono::milliseconds idle_wait, const std::string& name, const work_unit& one) {
   while (!stop) {
     try {
       pqxx::connection listener(db_url);
       wake_on_notify flag(listener, channel);
       while (!stop) {
-        drain();
+        while (!stop && one()) {
+        }
+        if (stop) break;
         const auto ms = idle_wait.count();
         listener.await_notification(ms / 1000, (ms % 1000) * 1000);
       }
@@ -39,10 +41,11 @@ void run_on_notify(const std::atomic<bool>& stop, const std::string& db_url, con
 }
 
 void run_every(const std::atomic<bool>& stop, std::chrono::milliseconds pause, const std::string& name,
-               const std::function<void()>& step) {
+               const work_unit& one) {
   while (!stop) {
     try {
-      step();
+      while (!stop && one()) {
+      }
     } catch (const std::exception& e) {
       spdlog::error("{}: {}", name, e.what());
     }

@@ -226,7 +226,7 @@ int outbox_sender::drain() {
 }
 
 void outbox_sender::run(const std::atomic<bool>& stop) {
-  run_on_notify(stop, db_url_, outbox_channel, settings_.idle_wait, "outbox sender", [this] { drain(); });
+  run_on_notify(stop, db_url_, outbox_channel, settings_.idle_wait, "outbox sender", [this] { return send_one(); });
 }
 
 }  // namespace bountybot::adapters

@@ -35,7 +35,8 @@ class outbox_sender {
   /// Sends every row that is due now; returns how many rows were handled (sent or rescheduled).
   int drain();
 
-  /// Loops until `stop`: drain, then sleep until notified or `idle_wait` passes.
+  /// Loops until `stop`: sends calls one by one (`stop` is checked between them), then sleeps
+  /// until notified or `idle_wait` passes.
   void run(const std::atomic<bool>& stop);
 
  private:

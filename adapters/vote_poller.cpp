@@ -79,7 +79,7 @@ int vote_poller::poll_due() {
 
 void vote_poller::run(const std::atomic<bool>& stop) {
   // Poll times are seconds apart at the least; looking every idle_wait is the schedule itself.
-  run_every(stop, settings_.idle_wait, "vote poller", [this] { poll_due(); });
+  run_every(stop, settings_.idle_wait, "vote poller", [this] { return poll_one(); });
 }
 
 }  // namespace bountybot::adapters

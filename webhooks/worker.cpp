@@ -162,29 +162,31 @@ int inbox_worker::drain() {
 }
 
 void inbox_worker::run(const std::atomic<bool>& stop) {
-  adapters::run_on_notify(stop, db_url_, inbox_channel, settings_.idle_wait, "inbox worker", [this] { drain(); });
+  adapters::run_on_notify(stop, db_url_, inbox_channel, settings_.idle_wait, "inbox worker", [this] { return process_one(); });
 }
 
 timer_scheduler::timer_scheduler(std::string db_url, bot::store_settings store, std::chrono::milliseconds tick)
     : db_url_(std::move(db_url)), store_(std::move(store)), tick_(tick) {}
 timer_scheduler::~timer_scheduler() = default;
 
+bool timer_scheduler::fire_one() {
+  bool fired = false;
+  db::transact(conn_, db_url_, [&](pqxx::work& tx) {
+    fired = bot::fire_next_timer(tx, store_, app::now_utc());
+    if (fired) tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
+  });
+  return fired;
+}
+
 int timer_scheduler::fire_due() {
   int n = 0;
-  for (;;) {
-    bool fired = false;
-    db::transact(conn_, db_url_, [&](pqxx::work& tx) {
-      fired = bot::fire_next_timer(tx, store_, app::now_utc());
-      if (fired) tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
-    });
-    if (!fired) return n;
-    ++n;
-  }
+  while (fire_one()) ++n;
+  return n;
 }
 
 void timer_scheduler::run(const std::atomic<bool>& stop) {
   // Timers are due at whole seconds; looking every tick is the schedule itself.
-  adapters::run_every(stop, tick_, "timer scheduler", [this] { fire_due(); });
+  adapters::run_every(stop, tick_, "timer scheduler", [this] { return fire_one(); });
 }
 
 }  // namespace bountybot::webhooks

@@ -45,7 +45,8 @@ class inbox_worker {
   int key_pending();
   /// Processes until the inbox is empty; returns how many deliveries were taken.
   int drain();
-  /// Loops until `stop`: drain, then wait for NOTIFY bountybot_inbox or `idle_wait`.
+  /// Loops until `stop`: processes deliveries one by one (`stop` is checked between them), then
+  /// waits for NOTIFY bountybot_inbox or `idle_wait`.
   void run(const std::atomic<bool>& stop);
 
  private:
@@ -65,9 +66,13 @@ class timer_scheduler {
   ~timer_scheduler();
   /// Fires every timer due now; returns how many fired.
   int fire_due();
+  /// Loops until `stop`: fires due timers one by one, then looks again after `tick`.
   void run(const std::atomic<bool>& stop);
 
  private:
+  /// Fires the next due timer in its own transaction; false if none is due.
+  bool fire_one();
+
   std::string db_url_;
   bot::store_settings store_;
   std::chrono::milliseconds tick_;

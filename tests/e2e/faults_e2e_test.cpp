@@ -2,6 +2,7 @@
 // deliveries flow, PostgreSQL restarted under the service, the platform API failing, and no
 // secret in any log line. Each ends with the ledger invariants checked.
 #include "tests/e2e/service_fixture.hpp"
+#include "webhooks/inbox.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -127,6 +128,33 @@ TEST_F(Faults, SigtermStopsWithinTheBoundAndLosesNoAcknowledgedDelivery) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
   service = std::make_unique<testing::service_process>(env());
   ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM pledges WHERE state = 'held'") == "1"; }));
+}
+
+TEST_F(Faults, SigtermUnderABacklogStopsWithinTheBoundAndLeavesTheRestForTheNextStart) {
+  service = std::make_unique<testing::service_process>(env());
+  deposit("github", 21031067, 10'000'000, "wire-1");
+  // A backlog that takes the workers many seconds: stored at once, as after an outage.
+  constexpr int backlog = 1000;
+  {
+    pqxx::connection c(db.url());
+    pqxx::work tx(c);
+    for (int i = 0; i < backlog; ++i) {
+      webhooks::store_delivery(tx, {"github", "backlog-" + std::to_string(i), "issue_comment",
+                                    testing::github_comment("/pledge $1", 21031067, "Codertocat", 1 + i % 50, 20000 + i)});
+    }
+    tx.commit();
+  }
+  ASSERT_TRUE(eventually([&] { return std::stoi(db.scalar("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL")) >= 20; }));
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(service->stop(), 0);
+  // Workers and the sender stop between two units of work, not at the end of the backlog.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_NE(db.scalar("SELECT count(*) FROM inbox WHERE processed_at IS NULL"), "0") << "the backlog was done before the stop";
+  service = std::make_unique<testing::service_process>(env());
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM inbox WHERE processed_at IS NULL") == "0"; },
+                         std::chrono::seconds(120)));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pledges WHERE state = 'held'"), std::to_string(backlog));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM transfers WHERE kind = 'pledge_hold'"), std::to_string(backlog));
 }
 
 TEST_F(Faults, TwoInstancesUnderLoadHandleNoDeliveryOrTimerTwice) {
