@@ -230,6 +230,33 @@ int cmd_replay(const app::config& c, const std::vector<std::string>& files) {
   return 0;
 }
 
+// Prints a stored delivery: what the inbox knows of it on stderr, its body exactly as received
+// on stdout (the inbox keeps bodies lz4-compressed, so `psql` shows bytes).
+int cmd_inbox_show(const app::config& c, const std::string& key) {
+  const auto colon = key.find(':');
+  if (colon == std::string::npos) {
+    std::cerr << "expected PLATFORM:DELIVERY_ID, e.g. github:72d3162e-cc78-11e3-81ab-4c9367dc0958\n";
+    return 2;
+  }
+  pqxx::connection conn(c.database_url);
+  pqxx::nontransaction tx(conn);
+  const auto rows = tx.exec_params(
+      std::string("SELECT event, received_at, coalesce(issue_key, ''), coalesce(outcome, 'pending'), attempts, "
+                  "coalesce(last_error, ''), ") +
+          webhooks::payload_columns + " FROM inbox WHERE platform = $1 AND delivery_id = $2",
+      key.substr(0, colon), key.substr(colon + 1));
+  if (rows.empty()) {
+    std::cerr << "no delivery " << key << " in the inbox\n";
+    return 1;
+  }
+  const auto& r = rows[0];
+  std::cerr << "delivery " << key << ": event " << r[0].c_str() << ", received " << r[1].c_str() << ", issue "
+            << (r[2].as<std::string>().empty() ? "not named yet" : r[2].c_str()) << ", " << r[3].c_str() << " after "
+            << r[4].c_str() << " attempt(s)" << (r[5].as<std::string>().empty() ? "" : std::string(": ") + r[5].c_str()) << "\n";
+  std::cout << webhooks::read_payload(r, 6) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -256,6 +283,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> files;
   replay->add_option("files", files, "JSON files {platform, event, delivery_id?, payload}")->required();
 
+  auto* inbox = cli.add_subcommand("inbox", "stored deliveries");
+  inbox->require_subcommand(1);
+  auto* inbox_show = inbox->add_subcommand("show", "print a stored delivery's body (stdout) and state (stderr)");
+  std::string inbox_key;
+  inbox_show->add_option("delivery", inbox_key, "PLATFORM:DELIVERY_ID")->required();
+
   auto* outbox = cli.add_subcommand("outbox", "platform calls waiting or parked as dead");
   outbox->require_subcommand(1);
   auto* outbox_list = outbox->add_subcommand("list", "list calls not sent yet");
@@ -273,6 +306,7 @@ int main(int argc, char** argv) {
     if (*check) return cmd_ledger_check(c);
     if (*deposit) return cmd_deposit(c, platform, user_id, login, amount, currency, reference);
     if (*replay) return cmd_replay(c, files);
+    if (*inbox_show) return cmd_inbox_show(c, inbox_key);
     if (*outbox_list) return cmd_outbox_list(c, dead_only);
     if (*outbox_retry) return cmd_outbox_retry(c, retry_ids);
     if (*serve) {

@@ -60,6 +60,19 @@ TEST_F(Service, ARedeliveredDeliveryChangesNothing) {
   EXPECT_EQ(db.scalar("SELECT count(*) FROM inbox"), "1");
 }
 
+TEST_F(Service, TheOperatorCanReadAStoredDeliveryAsItWasReceived) {
+  service = std::make_unique<testing::service_process>(env());
+  const auto body = testing::github_comment("/pledge $50", 21031067, "Codertocat", 1, 502);
+  EXPECT_EQ(deliver_github(body, "shown-1").status, 202u);
+  const auto shown = testing::run_bountybot({"inbox", "show", "github:shown-1"}, {{"BOUNTYBOT_DATABASE_URL", db.url()}});
+  EXPECT_EQ(shown.exit_code, 0) << shown.output;
+  EXPECT_NE(shown.output.find("event issue_comment"), std::string::npos) << shown.output;
+  EXPECT_NE(shown.output.find(body + "\n"), std::string::npos) << "the body, byte for byte";
+  const auto missing = testing::run_bountybot({"inbox", "show", "github:no-such"}, {{"BOUNTYBOT_DATABASE_URL", db.url()}});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("no delivery github:no-such"), std::string::npos) << missing.output;
+}
+
 TEST_F(Service, TwoInstancesOnOneDatabaseTakeTheSameDeliveryOnce) {
   service = std::make_unique<testing::service_process>(env());
   testing::service_process other(env());
