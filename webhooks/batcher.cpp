@@ -53,7 +53,9 @@ void put_field(std::string& out, std::string_view bytes) {
 
 std::string copy_data(const std::vector<copy_row>& rows) {
   std::size_t size = 21;
-  for (const auto& r : rows) size += 2 + 5 * 4 + r.d->platform.size() + r.d->delivery_id.size() + r.d->event.size() + r.payload.lz4.size() + 4;
+  for (const auto& r : rows) {
+    size += 2 + 5 * 4 + r.d->platform.size() + r.d->delivery_id.size() + r.d->event.size() + r.payload.lz4.size() + 4;
+  }
   std::string out;
   out.reserve(size);
   out.append("PGCOPY\n\377\r\n\0", 11);
@@ -89,7 +91,7 @@ struct delivery_batcher::connection {
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
 
-  // Throws for a result other than `want`; returns the SQLSTATE of an error the caller accepts.
+  // The result, if it is `want` or an error of SQLSTATE `accepted_state`; else throws.
   result_ptr check(PGresult* r, ExecStatusType want, const char* accepted_state = nullptr) const {
     result_ptr result(r, &PQclear);
     if (r && PQresultStatus(r) == want) return result;
