@@ -108,9 +108,8 @@ struct delivery_batcher::connection {
   // Stores every row in one transaction with a NOTIFY that wakes workers in every instance;
   // false if one was stored before (nothing is stored then).
   bool copy(const std::vector<copy_row>& rows) {
-    check(PQexec(pg, "BEGIN; COPY inbox (platform, delivery_id, event, payload_lz4, payload_bytes) "
-                     "FROM STDIN (FORMAT binary)"),
-          PGRES_COPY_IN);
+    static const std::string begin_copy = std::string("BEGIN; COPY inbox (") + stored_columns + ") FROM STDIN (FORMAT binary)";
+    check(PQexec(pg, begin_copy.c_str()), PGRES_COPY_IN);
     const auto data = copy_data(rows);
     if (PQputCopyData(pg, data.data(), static_cast<int>(data.size())) != 1 || PQputCopyEnd(pg, nullptr) != 1) {
       throw batch_error(std::string("sending deliveries: ") + PQerrorMessage(pg), PQstatus(pg) != CONNECTION_OK);
@@ -127,7 +126,7 @@ struct delivery_batcher::connection {
 
   // INSERTs the rows not stored before; returns the indexes in `rows` of those it stored.
   std::set<std::size_t> insert_skipping_duplicates(const std::vector<copy_row>& rows) {
-    std::string sql = "INSERT INTO inbox (platform, delivery_id, event, payload_lz4, payload_bytes) VALUES ";
+    std::string sql = std::string("INSERT INTO inbox (") + stored_columns + ") VALUES ";
     std::vector<std::string> sizes;
     sizes.reserve(rows.size());
     std::vector<const char*> values;

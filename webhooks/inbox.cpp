@@ -40,7 +40,7 @@ std::string read_payload(const pqxx::row& row, pqxx::row::size_type first) {
 bool store_delivery(pqxx::work& tx, const delivery& d) {
   const auto p = compress_payload(d.payload);
   const auto r = tx.exec_params(
-      "INSERT INTO inbox (platform, delivery_id, event, payload_lz4, payload_bytes) VALUES ($1, $2, $3, $4, $5) "
+      std::string("INSERT INTO inbox (") + stored_columns + ") VALUES ($1, $2, $3, $4, $5) "
       "ON CONFLICT (platform, delivery_id) DO NOTHING RETURNING id",
       d.platform, d.delivery_id, d.event, pqxx::binarystring(p.lz4), p.bytes);
   if (r.empty()) return false;

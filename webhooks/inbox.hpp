@@ -29,6 +29,9 @@ stored_payload compress_payload(std::string_view body);
 /// does not decompress to exactly `bytes` bytes.
 std::string decompress_payload(std::string_view lz4, std::int64_t bytes);
 
+/// The inbox columns a new delivery is stored in, in this order (its payload as `stored_payload`).
+inline constexpr const char* stored_columns = "platform, delivery_id, event, payload_lz4, payload_bytes";
+
 /// The inbox columns holding a body, to select in this order and read with `read_payload`.
 inline constexpr const char* payload_columns = "payload, payload_lz4, payload_bytes";
 
