@@ -95,14 +95,17 @@ bool outbox_sender::send_one() {
   // Claim first, in a transaction of its own: the attempt is on record before the call is made,
   // so a crash after the platform acted but before the result was stored leaves a row whose next
   // attempt knows to look for what the last one created. The lease keeps other senders away.
+  // Which call: the repository served least recently first (so a busy one cannot starve the
+  // others), then its call due longest; an index step per repository, never a sort of the backlog.
   std::optional<int64_t> claimed;
   db::transact(conn_, db_url_, [&](pqxx::work& tx) {
     claimed.reset();
     const auto r = tx.exec_params(
         "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = now() + $1 * interval '1 second' WHERE id = "
-        "(SELECT o.id FROM outbox o LEFT JOIN outbox_turns t ON t.repository_id = o.repository_id "
-        " WHERE o.sent_at IS NULL AND NOT o.dead AND o.next_attempt_at <= now() "
-        " ORDER BY t.last_sent_at NULLS FIRST, o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED) RETURNING id, repository_id",
+        "(SELECT due.id FROM outbox_turns t CROSS JOIN LATERAL "
+        " (SELECT o.id FROM outbox o WHERE o.repository_id = t.repository_id AND o.sent_at IS NULL AND NOT o.dead "
+        "  AND o.next_attempt_at <= now() ORDER BY o.next_attempt_at, o.id LIMIT 1 FOR UPDATE SKIP LOCKED) due "
+        " ORDER BY t.last_sent_at, t.repository_id LIMIT 1) RETURNING id, repository_id",
         static_cast<long long>(settings_.lease.count()));
     if (r.empty()) return;
     claimed = r[0][0].as<int64_t>();

@@ -48,7 +48,11 @@ constexpr const char* insert_pledge_sql =
     "to_timestamp($8), CASE WHEN $9::bigint IS NULL THEN NULL ELSE to_timestamp($9::bigint) END, $10) "
     "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
 constexpr const char* set_pledge_state_sql = "UPDATE pledges SET state = $2 WHERE id = $1";
+// The repository gets its turn row with its first call (migration 010): the sender finds calls
+// through the turns.
 constexpr const char* insert_outbox_sql =
+    "WITH turn AS (INSERT INTO outbox_turns (repository_id, last_sent_at) VALUES ($2, '-infinity') "
+    "ON CONFLICT (repository_id) DO NOTHING) "
     "INSERT INTO outbox (platform, repository_id, issue_number, kind, bounty_id, comment_id, body, reaction, vote_id, "
     "label, delivery) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, ''))";
 constexpr const char* insert_timer_sql =
