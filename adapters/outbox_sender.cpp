@@ -115,7 +115,9 @@ bool outbox_sender::send_one() {
                     r[0][1].as<int64_t>());
   });
   if (!claimed) return false;
+  bool retried = false;  // a failed attempt, to be retried
   db::transact(conn_, db_url_, [&](pqxx::work& tx) {
+    retried = false;
     const auto rows = tx.exec_params(
         "SELECT o.id, o.kind, o.bounty_id, o.comment_id, o.body, o.reaction, o.attempts, o.issue_number, "
         "r.platform, r.platform_id, r.full_path, o.vote_id, o.label, coalesce(o.delivery, '') "
@@ -210,6 +212,7 @@ bool outbox_sender::send_one() {
                    backoff.count(), e.what());
       tx.exec_params0("UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = now() + $4 * interval '1 second' "
                       "WHERE id = $1", id, attempts, std::string(e.what()), static_cast<long long>(backoff.count()));
+      retried = true;
       if (api_err != nullptr && api_err->retry_after) {
         // A rate limit covers the whole repository (installation): hold back its other calls too,
         // instead of spending them against the limit.
@@ -219,6 +222,7 @@ bool outbox_sender::send_one() {
       }
     }
   });
+  if (retried && settings_.on_retry) settings_.on_retry();
   return true;
 }
 

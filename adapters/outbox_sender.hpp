@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,6 +21,9 @@ struct sender_settings {
   std::chrono::seconds max_backoff{3600};
   std::chrono::milliseconds idle_wait{1000};     // wait for NOTIFY bountybot_outbox at most this long
   std::chrono::seconds lease{60};                // a claimed row is left alone this long (a crashed sender's)
+  /// Called once a failed call's retry is on record (committed), for this instance's metrics.
+  /// Must not block.
+  std::function<void()> on_retry;
 };
 
 /// Channel notified (in the same transaction) whenever outbox rows are written.

@@ -89,8 +89,12 @@ int serve(const config& c, const std::atomic<bool>& stop) {
   }
   db::pool pool(c.database_url, static_cast<std::size_t>(c.db_pool_size));
   const auto apis = make_platform_apis(c);
-  const auto worker_settings = make_worker_settings(c, apis);
+  auto worker_settings = make_worker_settings(c, apis);
   webhooks::routes routes({c.github_webhook_secret, c.gitlab_webhook_token, c.admin_token, worker_settings.store}, pool);
+  // The routes outlive the threads below (joined before returning), so they may count for them.
+  worker_settings.on_processed = [&routes](const std::string& platform, const std::string& outcome) {
+    routes.count_processed(platform, outcome);
+  };
   webhooks::server_settings ss;
   ss.host = c.listen_host;
   ss.port = c.listen_port;
@@ -115,7 +119,7 @@ int serve(const config& c, const std::atomic<bool>& stop) {
       worker.run(stop);
     });
   }
-  adapters::outbox_sender sender(c.database_url, apis, {});
+  adapters::outbox_sender sender(c.database_url, apis, {.on_retry = [&routes] { routes.count_retry(); }});
   threads.emplace_back([&] { sender.run(stop); });
   if (auto app = platform_dry_run(c, "github") ? nullptr : github_app(c)) {
     // GitHub never redelivers by itself: look for deliveries missed while down, at start and hourly.

@@ -33,6 +33,12 @@ class routes {
   /// paths 404, known paths with another method 405.
   void handle(http_request request, reply_sink reply);
 
+  /// Counts, for `GET /metrics`, a delivery this instance's workers processed: `outcome` is done,
+  /// ignored or failed (`worker_settings::on_processed`). Thread-safe.
+  void count_processed(const std::string& platform, const std::string& outcome);
+  /// Counts a platform call this instance's outbox sender will retry (`sender_settings::on_retry`).
+  void count_retry();
+
  private:
   http_reply handle_blocking(const http_request& request);
   void intake(const http_request& request, bool github, reply_sink reply);
@@ -51,6 +57,8 @@ class routes {
   std::unique_ptr<boost::asio::thread_pool> blocking_;  // the routes that use the database
   std::mutex metrics_mutex_;
   std::map<std::tuple<std::string, std::string, std::string>, long long> deliveries_;  // platform, event, outcome
+  std::map<std::pair<std::string, std::string>, long long> processed_;  // platform, outcome
+  long long retries_ = 0;
 };
 
 }  // namespace bountybot::webhooks

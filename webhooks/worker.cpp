@@ -12,6 +12,9 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <optional>
+#include <utility>
+
 #include <thread>
 
 namespace bountybot::webhooks {
@@ -72,9 +75,11 @@ bool inbox_worker::take_one() {
   std::int64_t id = 0;
   std::string failure;
   bool permanent = false;
+  std::optional<std::pair<std::string, std::string>> finished;  // platform, outcome
   db::transact(conn_, db_url_, [&](pqxx::work& tx) {
     taken = false;
     failure.clear();
+    finished.reset();
     const auto rows = tx.exec_params(
         std::string("SELECT id, platform, delivery_id, event, ") + payload_columns + " FROM inbox i "
         "WHERE processed_at IS NULL AND attempts < $1 AND issue_key IS NOT NULL "
@@ -142,6 +147,7 @@ bool inbox_worker::take_one() {
                                             "RETURNING attempts", id, failure)[0].as<int>();
       if (permanent || attempts >= settings_.max_attempts) {
         tx.exec_params0("UPDATE inbox SET processed_at = now(), outcome = 'failed' WHERE id = $1", id);
+        finished.emplace(platform, "failed");
         spdlog::error("delivery failed: {}", failure);
       } else {
         spdlog::warn("delivery attempt {} failed, will retry: {}", attempts, failure);
@@ -150,8 +156,10 @@ bool inbox_worker::take_one() {
     }
     tx.exec_params0("UPDATE inbox SET processed_at = now(), outcome = $2, attempts = attempts + 1 WHERE id = $1", id,
                     outcome);
+    finished.emplace(platform, outcome);
     spdlog::debug("delivery {} {}", event, outcome);
   });
+  if (finished && settings_.on_processed) settings_.on_processed(finished->first, finished->second);
   return taken;
 }
 

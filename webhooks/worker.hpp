@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,9 @@ struct worker_settings {
   github::identity github_self;
   gitlab::identity gitlab_self;
   int max_attempts = 5;                      // a delivery that fails this often is marked failed
+  /// Called once a delivery's processing committed, with its platform and outcome (done, ignored,
+  /// failed), for this instance's metrics; not for an attempt that will be retried. Must not block.
+  std::function<void(const std::string& platform, const std::string& outcome)> on_processed;
   std::chrono::milliseconds idle_wait{1000};  // wait for NOTIFY at most this long
 };
 

@@ -117,6 +117,10 @@ TEST_F(Faults, ThePlatformAnswering500And429EveryCallLandsOnce) {
                               std::chrono::seconds(40)));
   EXPECT_EQ(matching(github.calls(), "POST", "/issues/1/comments").size(), 2u) << "each help reply once";
   EXPECT_EQ(matching(github.calls(), "POST", "/comments/7001/reactions").size(), 1u);
+  // What an operator's dashboard shows: three failed attempts retried, nothing parked.
+  const auto metrics = service->request("GET", "/metrics").body;
+  EXPECT_NE(metrics.find("bountybot_outbox_retries_total 3\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("bountybot_outbox_dead 0\n"), std::string::npos) << metrics;
 }
 
 TEST_F(Faults, SigtermStopsWithinTheBoundAndLosesNoAcknowledgedDelivery) {

@@ -43,6 +43,8 @@ TEST_F(Service, PledgeOnAGitHubIssueIsHeldInEscrowAndShownInOneStatusComment) {
             std::string::npos) << metrics;
   EXPECT_NE(metrics.find(R"(bountybot_held_minor{currency="USD"} 6000)"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("bountybot_open_bounties 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find(R"(bountybot_inbox_processed_total{platform="github",outcome="done"} 2)"), std::string::npos)
+      << metrics;
 
   const auto account = service->request("GET", "/api/v1/admin/accounts/github/21031067", "",
                                         {{"Authorization", "Bearer " + admin_token}});
