@@ -13,9 +13,8 @@
 #include <spdlog/spdlog.h>
 
 #include <optional>
-#include <utility>
-
 #include <thread>
+#include <utility>
 
 namespace bountybot::webhooks {
 namespace {
