@@ -11,7 +11,6 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
-
 #include <thread>
 
 namespace bountybot {
