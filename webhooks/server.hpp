@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace bountybot::webhooks {
@@ -30,18 +31,59 @@ struct http_reply {
   std::map<std::string, std::string> headers;
 };
 
+/// A listening address: `host:port` (port 0: pick a free port, for tests).
+struct listen_address {
+  std::string host = "127.0.0.1";
+  unsigned short port = 0;
+};
+
 /// Limits of the server, named with units.
 struct server_settings {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;           // 0: pick a free port (tests)
-  std::size_t max_body_bytes = 25u << 20;  // SPEC §8: 25 MiB; larger bodies get 413
+  /// Larger bodies get 413. SPEC §8 allows up to 25 MiB (GitHub's cap on payloads); the issue,
+  /// comment and merge events the service processes are tens of KiB.
+  std::size_t max_body_bytes = 1u << 20;
+  /// Bytes of all request bodies being read at once, over every connection: a request whose
+  /// `Content-Length` (reserved when its header arrives) or chunked body (counted as it grows)
+  /// does not fit gets 503 with `Retry-After` and is closed. Bodies are read before their
+  /// signature can be checked, so this bounds what unauthenticated clients can make it hold.
+  std::size_t max_body_bytes_in_flight = 64u << 20;
   std::chrono::seconds read_timeout{30};   // a whole request must arrive within this
-  std::chrono::seconds idle_timeout{60};   // keep-alive connections idle longer are closed
-  // Open connections at once; one more is closed as soon as it is accepted. Memory is bounded
-  // by max_connections x (16 KiB read buffer + max_body_bytes of a request being read).
+  std::chrono::seconds idle_timeout{60};   // connections idle longer are closed (checked every second)
+  // Open connections at once. At the limit, a new connection closes the connection that has
+  // waited longest for its next request; when every connection is in a request, the new one is
+  // closed as soon as it is accepted. Memory for requests is bounded by max_connections x 16 KiB
+  // (read buffers) + max_body_bytes_in_flight.
   int max_connections = 1024;
+  /// Open connections at once from one client address (IPv4-mapped IPv6 counted as IPv4); one
+  /// more is closed as soon as it is accepted. Loopback clients all share 127.0.0.1.
+  int max_connections_per_address = 64;
   int io_threads = 1;                      // threads reading, verifying and writing requests
+  /// A second listener with connections of its own (`admin_max_connections`), serving the same
+  /// handler: the operator's route to /healthz, /readyz and /metrics while the main listener is
+  /// full. None when unset.
+  std::optional<listen_address> admin;
 };
+
+/// Open connections at once on the admin listener (each address may hold them all).
+inline constexpr int admin_max_connections = 16;
+
+/// File descriptors kept, beyond the HTTP connections, for the database connections, the
+/// listeners, epoll and the threads' wake-ups, and files. `start` raises the soft RLIMIT_NOFILE to
+/// max_connections (+ admin_max_connections) + this, up to the hard limit.
+inline constexpr std::size_t reserved_fds = 256;
+
+/// The largest header (request line and fields) read, in bytes; a larger one gets 431.
+inline constexpr std::size_t max_header_bytes = 8 * 1024;
+
+/// When accepting fails (no file descriptor left, no memory), the accept loop waits this long
+/// before trying again, doubling up to `accept_retry_max`, instead of retrying at once.
+inline constexpr std::chrono::milliseconds accept_retry_initial{100};
+inline constexpr std::chrono::milliseconds accept_retry_max{1000};
+
+/// `Retry-After` of a 503 for a body that does not fit in max_body_bytes_in_flight.
+inline constexpr std::chrono::seconds busy_retry_after{5};
 
 /// Takes the answer to one request. Called exactly once, from any thread; it only queues the
 /// answer for the request's connection, so it never blocks.
@@ -58,12 +100,17 @@ class http_server {
  public:
   http_server(server_settings settings, request_handler handler);
   ~http_server();
-  /// Binds and starts serving in background threads; throws if the address cannot be bound.
+  /// Raises the soft RLIMIT_NOFILE to what the connection limits need (up to the hard limit),
+  /// binds and starts serving in background threads. Throws std::runtime_error, naming
+  /// BOUNTYBOT_MAX_CONNECTIONS and `ulimit -n`, if the hard limit is too low, or if an address
+  /// cannot be bound.
   void start();
   /// Stops accepting, closes connections, joins the threads.
   void stop();
   /// The bound port (after start).
   unsigned short port() const;
+  /// The admin listener's bound port (after start); 0 without one.
+  unsigned short admin_port() const;
 
  private:
   struct impl;
