@@ -20,6 +20,15 @@ bool parse_int(const std::string& s, Int& out) {
   return !s.empty() && ec == std::errc{} && p == s.data() + s.size();
 }
 
+// `host:port`, or `[v6 address]:port`.
+bool parse_host_port(const std::string& v, std::string& host, unsigned short& port) {
+  const auto colon = v.rfind(':');
+  if (colon == std::string::npos || !parse_int(v.substr(colon + 1), port)) return false;
+  host = v.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  return true;
+}
+
 }  // namespace
 
 result<config> load_config(const std::map<std::string, std::string>& vars) {
@@ -109,7 +118,23 @@ result<config> load_config(const std::map<std::string, std::string>& vars) {
     c.zero_value_support = *v == "1";
   }
   if (const auto* v = get("BOUNTYBOT_MAX_BODY_BYTES")) {
-    if (!parse_int(*v, c.max_body_bytes) || c.max_body_bytes < 1024) return bad("BOUNTYBOT_MAX_BODY_BYTES", "expected at least 1024");
+    if (!parse_int(*v, c.max_body_bytes) || c.max_body_bytes < 1024 || c.max_body_bytes > max_body_bytes_limit)
+      return bad("BOUNTYBOT_MAX_BODY_BYTES", "expected 1024 to " + std::to_string(max_body_bytes_limit) + " (25 MiB, SPEC §8)");
+  }
+  if (const auto* v = get("BOUNTYBOT_MAX_BODY_BYTES_IN_FLIGHT")) {
+    if (!parse_int(*v, c.max_body_bytes_in_flight)) return bad("BOUNTYBOT_MAX_BODY_BYTES_IN_FLIGHT", "expected a number of bytes");
+  }
+  if (c.max_body_bytes_in_flight < c.max_body_bytes) {
+    return bad("BOUNTYBOT_MAX_BODY_BYTES_IN_FLIGHT", "expected at least BOUNTYBOT_MAX_BODY_BYTES (" + std::to_string(c.max_body_bytes) + ")");
+  }
+  if (const auto* v = get("BOUNTYBOT_MAX_CONNECTIONS_PER_ADDRESS")) {
+    if (!parse_int(*v, c.max_connections_per_address) || c.max_connections_per_address < 1 || c.max_connections_per_address > 1'000'000)
+      return bad("BOUNTYBOT_MAX_CONNECTIONS_PER_ADDRESS", "expected 1 to 1000000");
+  }
+  if (const auto* v = get("BOUNTYBOT_ADMIN_LISTEN")) {
+    if (!parse_host_port(*v, c.admin_listen_host, c.admin_listen_port))
+      return bad("BOUNTYBOT_ADMIN_LISTEN", "expected host:port, got `" + *v + "`");
+    c.admin_listen = true;
   }
   if (const auto* v = get("BOUNTYBOT_WORKERS")) {
     if (!parse_int(*v, c.workers) || c.workers < 0 || c.workers > 64) return bad("BOUNTYBOT_WORKERS", "expected 0 to 64");

@@ -34,8 +34,13 @@ struct config {
   std::chrono::seconds reaction_poll = std::chrono::minutes{5};     // BOUNTYBOT_REACTION_POLL
   int platform_fee_bps = 0;                     // BOUNTYBOT_PLATFORM_FEE_BPS (0..10000)
   int project_fee_bps = 0;                      // BOUNTYBOT_PROJECT_FEE_BPS (0..10000)
-  std::size_t max_body_bytes = 25u << 20;       // BOUNTYBOT_MAX_BODY_BYTES
+  std::size_t max_body_bytes = 1u << 20;        // BOUNTYBOT_MAX_BODY_BYTES: 1 MiB, at most max_body_bytes_limit
+  std::size_t max_body_bytes_in_flight = 64u << 20;  // BOUNTYBOT_MAX_BODY_BYTES_IN_FLIGHT: all bodies being read
   int max_connections = 1024;                   // BOUNTYBOT_MAX_CONNECTIONS: open HTTP connections at once
+  int max_connections_per_address = 64;         // BOUNTYBOT_MAX_CONNECTIONS_PER_ADDRESS: of those, from one client address
+  bool admin_listen = false;                    // BOUNTYBOT_ADMIN_LISTEN set: a listener for probes and metrics
+  std::string admin_listen_host;                // BOUNTYBOT_ADMIN_LISTEN host
+  unsigned short admin_listen_port = 0;         // BOUNTYBOT_ADMIN_LISTEN port
   std::chrono::seconds read_timeout{30};        // BOUNTYBOT_READ_TIMEOUT: a whole request must arrive within it
   std::chrono::seconds idle_timeout{60};        // BOUNTYBOT_IDLE_TIMEOUT: idle keep-alive connections are closed
   std::string bounty_label = "bounty";          // BOUNTYBOT_BOUNTY_LABEL: added with the first pledge
@@ -49,6 +54,10 @@ struct config {
   int db_pool_size = 4;                         // BOUNTYBOT_DB_POOL: connections for the API routes
   int io_threads = 1;                           // BOUNTYBOT_IO_THREADS: HTTP threads (read, verify, answer)
 };
+
+/// The largest BOUNTYBOT_MAX_BODY_BYTES accepted: SPEC §8's 25 MiB, GitHub's cap on a webhook
+/// payload (https://docs.github.com/en/webhooks/webhook-events-and-payloads#payload-cap).
+inline constexpr std::size_t max_body_bytes_limit = 25u << 20;
 
 /// Builds a config from variables (name -> value). Problem code `config` names the variable
 /// that is missing or malformed.

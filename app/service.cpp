@@ -101,6 +101,9 @@ int serve(const config& c, const std::atomic<bool>& stop) {
   ss.max_body_bytes = c.max_body_bytes;
   ss.io_threads = c.io_threads;
   ss.max_connections = c.max_connections;
+  ss.max_connections_per_address = c.max_connections_per_address;
+  ss.max_body_bytes_in_flight = c.max_body_bytes_in_flight;
+  if (c.admin_listen) ss.admin = webhooks::listen_address{c.admin_listen_host, c.admin_listen_port};
   ss.read_timeout = c.read_timeout;
   ss.idle_timeout = c.idle_timeout;
   webhooks::http_server server(ss, [&routes](webhooks::http_request r, webhooks::reply_sink reply) {
@@ -111,6 +114,7 @@ int serve(const config& c, const std::atomic<bool>& stop) {
                c.listen_host, server.port(), c.github_webhook_secret.empty() ? "off" : "on",
                c.gitlab_webhook_token.empty() ? "off" : "on", c.admin_token.empty() ? "off" : "on",
                platform_dry_run(c, "github") ? "dry-run" : "live", platform_dry_run(c, "gitlab") ? "dry-run" : "live");
+  if (c.admin_listen) spdlog::info("admin listener (health, readiness, metrics) on {}:{}", c.admin_listen_host, server.admin_port());
 
   std::vector<std::thread> threads;
   for (int i = 0; i < c.workers; ++i) {

@@ -20,7 +20,7 @@ TEST(Config, DefaultsFollowTheSpec) {
   EXPECT_EQ(c->awaiting_funds_ttl, std::chrono::days{7});
   EXPECT_EQ(c->vote_window, std::chrono::days{7});
   EXPECT_EQ(c->reaction_poll, std::chrono::minutes{5});
-  EXPECT_EQ(c->max_body_bytes, 25u << 20);
+  EXPECT_EQ(c->max_body_bytes, 1u << 20);
   EXPECT_TRUE(platform_dry_run(*c, "github"));
 }
 
@@ -64,6 +64,37 @@ TEST(Config, ConnectionLimitsAreSettings) {
   EXPECT_EQ(c->io_threads, 2);
   EXPECT_FALSE(load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_MAX_CONNECTIONS", "0"}}));
   EXPECT_FALSE(load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_IO_THREADS", "many"}}));
+}
+
+TEST(Config, BodyAndPerAddressLimitsAndTheAdminListenerAreSettings) {
+  const auto d = load_config({{"BOUNTYBOT_DATABASE_URL", "x"}});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->max_body_bytes_in_flight, 64u << 20);
+  EXPECT_EQ(d->max_connections_per_address, 64);
+  EXPECT_FALSE(d->admin_listen);
+  const auto c = load_config({{"BOUNTYBOT_DATABASE_URL", "x"},
+                              {"BOUNTYBOT_MAX_BODY_BYTES", "26214400"},
+                              {"BOUNTYBOT_MAX_BODY_BYTES_IN_FLIGHT", "104857600"},
+                              {"BOUNTYBOT_MAX_CONNECTIONS_PER_ADDRESS", "8"},
+                              {"BOUNTYBOT_ADMIN_LISTEN", "[::1]:9090"}});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->max_body_bytes, 25u << 20);
+  EXPECT_EQ(c->max_body_bytes_in_flight, 100u << 20);
+  EXPECT_EQ(c->max_connections_per_address, 8);
+  EXPECT_TRUE(c->admin_listen);
+  EXPECT_EQ(c->admin_listen_host, "::1");
+  EXPECT_EQ(c->admin_listen_port, 9090);
+  // SPEC §8's 25 MiB stays the largest body limit; the budget must hold one body of the limit.
+  const auto over = load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_MAX_BODY_BYTES", "26214401"}});
+  ASSERT_FALSE(over);
+  EXPECT_NE(over.error().message.find("BOUNTYBOT_MAX_BODY_BYTES"), std::string::npos);
+  const auto small = load_config({{"BOUNTYBOT_DATABASE_URL", "x"},
+                                  {"BOUNTYBOT_MAX_BODY_BYTES", "2097152"},
+                                  {"BOUNTYBOT_MAX_BODY_BYTES_IN_FLIGHT", "1048576"}});
+  ASSERT_FALSE(small);
+  EXPECT_NE(small.error().message.find("BOUNTYBOT_MAX_BODY_BYTES_IN_FLIGHT"), std::string::npos);
+  EXPECT_FALSE(load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_MAX_CONNECTIONS_PER_ADDRESS", "0"}}));
+  EXPECT_FALSE(load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_ADMIN_LISTEN", "9090"}}));
 }
 
 TEST(Config, LabelsMaintainerMinimumAndVotingRulesAreSettings) {
