@@ -1,5 +1,9 @@
 #include "adapters/json_util.hpp"
 
+#include "bot/commands.hpp"
+
+#include <algorithm>
+
 namespace bountybot::adapters {
 
 const boost::json::value* find(const boost::json::value& root, std::string_view path) {
@@ -43,6 +47,29 @@ std::string string_or(const boost::json::value& root, std::string_view path, std
   const auto* v = find(root, path);
   if (v == nullptr || !v->is_string()) return fallback;
   return std::string(v->get_string());
+}
+
+std::int64_t id_at(const boost::json::value& root, std::string_view path) {
+  const auto id = int_at(root, path);
+  if (id < 1) throw payload_error("payload field `" + std::string(path) + "` is " + std::to_string(id) + ", not a platform id (>= 1)");
+  return id;
+}
+
+std::string login_at(const boost::json::value& root, std::string_view path) {
+  auto login = string_at(root, path);
+  if (!bot::is_login(login)) throw payload_error("payload field `" + std::string(path) + "` is not a login");
+  return login;
+}
+
+std::string repository_path_at(const boost::json::value& root, std::string_view path) {
+  auto full = string_at(root, path);
+  const bool ok = !full.empty() && full.size() <= max_repository_path_chars && full.front() != '/' &&
+                  full.back() != '/' && std::all_of(full.begin(), full.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                           c == '_' || c == '.' || c == '/';
+                  });
+  if (!ok) throw payload_error("payload field `" + std::string(path) + "` is not a repository path");
+  return full;
 }
 
 }  // namespace bountybot::adapters

@@ -94,6 +94,11 @@ result<config> load_config(const std::map<std::string, std::string>& vars) {
       if (!parse_int(*v, *field) || *field < 0 || *field > 10000) return bad(name, "expected 0 to 10000 basis points");
     }
   }
+  if (const auto* v = get("BOUNTYBOT_MAX_DEPOSIT")) {
+    if (!parse_int(*v, c.max_deposit_units) || c.max_deposit_units < 1 || c.max_deposit_units > max_deposit_units_limit) {
+      return bad("BOUNTYBOT_MAX_DEPOSIT", "expected whole currency units from 1 to 1000000000000");
+    }
+  }
   str("BOUNTYBOT_BOUNTY_LABEL", c.bounty_label);
   str("BOUNTYBOT_ACCEPTED_LABEL", c.accepted_label);
   if (const auto* v = get("BOUNTYBOT_GITHUB_MAINTAINER_MIN")) {

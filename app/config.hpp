@@ -4,6 +4,7 @@
 #include "escrow/result.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -34,6 +35,7 @@ struct config {
   std::chrono::seconds reaction_poll = std::chrono::minutes{5};     // BOUNTYBOT_REACTION_POLL
   int platform_fee_bps = 0;                     // BOUNTYBOT_PLATFORM_FEE_BPS (0..10000)
   int project_fee_bps = 0;                      // BOUNTYBOT_PROJECT_FEE_BPS (0..10000)
+  std::int64_t max_deposit_units = 1'000'000;   // BOUNTYBOT_MAX_DEPOSIT: one deposit's bound, whole currency units
   std::size_t max_body_bytes = 1u << 20;        // BOUNTYBOT_MAX_BODY_BYTES: 1 MiB, at most max_body_bytes_limit
   std::size_t max_body_bytes_in_flight = 64u << 20;  // BOUNTYBOT_MAX_BODY_BYTES_IN_FLIGHT: all bodies being read
   int max_connections = 1024;                   // BOUNTYBOT_MAX_CONNECTIONS: open HTTP connections at once
@@ -54,6 +56,10 @@ struct config {
   int db_pool_size = 4;                         // BOUNTYBOT_DB_POOL: connections for the API routes
   int io_threads = 1;                           // BOUNTYBOT_IO_THREADS: HTTP threads (read, verify, answer)
 };
+
+/// The largest BOUNTYBOT_MAX_DEPOSIT accepted (whole units): times 1,000 minor units (KWD) it
+/// stays far inside int64, so bound arithmetic cannot overflow.
+inline constexpr std::int64_t max_deposit_units_limit = 1'000'000'000'000;
 
 /// The largest BOUNTYBOT_MAX_BODY_BYTES accepted: SPEC §8's 25 MiB, GitHub's cap on a webhook
 /// payload (https://docs.github.com/en/webhooks/webhook-events-and-payloads#payload-cap).

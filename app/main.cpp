@@ -8,6 +8,7 @@
 #include "escrow/store.hpp"
 #include "webhooks/inbox.hpp"
 #include "webhooks/signature.hpp"
+#include "webhooks/worker.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -109,6 +110,9 @@ int cmd_migrate(const app::config& c) {
   pqxx::connection conn(c.database_url);
   const int n = db::migrate(conn);
   std::cout << "database at version " << db::latest_version() << " (" << n << " migration(s) applied)\n";
+  if (const int causes = webhooks::inbox_worker(c.database_url, {}).backfill_causes(); causes > 0) {
+    std::cout << "recorded the causes of " << causes << " delivery(ies) processed before causes were recorded\n";
+  }
   return 0;
 }
 
@@ -133,8 +137,8 @@ int cmd_deposit(const app::config& c, const std::string& platform, std::int64_t 
     std::cerr << "give the currency with --currency or in the amount (`50 USD`)\n";
     return 2;
   }
-  constexpr std::int64_t max_deposit_units = 1'000'000'000'000;  // sanity bound for operator typos
-  auto money = escrow::to_money(*text, code, max_deposit_units);
+  // The bound of a deposit is record_deposit's (BOUNTYBOT_MAX_DEPOSIT), with its own message.
+  auto money = escrow::to_money(*text, code, app::max_deposit_units_limit);
   if (!money) {
     std::cerr << "amount: " << money.error().message << "\n";
     return 2;
@@ -144,10 +148,12 @@ int cmd_deposit(const app::config& c, const std::string& platform, std::int64_t 
   result<bot::deposit_result> r = make_problem("none", "");
   try {
     db::transact(conn, c.database_url, [&](pqxx::work& tx) {
-      r = bot::record_deposit(tx, req, app::now_utc());
+      r = bot::record_deposit(tx, req, app::now_utc(), c.max_deposit_units);
       if (!r) throw problem_error(r.error());
       if (!r->held_pledges.empty()) tx.exec("NOTIFY bountybot_outbox");
     });
+  } catch (const escrow::ledger_refusal& e) {
+    r = e.reason;
   } catch (const problem_error&) {
   }
   if (!r) {

@@ -59,6 +59,7 @@ webhooks::worker_settings make_worker_settings(const config& c,
                                                const std::map<std::string, std::shared_ptr<adapters::platform_api>>& apis) {
   webhooks::worker_settings s;
   s.store.public_url = c.public_url;
+  s.store.max_deposit_units = c.max_deposit_units;
   s.store.repo.default_currency = c.default_currency;
   s.store.repo.pledge_ttl = c.pledge_ttl;
   s.store.repo.awaiting_funds_ttl = c.awaiting_funds_ttl;
@@ -116,6 +117,8 @@ int serve(const config& c, const std::atomic<bool>& stop) {
                platform_dry_run(c, "github") ? "dry-run" : "live", platform_dry_run(c, "gitlab") ? "dry-run" : "live");
   if (c.admin_listen) spdlog::info("admin listener (health, readiness, metrics) on {}:{}", c.admin_listen_host, server.admin_port());
 
+  // Before any worker: deliveries processed before causes were recorded get theirs (once).
+  webhooks::inbox_worker(c.database_url, worker_settings).backfill_causes();
   std::vector<std::thread> threads;
   for (int i = 0; i < c.workers; ++i) {
     threads.emplace_back([&] {

@@ -1,6 +1,9 @@
 #include "bot/bounty.hpp"
 
+#include "escrow/inert.hpp"
+
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace bountybot::bot {
@@ -99,11 +102,11 @@ struct working {
 
   void add_support(const std::string& line) {
     if (!settings.zero_value_support) {
-      refuse("`" + line + "`: this repository does not take zero-value support; pledge an amount instead");
+      refuse(inline_code(line) + ": this repository does not take zero-value support; pledge an amount instead");
       return;
     }
     if (view.current && !pledges_open(view.current->state)) {
-      refuse("`" + line + "`: this bounty is " + std::string(to_string(view.current->state)) + "; it takes no more pledges");
+      refuse(inline_code(line) + ": this bounty is " + std::string(to_string(view.current->state)) + "; it takes no more pledges");
       return;
     }
     ++out.done;
@@ -124,7 +127,7 @@ struct working {
   void add_money(const command_line& line, const command& c) {
     const auto& text = *c.amount;
     if (view.current && !pledges_open(view.current->state)) {
-      refuse("`" + line.text + "`: this bounty is " + std::string(to_string(view.current->state)) +
+      refuse(inline_code(line.text) + ": this bounty is " + std::string(to_string(view.current->state)) +
              "; it takes no more pledges");
       return;
     }
@@ -133,35 +136,35 @@ struct working {
     const std::string currency =
         text.currency_code ? *text.currency_code : (bounty_currency.empty() ? settings.default_currency : bounty_currency);
     if (!bounty_currency.empty() && currency != bounty_currency) {
-      refuse("`" + line.text + "`: this bounty is in " + bounty_currency + "; pledge in " + bounty_currency +
+      refuse(inline_code(line.text) + ": this bounty is in " + bounty_currency + "; pledge in " + bounty_currency +
              ", like `/pledge " + escrow::format_money(5000 * escrow::minor_per_unit(*escrow::find_currency(bounty_currency)) / 100,
                                                       bounty_currency) + "`");
       return;
     }
     const auto* cur = escrow::find_currency(currency);
     if (cur == nullptr) {
-      refuse("`" + line.text + "`: `" + currency + "` is not a currency this service knows");
+      refuse(inline_code(line.text) + ": " + inline_code(currency) + " is not a currency this service knows");
       return;
     }
     auto amount = escrow::to_money(text, currency, settings.max_pledge_units.value_or(escrow::default_max_pledge_units));
     if (!amount) {
-      refuse("`" + line.text + "`: " + amount.error().message);
+      refuse(inline_code(line.text) + ": " + amount.error().message);
       return;
     }
     if (c.until && *c.until <= now) {
-      refuse("`" + line.text + "`: the date " + format_rfc3339(*c.until) + " has already passed");
+      refuse(inline_code(line.text) + ": the date " + format_rfc3339(*c.until) + " has already passed");
       return;
     }
     std::int64_t minor = amount->amount_minor;
     if (view.current && view.current->goal_minor) {
       const std::int64_t remaining = *view.current->goal_minor - totals(view.pledges).held_minor;
       if (remaining <= 0) {
-        refuse("`" + line.text + "`: this bounty has reached its goal of " +
+        refuse(inline_code(line.text) + ": this bounty has reached its goal of " +
                escrow::format_money(*view.current->goal_minor, currency) + "; it takes no more money");
         return;
       }
       if (minor > remaining) {
-        out.reply.emplace_back("`" + line.text + "`: the goal is " + escrow::format_money(*view.current->goal_minor, currency) +
+        out.reply.emplace_back(inline_code(line.text) + ": the goal is " + escrow::format_money(*view.current->goal_minor, currency) +
                                ", so your pledge was cut to the " + escrow::format_money(remaining, currency) +
                                " that remained");
         minor = remaining;
@@ -197,17 +200,17 @@ struct working {
 
   bool require_maintainer(const command_line& line) {
     if (view.author_is_maintainer) return true;
-    refuse("`" + line.text + "`: only maintainers of this repository can do that");
+    refuse(inline_code(line.text) + ": only maintainers of this repository can do that");
     return false;
   }
 
   bool require_live_bounty(const command_line& line) {
     if (!view.current) {
-      refuse("`" + line.text + "`: there is no bounty on this issue yet; start one with `/pledge 50`");
+      refuse(inline_code(line.text) + ": there is no bounty on this issue yet; start one with `/pledge 50`");
       return false;
     }
     if (!pledges_open(view.current->state)) {
-      refuse("`" + line.text + "`: this bounty is " + std::string(to_string(view.current->state)));
+      refuse(inline_code(line.text) + ": this bounty is " + std::string(to_string(view.current->state)));
       return false;
     }
     return true;
@@ -222,12 +225,12 @@ struct working {
       const std::string currency =
           c.amount->currency_code.value_or(view.current->currency.value_or(settings.default_currency));
       if (view.current->currency && currency != *view.current->currency) {
-        refuse("`" + line.text + "`: this bounty is in " + *view.current->currency);
+        refuse(inline_code(line.text) + ": this bounty is in " + *view.current->currency);
         return;
       }
       auto m = escrow::to_money(*c.amount, currency, max_goal_units);
       if (!m || m->amount_minor <= 0) {
-        refuse("`" + line.text + "`: " + (m ? std::string("the goal must be more than zero") : m.error().message));
+        refuse(inline_code(line.text) + ": " + (m ? std::string("the goal must be more than zero") : m.error().message));
         return;
       }
       if (!view.current->currency) {
@@ -244,7 +247,7 @@ struct working {
   void deadline(const command_line& line, const command& c) {
     if (!require_maintainer(line) || !require_live_bounty(line)) return;
     if (*c.until <= now) {
-      refuse("`" + line.text + "`: the date " + format_rfc3339(*c.until) + " has already passed");
+      refuse(inline_code(line.text) + ": the date " + format_rfc3339(*c.until) + " has already passed");
       return;
     }
     view.current->deadline = *c.until;
@@ -259,7 +262,7 @@ struct working {
                              return m.state != milestone_state::pending || m.rejections > 0;
                            });
     if (submitted) {
-      refuse("`" + line.text + "`: milestones can only be defined before the first submission");
+      refuse(inline_code(line.text) + ": milestones can only be defined before the first submission");
       return;
     }
     view.milestones.clear();
@@ -273,13 +276,13 @@ struct working {
   void split(const command_line& line, const command& c) {
     if (!require_live_bounty(line)) return;
     if (view.vote) {
-      refuse("`" + line.text + "`: a vote is open; set the split after it closes");
+      refuse(inline_code(line.text) + ": a vote is open; set the split after it closes");
       return;
     }
     const bool is_solver = std::any_of(view.assignees.begin(), view.assignees.end(),
                                        [&](const user_ref& u) { return u.id == author.id; });
     if (!is_solver && !view.author_is_maintainer) {
-      refuse("`" + line.text + "`: only an assignee or a maintainer can set the split");
+      refuse(inline_code(line.text) + ": only an assignee or a maintainer can set the split");
       return;
     }
     view.current->split = c.split;
@@ -300,13 +303,13 @@ struct working {
     if (!require_live_bounty(line)) return;
     std::vector<user_ref> solvers = view.assignees;
     if (!solvers.empty() && std::none_of(solvers.begin(), solvers.end(), [&](const user_ref& u) { return u.id == author.id; })) {
-      refuse("`" + line.text + "`: this issue is assigned; only an assignee can submit the work");
+      refuse(inline_code(line.text) + ": this issue is assigned; only an assignee can submit the work");
       return;
     }
     if (solvers.empty()) solvers.push_back(author);
     auto plan = plan_submission(view, solvers, author, c.milestone, c.url, settings, now);
     if (!plan) {
-      refuse("`" + line.text + "`: " + plan.error().message);
+      refuse(inline_code(line.text) + ": " + plan.error().message);
       return;
     }
     view.current->state = bounty_state::voting;
@@ -317,18 +320,18 @@ struct working {
 
   void unpledge(const command_line& line) {
     if (!has_active_pledge(false)) {
-      refuse("`" + line.text + "`: you have no pledge on this issue");
+      refuse(inline_code(line.text) + ": you have no pledge on this issue");
       return;
     }
     const auto& b = *view.current;
     const bool deadline_passed = b.deadline && *b.deadline <= now;
     if ((b.state == bounty_state::accepted || b.state == bounty_state::voting) && !deadline_passed) {
-      refuse("`" + line.text + "`: a maintainer accepted this task, so pledges are locked" +
+      refuse(inline_code(line.text) + ": a maintainer accepted this task, so pledges are locked" +
              (b.deadline ? " until the bounty deadline, " + format_rfc3339(*b.deadline) : std::string(" while the work is done")));
       return;
     }
     if (!pledges_open(b.state)) {
-      refuse("`" + line.text + "`: this bounty is " + std::string(to_string(b.state)) + "; nothing is left to withdraw");
+      refuse(inline_code(line.text) + ": this bounty is " + std::string(to_string(b.state)) + "; nothing is left to withdraw");
       return;
     }
     for (auto& p : view.pledges) {
@@ -360,7 +363,7 @@ decision decide(const bounty_view& view, const user_ref& author, const std::vect
   bool want_status = false;
   for (const auto& line : commands) {
     if (!line.parsed) {
-      w.refuse("`" + line.text + "`: " + line.parsed.error().message);
+      w.refuse(inline_code(line.text) + ": " + line.parsed.error().message);
       continue;
     }
     const command& c = *line.parsed;
@@ -368,7 +371,7 @@ decision decide(const bounty_view& view, const user_ref& author, const std::vect
       case command_kind::pledge:
         if (c.amount->is_zero()) {
           if (c.until) {
-            w.refuse("`" + line.text + "`: zero-value support has no deadline; write `/pledge 0` or `/support`");
+            w.refuse(inline_code(line.text) + ": zero-value support has no deadline; write `/pledge 0` or `/support`");
           } else {
             w.add_support(line.text);
           }
@@ -402,21 +405,38 @@ decision decide(const bounty_view& view, const user_ref& author, const std::vect
   return std::move(w.out);
 }
 
-funding_plan plan_funding(std::int64_t available_minor, const std::vector<pledge>& awaiting_oldest_first, utc_time now) {
+funding_plan plan_funding(std::int64_t available_minor, const std::vector<awaiting_pledge>& awaiting_oldest_first,
+                          utc_time now) {
   funding_plan plan;
+  std::map<std::int64_t, std::int64_t> room;  // bounty id -> what its goal still takes
   bool blocked = false;
-  for (const auto& p : awaiting_oldest_first) {
+  for (const auto& a : awaiting_oldest_first) {
+    const pledge& p = a.p;
     if (p.funds_expire_at && *p.funds_expire_at <= now) {
       plan.expired.push_back(p.id);
       continue;
     }
     if (blocked) continue;
-    if (p.amount_minor > available_minor) {
+    if (!a.bounty_live) {
+      plan.ended.push_back(p.id);
+      continue;
+    }
+    std::int64_t amount = p.amount_minor;
+    if (a.goal_minor) {
+      const auto [it, first] = room.try_emplace(a.bounty_id, *a.goal_minor - a.held_minor);
+      if (it->second <= 0) {
+        plan.refused_full.push_back(p.id);
+        continue;
+      }
+      amount = std::min(amount, it->second);
+    }
+    if (amount > available_minor) {
       blocked = true;
       continue;
     }
-    available_minor -= p.amount_minor;
-    plan.hold.push_back(p.id);
+    available_minor -= amount;
+    if (a.goal_minor) room[a.bounty_id] -= amount;
+    plan.hold.push_back({p.id, amount, amount < p.amount_minor});
   }
   return plan;
 }
@@ -529,7 +549,7 @@ result<start_vote> plan_submission(const bounty_view& view, std::vector<user_ref
   if (b.disputed) return make_problem("submit", "this bounty is disputed; the operator decides how it ends");
   if (view.vote || b.state == bounty_state::voting) return make_problem("submit", "a vote is already open");
   if (b.state == bounty_state::open) {
-    return make_problem("submit", "a maintainer has not accepted this task yet (label `" + settings.accepted_label + "`)");
+    return make_problem("submit", "a maintainer has not accepted this task yet (label " + inline_code(settings.accepted_label) + ")");
   }
   if (b.state != bounty_state::accepted) return make_problem("submit", "this bounty is " + std::string(to_string(b.state)));
   const auto ms = effective_milestones(view.milestones);
@@ -542,7 +562,7 @@ result<start_vote> plan_submission(const bounty_view& view, std::vector<user_ref
   }
   if (positions.empty()) {
     return make_problem("submit", name.empty() ? "every milestone was submitted already"
-                                               : "there is no pending milestone named `" + name + "`");
+                                               : "there is no pending milestone named " + inline_code(name));
   }
   start_vote v;
   v.milestone_positions = positions;

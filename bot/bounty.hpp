@@ -36,8 +36,24 @@ struct issue_ref {
   std::string key() const { return platform + ":" + repository_path + "#" + std::to_string(number); }
 };
 
+/// Every domain event carries its `cause`: the event's identity as the platform signed it, built
+/// by the adapter from fields of the signed body, never from the delivery id (a header the
+/// signature does not cover). The store records each cause once, so the same event resent under
+/// any number of delivery ids has effect once; idempotency keys of its transfers derive from it.
+/// (GitHub signs the body; GitLab authenticates it by its shared token only, so there a cause
+/// guards against redeliveries and resent copies, not against someone holding the token.)
+/// Forms: `github:comment:<comment id>`,
+/// `github:issue:<issue id>:<labeled|unlabeled>:<label>:<updated_at>:<sender id>`,
+/// `github:issue:<issue id>:closed:<closed_at>`, `github:pull:<pull request id>:merged`,
+/// `gitlab:note:<note id>`,
+/// `gitlab:issue:<issue id>:labels:<updated_at>:<user id>:<label ids before>><label ids after>`,
+/// `gitlab:issue:<issue id>:close:<updated_at>`, `gitlab:mr:<merge request id>:merged`,
+/// `gitlab:award:<award id>:<award|revoke>`.
+using event_cause = std::string;
+
 /// A comment created on an issue: the domain form of GitHub `issue_comment` and GitLab notes.
 struct comment_posted {
+  event_cause cause;
   issue_ref issue;
   user_ref author;
   std::int64_t comment_id = 0;
@@ -49,6 +65,7 @@ struct comment_posted {
 /// A label added to or removed from an issue by `actor` (GitHub `issues` labeled/unlabeled,
 /// GitLab issue hooks whose `changes.labels` differ).
 struct labels_changed {
+  event_cause cause;
   issue_ref issue;
   user_ref actor;
   std::vector<std::string> added;
@@ -59,6 +76,7 @@ struct labels_changed {
 /// An issue closed. `completed`: GitHub `state_reason: completed`; GitLab closes count as
 /// completed only when a merged merge request closed the issue (SPEC §6).
 struct issue_closed {
+  event_cause cause;
   issue_ref issue;
   user_ref actor;
   bool completed = false;
@@ -67,6 +85,7 @@ struct issue_closed {
 
 /// A merged pull/merge request whose description closes issues of the same repository.
 struct change_merged {
+  event_cause cause;
   issue_ref repository;            // number unused; platform and repository identify it
   std::vector<std::int64_t> closes;  // issue numbers named with a closing keyword
   user_ref author;
@@ -75,6 +94,7 @@ struct change_merged {
 
 /// An emoji reaction given to or taken from a comment (GitLab emoji events).
 struct reaction_changed {
+  event_cause cause;
   issue_ref issue;
   std::int64_t comment_id = 0;
   user_ref user;
@@ -273,15 +293,36 @@ release_plan plan_release(const std::vector<pledge>& pledges, const std::vector<
                           const std::vector<int>& positions, const std::vector<solver>& solvers, int platform_fee_bps,
                           int project_fee_bps);
 
-/// After a deposit: which of a sponsor's awaiting pledges (oldest first, same currency as the
-/// deposit) become held with `available_minor`. Strictly in order: a pledge that the balance does
-/// not cover stops the walk, so a newer pledge is never funded ahead of an older one. Pledges whose
-/// `funds_expire_at` has passed are returned in `expired` instead.
-struct funding_plan {
-  std::vector<std::int64_t> hold;
-  std::vector<std::int64_t> expired;
+/// An awaiting pledge as a deposit sees it: the pledge, whether its bounty still takes pledges
+/// (open, accepted or voting), and its bounty's goal and held total (minor units) at the deposit.
+struct awaiting_pledge {
+  pledge p;
+  std::int64_t bounty_id = 0;
+  bool bounty_live = true;
+  std::optional<std::int64_t> goal_minor;
+  std::int64_t held_minor = 0;
 };
-funding_plan plan_funding(std::int64_t available_minor, const std::vector<pledge>& awaiting_oldest_first,
+
+/// After a deposit: what becomes of a sponsor's awaiting pledges (oldest first, the deposit's
+/// currency) with `available_minor`. Strictly in order: a pledge that the balance does not cover
+/// stops the walk, so a newer pledge is never funded ahead of an older one. The goal is checked
+/// again when a pledge becomes held (SPEC §4, as for a pledge held at once): a pledge beyond the
+/// room left under its bounty's goal is held cut to that room, and one whose bounty is full is
+/// refused (cancelled; the money stays available). Room is shared by the pledges of one bounty
+/// in the walk. Pledges whose `funds_expire_at` has passed are `expired`; those whose bounty no
+/// longer takes pledges are `ended`.
+struct funding_plan {
+  struct hold_at {
+    std::int64_t pledge_id = 0;
+    std::int64_t amount_minor = 0;  // what is held: the pledge's amount, or the room under the goal
+    bool cut = false;               // amount_minor is less than the pledge's amount
+  };
+  std::vector<hold_at> hold;
+  std::vector<std::int64_t> expired;
+  std::vector<std::int64_t> refused_full;  // the bounty reached its goal before the funds arrived
+  std::vector<std::int64_t> ended;
+};
+funding_plan plan_funding(std::int64_t available_minor, const std::vector<awaiting_pledge>& awaiting_oldest_first,
                           utc_time now);
 
 /// Totals shown in the status comment and the API: money held in escrow, sponsors (users with a

@@ -1,5 +1,7 @@
 #include "bot/commands.hpp"
 
+#include "escrow/inert.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <set>
@@ -69,7 +71,7 @@ result<command> parse_pledge(std::span<const std::string_view> args) {
     args = args.subspan(2);
   }
   if (!args.empty()) {
-    return usage("I did not understand `" + join(args) + "`; write `/pledge 50` or `/pledge $50 until 2027-01-31`");
+    return usage("I did not understand " + inline_code(join(args)) + "; write `/pledge 50` or `/pledge $50 until 2027-01-31`");
   }
   return c;
 }
@@ -88,13 +90,17 @@ result<command> parse_milestones(std::string_view rest) {
     }
     const auto pct = parse_percent(tokens.back());
     if (!pct || !tokens.back().ends_with('%')) {
-      return usage("`" + std::string(tokens.back()) + "` is not a whole percent from 1% to 100%");
+      return usage(inline_code(tokens.back()) + " is not a whole percent from 1% to 100%");
     }
     milestone_spec m{join(std::span(tokens).first(tokens.size() - 1)), *pct};
-    if (!names.insert(lower(m.name)).second) return usage("milestone `" + m.name + "` is named twice");
+    if (m.name.size() > max_milestone_name_chars) {
+      return usage("milestone names are at most " + std::to_string(max_milestone_name_chars) + " characters; " +
+                   inline_code(m.name, max_preview_chars) + " is longer");
+    }
+    if (!names.insert(lower(m.name)).second) return usage("milestone " + inline_code(m.name) + " is named twice");
     sum += m.percent;
     c.milestones.push_back(std::move(m));
-    if (c.milestones.size() > max_milestones) return usage("at most 10 milestones");
+    if (c.milestones.size() > max_milestones) return usage("at most " + std::to_string(max_milestones) + " milestones");
     if (comma == std::string_view::npos) break;
     pos = comma + 1;
   }
@@ -110,11 +116,11 @@ result<command> parse_split(std::span<const std::string_view> args) {
   int sum = 0;
   std::set<std::string> seen;
   for (std::size_t i = 0; i < args.size(); i += 2) {
-    if (!args[i].starts_with('@') || args[i].size() < 2) return usage("`" + std::string(args[i]) + "` is not an @login");
+    if (!args[i].starts_with('@') || !is_login(args[i].substr(1))) return usage(inline_code(args[i]) + " is not an @login");
     const auto pct = parse_percent(args[i + 1]);
-    if (!pct) return usage("`" + std::string(args[i + 1]) + "` is not a whole percent from 1 to 100");
+    if (!pct) return usage(inline_code(args[i + 1]) + " is not a whole percent from 1 to 100");
     split_share s{std::string(args[i].substr(1)), *pct};
-    if (!seen.insert(lower(s.login)).second) return usage("@" + s.login + " is named twice");
+    if (!seen.insert(lower(s.login)).second) return usage(inline_code("@" + s.login) + " is named twice");
     sum += s.percent;
     c.split.push_back(std::move(s));
   }
@@ -159,14 +165,21 @@ result<command> parse_bounty(std::span<const std::string_view> args, std::string
     command c{command_kind::submit};
     auto words = rest;
     if (!words.empty() && (words.back().starts_with("https://") || words.back().starts_with("http://"))) {
+      if (!is_plain_url(words.back())) {
+        return usage(inline_code(words.back(), max_preview_chars) + " is not a link I can show: at most " + std::to_string(max_url_chars) +
+                     " characters, without spaces, `<>()[]`, backticks or backslashes");
+      }
       c.url = std::string(words.back());
       words = words.first(words.size() - 1);
     }
     c.milestone = join(words);
+    if (c.milestone.size() > max_milestone_name_chars) {
+      return usage("milestone names are at most " + std::to_string(max_milestone_name_chars) + " characters");
+    }
     return c;
   }
   if (sub == "split") return parse_split(rest);
-  return usage("`/bounty " + std::string(args[0]) + "` is not a command; `/bounty help` lists them");
+  return usage(inline_code("/bounty " + std::string(args[0])) + " is not a command; `/bounty help` lists them");
 }
 
 // Length of the fence opening this line (``` or ~~~, 3+), or 0.
@@ -239,6 +252,9 @@ std::vector<command_line> parse_comment(std::string_view body) {
     } else {
       continue;  // not ours: GitLab quick actions and other bots' commands
     }
+    if (has_control_chars(line)) {
+      parsed = result<command>(usage("this line holds a control character; write the command as plain text"));
+    }
     out.push_back(command_line{std::string(trim(line)), out.size(), std::move(*parsed)});
   }
   return out;
@@ -287,6 +303,24 @@ std::vector<std::int64_t> closing_references(std::string_view text, std::string_
     }
   }
   return out;
+}
+
+bool is_login(std::string_view login) {
+  if (login.size() > max_login_chars) return false;
+  static constexpr std::string_view app_suffix = "[bot]";  // GitHub Apps' accounts
+  if (login.ends_with(app_suffix)) login.remove_suffix(app_suffix.size());
+  return !login.empty() && std::all_of(login.begin(), login.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+  });
+}
+
+bool is_plain_url(std::string_view url) {
+  if (url.size() > max_url_chars || !(url.starts_with("https://") || url.starts_with("http://"))) return false;
+  static constexpr std::string_view allowed = "-._~:/?#@!$&'*+,;=%";
+  return std::all_of(url.begin(), url.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           allowed.find(c) != std::string_view::npos;
+  });
 }
 
 std::string help_text() {

@@ -62,12 +62,29 @@ struct command_line {
 /// Hard limits on what one comment may ask for.
 inline constexpr std::size_t max_commands_per_comment = 20;
 inline constexpr std::size_t max_milestones = 10;
+/// The longest milestone name (bytes): names are stored and shown in the status comment's table.
+inline constexpr std::size_t max_milestone_name_chars = 50;
+/// The longest link `/bounty submit` takes (bytes), as browsers and the platforms keep links short.
+inline constexpr std::size_t max_url_chars = 2000;
+/// The longest login either platform issues (GitLab usernames up to 255 bytes, GitHub's up to 39).
+inline constexpr std::size_t max_login_chars = 255;
+
+/// True for a platform login: 1 to `max_login_chars` of `A-Z a-z 0-9 - _ .` (GitHub: letters,
+/// digits and hyphens; GitLab also `_` and `.`), optionally with GitHub's `[bot]` app suffix.
+bool is_login(std::string_view login);
+
+/// True for a link the bot may show as an autolink `<url>`: `http://` or `https://`, at most
+/// `max_url_chars`, only URI characters of RFC 3986 §2 (unreserved, reserved, `%`) and none of
+/// `<>()[]` `` ` `` `\`, so that no Markdown can hide in it.
+bool is_plain_url(std::string_view url);
 
 /// Finds the command lines of a comment, in order. A command line's first non-blank characters
 /// (at most three spaces of indent) are `/pledge`, `/support`, `/unpledge` or `/bounty`, case-
 /// insensitively, followed by a space or the end of line. Never commands: lines inside fenced
 /// code blocks (``` or ~~~), indented code (four spaces or a tab), block quotes, inline code and
-/// HTML comments. Lines past `max_commands_per_comment` are dropped.
+/// HTML comments. Lines past `max_commands_per_comment` are dropped. A command line holding a
+/// control character (other than tab) is refused, never cut short. Refusal messages repeat the
+/// user's text only as inert code spans (escrow/inert.hpp).
 std::vector<command_line> parse_comment(std::string_view body);
 
 /// Issue numbers of `repository_path` that `text` (a pull/merge request description) closes with

@@ -1,5 +1,7 @@
 #include "bot/status.hpp"
 
+#include "escrow/inert.hpp"
+
 namespace bountybot::bot {
 
 std::string render_status(const issue_ref& issue, const bounty& b, const std::vector<pledge>& pledges,
@@ -24,7 +26,7 @@ std::string render_status(const issue_ref& issue, const bounty& b, const std::ve
   if (ms.size() > 1 || ms[0].state != milestone_state::pending || !milestones.empty()) {
     s += "**Milestones**\n\n| milestone | share | state | released |\n|---|---|---|---|\n";
     for (const auto& m : ms) {
-      s += "| " + m.name + " | " + std::to_string(m.percent) + "% | " + std::string(to_string(m.state)) + " | " +
+      s += "| " + table_cell_code(m.name) + " | " + std::to_string(m.percent) + "% | " + std::string(to_string(m.state)) + " | " +
            money(m.released_minor) + " |\n";
     }
     s += "\n";
@@ -41,7 +43,7 @@ std::string render_status(const issue_ref& issue, const bounty& b, const std::ve
          "without money; `/bounty help` for every command.\n";
   }
   s += "\n<sub>" + issue.key() + " · updated by bountybot</sub>\n";
-  return s;
+  return fit_comment(std::move(s));
 }
 
 std::string render_vote(const issue_ref& issue, const bounty& b, const std::vector<milestone>& milestones,
@@ -50,23 +52,28 @@ std::string render_vote(const issue_ref& issue, const bounty& b, const std::vect
   std::string names;
   for (auto id : vote.milestone_ids) {
     for (const auto& m : effective_milestones(milestones)) {
-      if (m.id == id) names += (names.empty() ? "" : ", ") + std::string("`") + m.name + "`";
+      if (m.id == id) names += (names.empty() ? "" : ", ") + inline_code(m.name);
     }
   }
   std::string solvers;
   for (const auto& s : vote.solvers) solvers += (solvers.empty() ? "@" : ", @") + s.user.login + " (" + std::to_string(s.percent) + "%)";
   std::string voters;
-  for (const auto& v : vote.voters) voters += (voters.empty() ? "@" : ", @") + v.user.login;
+  for (std::size_t i = 0; i < vote.voters.size() && i < max_listed_voters; ++i) {
+    voters += (voters.empty() ? "@" : ", @") + vote.voters[i].user.login;
+  }
+  if (vote.voters.size() > max_listed_voters) {
+    voters += " and " + std::to_string(vote.voters.size() - max_listed_voters) + " more";
+  }
   std::string s(own_comment_marker);
   s += "\n### Vote: milestone " + (names.empty() ? std::string("`done`") : names) + " submitted by @" + submitter.login + "\n\n";
-  if (!url.empty()) s += "Work: " + url + "\n\n";
+  if (!url.empty()) s += "Work: " + (is_plain_url(url) ? "<" + url + ">" : inline_code(url)) + "\n\n";
   s += "Approval releases **" + escrow::format_money(vote.release_minor, currency) + "** to " + solvers + ".\n\n";
   s += "Sponsors" + (voters.empty() ? std::string() : " (" + voters + ")") +
        ": react 👍 to approve or 👎 to reject before " + format_rfc3339(vote.closes_at) +
        ". Two thirds of the held amount approving releases the money at once; more than a third rejecting "
        "rejects it; at the close, two thirds of the votes cast decide, and no votes at all approve.\n";
   s += "\n<sub>" + issue.key() + " · vote " + std::to_string(vote.id) + "</sub>\n";
-  return s;
+  return fit_comment(std::move(s));
 }
 
 std::string funding_link(std::string_view public_url, std::int64_t pledge_id) {
@@ -85,6 +92,19 @@ std::string render_funds_request(std::string_view public_url, std::int64_t pledg
                     : std::to_string(awaiting_ttl.count()) + " seconds") + ".";
 }
 
+std::string render_funding_cut(std::int64_t pledged_minor, std::int64_t held_minor, std::int64_t goal_minor,
+                               std::string_view currency) {
+  return "the funds for your pledge of " + escrow::format_money(pledged_minor, currency) + " arrived, but this "
+         "bounty's goal of " + escrow::format_money(goal_minor, currency) + " had room for " +
+         escrow::format_money(held_minor, currency) + " only: that much is now held, and the rest stays in your balance.";
+}
+
+std::string render_funding_refused(std::int64_t pledged_minor, std::int64_t goal_minor, std::string_view currency) {
+  return "the funds for your pledge of " + escrow::format_money(pledged_minor, currency) + " arrived after this "
+         "bounty reached its goal of " + escrow::format_money(goal_minor, currency) + ", so the pledge is cancelled "
+         "and the money stays in your balance.";
+}
+
 std::string render_reply(std::string_view login, const std::vector<std::string>& parts) {
   std::string s(own_comment_marker);
   s += "\n@" + std::string(login) + " ";
@@ -95,8 +115,15 @@ std::string render_reply(std::string_view login, const std::vector<std::string>&
     for (const auto& p : parts) s += "\n- " + p;
   }
   s += "\n";
-  if (s.size() > max_comment_chars) s.resize(max_comment_chars);
-  return s;
+  return fit_comment(std::move(s));
+}
+
+std::string fit_comment(std::string body) {
+  if (body.size() <= max_comment_chars) return body;
+  static constexpr std::string_view cut_note = "\n\n(cut: this comment was longer than the platform allows)\n";
+  std::string out(utf8_prefix(body, max_comment_chars - cut_note.size()));
+  out += cut_note;
+  return out;
 }
 
 }  // namespace bountybot::bot

@@ -12,8 +12,16 @@ namespace bountybot::bot {
 /// commands even when the service runs under a user's token (whose author is not a "Bot").
 inline constexpr std::string_view own_comment_marker = "<!-- bountybot -->";
 
-/// The longest comment body the bot writes; GitHub's limit is 65,536 characters.
+/// The longest comment body the bot writes (bytes); GitHub's limit is 65,536 characters, GitLab's
+/// 1,000,000 (GitLab `Note` validation), so GitHub's bounds both.
 inline constexpr std::size_t max_comment_chars = 60'000;
+
+/// The most voters a vote comment names; the rest are counted ("and 12 more").
+inline constexpr std::size_t max_listed_voters = 50;
+
+/// `body` when it fits in `max_comment_chars`, else its longest UTF-8-whole prefix that fits with
+/// a closing note saying it was cut. Every comment the bot writes passes through it.
+std::string fit_comment(std::string body);
 
 /// The one status comment of a bounty (edited in place): state, held total, sponsors and
 /// supporters, goal, deadline, and how to pledge.
@@ -31,6 +39,16 @@ std::string funding_link(std::string_view public_url, std::int64_t pledge_id);
 /// The sentence of a reply asking for the funds a pledge is missing, with the funding link.
 std::string render_funds_request(std::string_view public_url, std::int64_t pledge_id, std::int64_t missing_minor,
                                  std::string_view currency, std::chrono::seconds awaiting_ttl);
+
+/// The sentence telling a sponsor that funds arrived for their awaiting pledge of
+/// `pledged_minor` but its bounty's goal of `goal_minor` left room for `held_minor` only, so that
+/// much is held and the rest stays in their balance.
+std::string render_funding_cut(std::int64_t pledged_minor, std::int64_t held_minor, std::int64_t goal_minor,
+                               std::string_view currency);
+
+/// The sentence telling a sponsor that their awaiting pledge of `pledged_minor` was cancelled
+/// when funds arrived, because its bounty had reached its goal of `goal_minor` meanwhile.
+std::string render_funding_refused(std::int64_t pledged_minor, std::int64_t goal_minor, std::string_view currency);
 
 /// A reply to `login` made of `parts` (already rendered), with the marker; cut to the limit.
 std::string render_reply(std::string_view login, const std::vector<std::string>& parts);

@@ -3,13 +3,16 @@
 #include "app/db.hpp"
 #include "app/log_context.hpp"
 #include "bot/status.hpp"
+#include "escrow/inert.hpp"
 #include "escrow/store.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cassert>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace bountybot::bot {
 namespace {
@@ -55,6 +58,26 @@ constexpr const char* insert_outbox_sql =
     "ON CONFLICT (repository_id) DO NOTHING) "
     "INSERT INTO outbox (platform, repository_id, issue_number, kind, bounty_id, comment_id, body, reaction, vote_id, "
     "label, delivery) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, ''))";
+// A depositor's awaiting pledges in the currency, oldest first, with their issues and what their
+// bounties' goals need: state, goal and the held total (as `totals` counts it). Read under the
+// issues' locks, so no comment changes a goal's room before the holds are written.
+constexpr const char* awaiting_for_deposit_sql =
+    "SELECT p.id, p.bounty_id, p.amount_minor, extract(epoch from p.funds_expire_at), b.state, b.goal_minor, "
+    "  coalesce((SELECT sum(h.amount_minor - h.released_minor) FROM pledges h WHERE h.bounty_id = b.id "
+    "            AND h.state = 'held'), 0), r.platform, r.platform_id, b.issue_number "
+    "FROM pledges p JOIN bounties b ON b.id = p.bounty_id JOIN repositories r ON r.id = b.repository_id "
+    "WHERE p.platform = $1 AND p.user_id = $2 AND p.currency = $3 AND p.state = 'awaiting_funds' "
+    "ORDER BY p.id FOR UPDATE OF p";
+// The issues of a depositor's oldest awaiting pledges, at most $4 of them.
+constexpr const char* awaiting_issues_sql =
+    "SELECT r.platform, r.platform_id, b.issue_number FROM pledges p JOIN bounties b ON b.id = p.bounty_id "
+    "JOIN repositories r ON r.id = b.repository_id "
+    "WHERE p.platform = $1 AND p.user_id = $2 AND p.currency = $3 AND p.state = 'awaiting_funds' "
+    "GROUP BY 1, 2, 3 ORDER BY min(p.id) LIMIT $4";
+constexpr const char* login_sql = "SELECT login FROM users WHERE platform = $1 AND platform_id = $2";
+constexpr const char* cut_pledge_sql = "UPDATE pledges SET amount_minor = $2 WHERE id = $1";
+constexpr const char* claim_cause_sql =
+    "INSERT INTO event_causes (cause, delivery) VALUES ($1, NULLIF($2, '')) ON CONFLICT (cause) DO NOTHING RETURNING 1";
 constexpr const char* insert_timer_sql =
     "INSERT INTO timers (kind, bounty_id, pledge_id, vote_id, due_at, fire_at) "
     "VALUES ($1, $2, $3, $4, to_timestamp($5), to_timestamp($5))";
@@ -210,8 +233,10 @@ struct outbox_row {
 };
 
 // The row names the delivery being processed on this thread, if any (see app/log_context.hpp).
+// Every comment body is kept under the platform's limit here, whatever wrote it.
 void enqueue(pqxx::work& tx, const std::string& platform, int64_t repo_id, int64_t issue_number, const outbox_row& r) {
-  tx.exec_params0(insert_outbox_sql, platform, repo_id, issue_number, r.kind, r.bounty_id, r.comment_id, r.body,
+  const auto body = r.body ? std::optional<std::string>(fit_comment(*r.body)) : std::nullopt;
+  tx.exec_params0(insert_outbox_sql, platform, repo_id, issue_number, r.kind, r.bounty_id, r.comment_id, body,
                   r.reaction, r.vote_id, r.label, app::current_log_fields().delivery);
 }
 
@@ -481,19 +506,25 @@ std::optional<bounty_record> find_bounty(pqxx::work& tx, const std::string& plat
   return load_bounty(tx, r[0][0].as<int64_t>());
 }
 
-void process_comment(pqxx::work& tx, const comment_posted& event, const store_settings& settings, utc_time now,
-                     const std::string& delivery_key, const maintainer_check& is_maintainer) {
-  if (event.by_bot) return;
+bool claim_cause(pqxx::work& tx, const event_cause& cause) {
+  assert(!cause.empty() && "adapters give every event a cause");
+  return !tx.exec_params(claim_cause_sql, cause, app::current_log_fields().delivery).empty();
+}
+
+bool process_comment(pqxx::work& tx, const comment_posted& event, const store_settings& settings, utc_time now,
+                     const maintainer_check& is_maintainer) {
+  if (event.by_bot) return true;
   const auto commands = parse_comment(event.body);
-  if (commands.empty()) return;
+  if (commands.empty()) return true;
+  if (!claim_cause(tx, event.cause)) return false;
   std::string names;
   for (const auto& c : commands) names += (names.empty() ? "" : ",") + std::string(c.parsed ? to_string(c.parsed->kind) : "invalid");
   const app::log_scope scope({.command = names});
 
   const auto& issue = event.issue;
+  lock_issue(tx, issue);  // first: every path takes the issue's lock before any row (deposits too)
   const int64_t repo_id = upsert_repository(tx, issue);
   upsert_user(tx, event.author);
-  lock_issue(tx, issue);
 
   bounty_view view;
   view.issue = issue;
@@ -509,8 +540,9 @@ void process_comment(pqxx::work& tx, const comment_posted& event, const store_se
     view.milestones = existing->rec.milestones;
     view.vote = existing->rec.vote;
   }
+  // Locked: a comment of the same author on another issue cannot spend the balance decided on.
   view.author_available =
-      escrow::balances_by_currency(tx, escrow::available_account(event.author.platform, event.author.id));
+      escrow::lock_balances_by_currency(tx, escrow::available_account(event.author.platform, event.author.id));
   if (needs_maintainer_check(commands)) view.author_is_maintainer = is_maintainer(issue, event.author);
 
   const decision d = decide(view, event.author, commands, settings.repo, now);
@@ -534,7 +566,7 @@ void process_comment(pqxx::work& tx, const comment_posted& event, const store_se
       const pledge& p = ap->p;
       const std::optional<int64_t> expires =
           p.funds_expire_at ? std::optional<int64_t>(epoch(*p.funds_expire_at)) : std::nullopt;
-      const auto key = delivery_key + ":" + std::to_string(pledge_index++);
+      const auto key = event.cause + ":" + std::to_string(pledge_index++);
       const auto inserted = tx.exec_params(insert_pledge_sql, bounty_id, p.sponsor.platform, p.sponsor.id,
                                            p.amount_minor, p.currency, std::string(to_string(p.state)),
                                            epoch(p.created_at), epoch(p.deadline), expires, key);
@@ -572,7 +604,7 @@ void process_comment(pqxx::work& tx, const comment_posted& event, const store_se
       refund_all(tx, *fresh);
       set_state(tx, bounty_id, bounty_state::cancelled);
     } else if (const auto* sv = std::get_if<start_vote>(&e)) {
-      begin_vote(tx, sb, *sv, delivery_key + ":vote", now);
+      begin_vote(tx, sb, *sv, event.cause + ":vote", now);
     } else if (std::holds_alternative<refresh_status>(e)) {
       enqueue_status(tx, sb);
     }
@@ -594,31 +626,33 @@ void process_comment(pqxx::work& tx, const comment_posted& event, const store_se
   }
   if (d.done > 0) enqueue(tx, issue.platform, repo_id, issue.number, {.kind = "reaction", .comment_id = event.comment_id, .reaction = "done"});
   if (d.refused > 0) enqueue(tx, issue.platform, repo_id, issue.number, {.kind = "reaction", .comment_id = event.comment_id, .reaction = "refused"});
+  return true;
 }
 
-void process_labels(pqxx::work& tx, const labels_changed& event, const store_settings& settings, utc_time now,
+bool process_labels(pqxx::work& tx, const labels_changed& event, const store_settings& settings, utc_time now,
                     const maintainer_check& is_maintainer) {
-  if (event.by_bot) return;
+  if (event.by_bot) return true;
   const std::string accepted = ascii_lower(settings.repo.accepted_label);
   auto has = [&](const std::vector<std::string>& labels) {
     return std::any_of(labels.begin(), labels.end(), [&](const std::string& l) { return ascii_lower(l) == accepted; });
   };
   const bool added = has(event.added), removed = has(event.removed);
-  if (!added && !removed) return;
+  if (!added && !removed) return true;
+  if (!claim_cause(tx, event.cause)) return false;
+  lock_issue(tx, event.issue);
   const int64_t repo_id = upsert_repository(tx, event.issue);
   upsert_user(tx, event.actor);
-  lock_issue(tx, event.issue);
   auto sb = load_for_issue(tx, repo_id, event.issue.number);
-  if (!sb) return;  // no bounty on the issue: the label means nothing to the bot
+  if (!sb) return true;  // no bounty on the issue: the label means nothing to the bot
   stored_bounty& b = *sb;
   auto revert = [&](const std::string& why) {
     enqueue(tx, b, {.kind = added ? "remove_label" : "add_label", .label = settings.repo.accepted_label});
     enqueue_reply(tx, b, event.actor.login, why);
   };
   if (!is_maintainer(event.issue, event.actor)) {
-    revert("only maintainers of this repository can " + std::string(added ? "add" : "remove") + " the `" +
-           settings.repo.accepted_label + "` label, so I reverted that change.");
-    return;
+    revert("only maintainers of this repository can " + std::string(added ? "add" : "remove") + " the " +
+           inline_code(settings.repo.accepted_label) + " label, so I reverted that change.");
+    return true;
   }
   const auto state = b.rec.current.state;
   if (added) {
@@ -626,7 +660,7 @@ void process_labels(pqxx::work& tx, const labels_changed& event, const store_set
       set_state(tx, b.rec.current.id, bounty_state::accepted);
       enqueue_status(tx, b);
     }
-    return;
+    return true;
   }
   const bool released_or_voting = b.rec.vote.has_value() ||
                                   std::any_of(b.rec.milestones.begin(), b.rec.milestones.end(),
@@ -639,17 +673,20 @@ void process_labels(pqxx::work& tx, const labels_changed& event, const store_set
            "the label back.");
   }
   (void)now;
+  return true;
 }
 
-void process_closed(pqxx::work& tx, const issue_closed& event, const store_settings& settings, utc_time now,
-                    const std::string& delivery_key) {
-  const int64_t repo_id = upsert_repository(tx, event.issue);
+bool process_closed(pqxx::work& tx, const issue_closed& event, const store_settings& settings, utc_time now) {
+  // Claimed before anything depends on the state: a close replayed after a bounty appeared on
+  // the issue must still be the close that was processed (and did nothing) before.
+  if (!claim_cause(tx, event.cause)) return false;
   lock_issue(tx, event.issue);
+  const int64_t repo_id = upsert_repository(tx, event.issue);
   auto sb = load_for_issue(tx, repo_id, event.issue.number);
-  if (!sb) return;
+  if (!sb) return true;
   auto& b = *sb;
   const auto state = b.rec.current.state;
-  if (state != bounty_state::open && state != bounty_state::accepted && state != bounty_state::voting) return;
+  if (state != bounty_state::open && state != bounty_state::accepted && state != bounty_state::voting) return true;
   const bool completed = event.completed || b.rec.current.closed_completed;
   if (!completed) {
     if (b.rec.vote) {
@@ -662,10 +699,10 @@ void process_closed(pqxx::work& tx, const issue_closed& event, const store_setti
                                              "\nThis issue was closed as not planned, so the bounty is cancelled and "
                                              "every sponsor's unreleased money is refunded.\n"});
     enqueue_status(tx, b);
-    return;
+    return true;
   }
   tx.exec_params0("UPDATE bounties SET closed_completed = true WHERE id = $1", b.rec.current.id);
-  if (b.rec.vote) return;  // the open vote decides first
+  if (b.rec.vote) return true;  // the open vote decides first
   if (state == bounty_state::open) {
     // Closing as completed is the maintainers taking the work: the task counts as accepted.
     set_state(tx, b.rec.current.id, bounty_state::accepted);
@@ -676,21 +713,24 @@ void process_closed(pqxx::work& tx, const issue_closed& event, const store_setti
                                              "\nThis issue was closed as completed. Whoever solved it: comment "
                                              "`/bounty submit` with a link to the work so the sponsors can vote.\n"});
     enqueue_status(tx, b);
-    return;
+    return true;
   }
   bounty_view view{event.issue, b.rec.current, b.rec.pledges, b.rec.milestones, std::nullopt, event.assignees};
   auto plan = plan_submission(view, event.assignees, event.assignees.front(), "", "", settings.repo, now, true);
-  if (plan) begin_vote(tx, b, *plan, delivery_key + ":vote", now);
+  if (plan) begin_vote(tx, b, *plan, event.cause + ":vote", now);
   enqueue_status(tx, b);
+  return true;
 }
 
-void process_merged(pqxx::work& tx, const change_merged& event, const store_settings& settings, utc_time now,
-                    const std::string& delivery_key) {
-  for (const auto number : event.closes) {
+bool process_merged(pqxx::work& tx, const change_merged& event, const store_settings& settings, utc_time now) {
+  if (!claim_cause(tx, event.cause)) return false;
+  auto closes = event.closes;
+  std::sort(closes.begin(), closes.end());  // issues locked in one order, as deposits lock them
+  for (const auto number : closes) {
     issue_ref issue = event.repository;
     issue.number = number;
-    const int64_t repo_id = upsert_repository(tx, issue);
     lock_issue(tx, issue);
+    const int64_t repo_id = upsert_repository(tx, issue);
     auto sb = load_for_issue(tx, repo_id, number);
     if (!sb) continue;
     auto& b = *sb;
@@ -707,25 +747,30 @@ void process_merged(pqxx::work& tx, const change_merged& event, const store_sett
                     event.author.platform, event.author.id, event.author.login);
     bounty_view view{issue, b.rec.current, b.rec.pledges, b.rec.milestones};
     auto plan = plan_submission(view, {event.author}, event.author, "", event.url, settings.repo, now);
-    if (plan) begin_vote(tx, b, *plan, delivery_key + ":" + std::to_string(number) + ":vote", now);
+    if (plan) begin_vote(tx, b, *plan, event.cause + ":" + std::to_string(number) + ":vote", now);
     enqueue_status(tx, b);
   }
+  return true;
 }
 
-void process_reaction(pqxx::work& tx, const reaction_changed& event, const store_settings& settings, utc_time now) {
-  if (event.name != "thumbsup" && event.name != "thumbsdown") return;
+bool process_reaction(pqxx::work& tx, const reaction_changed& event, const store_settings& settings, utc_time now) {
+  if (event.name != "thumbsup" && event.name != "thumbsdown") return true;
+  // Claimed before anything depends on the state: an award replayed after its vote opened must
+  // still be the award that was processed (and did nothing) before.
+  if (!claim_cause(tx, event.cause)) return false;
   const auto r = tx.exec_params(
       "SELECT v.id, v.bounty_id, vv.thumbs_up, vv.thumbs_down FROM votes v JOIN bounties b ON b.id = v.bounty_id "
       "JOIN repositories r ON r.id = b.repository_id JOIN vote_voters vv ON vv.vote_id = v.id "
       "WHERE r.platform = $1 AND r.platform_id = $2 AND v.comment_id = $3 AND v.state = 'open' "
       "AND vv.platform = $1 AND vv.user_id = $4",
       event.issue.platform, event.issue.repository_id, event.comment_id, event.user.id);
-  if (r.empty()) return;  // not a vote comment, or not an eligible voter: ignored
+  if (r.empty()) return true;  // not a vote comment, or not an eligible voter: ignored
   lock_issue(tx, event.issue);
   bool up = r[0][2].as<bool>(), down = r[0][3].as<bool>();
   (event.name == "thumbsup" ? up : down) = event.awarded;
   set_ballot(tx, r[0][0].as<int64_t>(), event.user.id, event.user.platform, up, down);
   check_early(tx, r[0][1].as<int64_t>(), settings, now);
+  return true;
 }
 
 void record_vote_reactions(pqxx::work& tx, std::int64_t vote_id,
@@ -816,6 +861,10 @@ result<std::string> resolve_dispute(pqxx::work& tx, const std::string& platform,
                                     const store_settings& settings, utc_time now) {
   if (action != "release" && action != "refund") return make_problem("action", "action must be `release` or `refund`");
   if (reason.empty()) return make_problem("reason", "a reason is required");
+  if (reason.size() > max_reason_chars || has_control_chars(reason)) {
+    return make_problem("reason", "a reason is at most " + std::to_string(max_reason_chars) +
+                                      " characters on one line, without control characters");
+  }
   const auto found = find_bounty(tx, platform, full_path, number);
   if (!found) return make_problem("not_found", "no such bounty");
   lock_issue(tx, found->issue);
@@ -828,7 +877,7 @@ result<std::string> resolve_dispute(pqxx::work& tx, const std::string& platform,
     refund_all(tx, b);
     set_state(tx, b.rec.current.id, bounty_state::cancelled);
     enqueue(tx, b, {.kind = "reply", .body = std::string(own_comment_marker) + "\nThe operator resolved the dispute: "
-                                             "everything unreleased is refunded to the sponsors. Reason: " + reason + "\n"});
+                                             "everything unreleased is refunded to the sponsors. Reason: " + inline_code(reason, max_reason_chars) + "\n"});
     enqueue_status(tx, b);
     return result<std::string>(boost::system::in_place_value, "refunded");
   }
@@ -842,22 +891,52 @@ result<std::string> resolve_dispute(pqxx::work& tx, const std::string& platform,
   settle_after_release(tx, b.rec.current.id);
   enqueue(tx, b, {.kind = "reply", .body = std::string(own_comment_marker) + "\nThe operator resolved the dispute: " +
                                            escrow::format_money(vote.release_minor, b.rec.current.currency.value_or("USD")) +
-                                           " released to the solvers. Reason: " + reason + "\n"});
+                                           " released to the solvers. Reason: " + inline_code(reason, max_reason_chars) + "\n"});
   enqueue_status(tx, b);
   (void)now;
   return result<std::string>(boost::system::in_place_value, "released");
 }
 
-result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& request, utc_time now) {
+namespace {
+
+// Locks the issues of the depositor's oldest awaiting pledges (at most max_issues_per_deposit),
+// sorted, before any account row: comments take their issue's lock first too, and two deposits
+// take theirs in the same order. Returns the issues locked (platform, repository id, number).
+std::set<std::tuple<std::string, int64_t, int64_t>> lock_awaiting_issues(pqxx::work& tx, const deposit_request& request,
+                                                                         const std::string& currency) {
+  std::set<std::tuple<std::string, int64_t, int64_t>> issues;
+  for (const auto& row : tx.exec_params(awaiting_issues_sql, request.platform, request.user_id, currency,
+                                        static_cast<int64_t>(max_issues_per_deposit))) {
+    issues.insert({row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<int64_t>()});
+  }
+  for (const auto& [platform, repository_id, number] : issues) lock_issue(tx, {platform, repository_id, "", number, ""});
+  return issues;
+}
+
+}  // namespace
+
+result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& request, utc_time now,
+                                      std::int64_t max_units) {
   if (request.platform != "github" && request.platform != "gitlab") {
     return make_problem("platform", "platform must be `github` or `gitlab`");
   }
   if (request.user_id <= 0) return make_problem("user", "user_id must be a positive platform user id");
   if (request.amount_minor <= 0) return make_problem("amount", "amount must be a positive integer of minor units");
   const auto* cur = escrow::find_currency(request.currency);
-  if (cur == nullptr) return make_problem("currency", "`" + request.currency + "` is not an ISO 4217 code this service knows");
-  if (request.reference.empty() || request.reference.size() > 200) {
-    return make_problem("reference", "reference must be 1 to 200 characters");
+  if (cur == nullptr) {
+    return make_problem("currency", inline_code(request.currency, max_preview_chars) + " is not an ISO 4217 code this service knows");
+  }
+  if (static_cast<escrow::int128>(request.amount_minor) > static_cast<escrow::int128>(max_units) * escrow::minor_per_unit(*cur)) {
+    return make_problem("amount", "a deposit is at most " + escrow::format_money(max_units * escrow::minor_per_unit(*cur), cur->code) +
+                                      " (BOUNTYBOT_MAX_DEPOSIT)");
+  }
+  if (request.reference.empty() || request.reference.size() > max_reference_chars || has_control_chars(request.reference)) {
+    return make_problem("reference", "reference must be 1 to " + std::to_string(max_reference_chars) +
+                                         " characters, without control characters");
+  }
+  if (!request.login.empty() && !is_login(request.login)) {
+    return make_problem("login", "login must be a platform login (letters, digits, `-`, `_`, `.`; at most " +
+                                     std::to_string(max_login_chars) + " characters)");
   }
   const std::string currency(cur->code);
   const std::string account = escrow::available_account(request.platform, request.user_id);
@@ -873,7 +952,7 @@ result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& req
         request.provider, request.reference);
     if (row[1].as<std::string>() != request.platform || row[2].as<int64_t>() != request.user_id ||
         row[3].as<int64_t>() != request.amount_minor || row[4].as<std::string>() != currency) {
-      return make_problem("conflict", "reference `" + request.reference + "` was recorded before with other values");
+      return make_problem("conflict", "reference " + inline_code(request.reference) + " was recorded before with other values");
     }
     out.deposit_id = row[0].as<int64_t>();
     out.available_minor = escrow::balance_of(tx, account, currency);
@@ -881,6 +960,7 @@ result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& req
   }
   out.created = true;
   out.deposit_id = inserted[0][0].as<int64_t>();
+  const auto locked = lock_awaiting_issues(tx, request, currency);
   upsert_user(tx, {request.platform, request.user_id,
                    request.login.empty() ? "user-" + std::to_string(request.user_id) : request.login});
   escrow::apply_transfer(tx,
@@ -889,41 +969,62 @@ result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& req
                          request.reference);
 
   // Fund awaiting pledges, oldest first, then refresh the status of every bounty that changed.
-  std::vector<pledge> awaiting;
-  std::map<int64_t, int64_t> bounty_of;
-  for (const auto& row : tx.exec_params(
-           "SELECT id, bounty_id, amount_minor, extract(epoch from funds_expire_at) FROM pledges "
-           "WHERE platform = $1 AND user_id = $2 AND currency = $3 AND state = 'awaiting_funds' ORDER BY id FOR UPDATE",
-           request.platform, request.user_id, currency)) {
-    pledge p;
-    p.id = row[0].as<int64_t>();
-    p.sponsor = {request.platform, request.user_id, request.login};
-    p.amount_minor = row[2].as<int64_t>();
-    p.currency = currency;
-    p.state = pledge_state::awaiting_funds;
-    if (!row[3].is_null()) p.funds_expire_at = db::to_time(row[3]);
-    bounty_of[p.id] = row[1].as<int64_t>();
-    awaiting.push_back(std::move(p));
+  std::vector<awaiting_pledge> awaiting;
+  for (const auto& row : tx.exec_params(awaiting_for_deposit_sql, request.platform, request.user_id, currency)) {
+    // Oldest first, and only under the issues' locks: a pledge on an issue not locked (made
+    // meanwhile, or past the first max_issues_per_deposit) and every newer one wait for the next deposit.
+    if (!locked.contains({row[7].as<std::string>(), row[8].as<int64_t>(), row[9].as<int64_t>()})) break;
+    awaiting_pledge a;
+    a.p.id = row[0].as<int64_t>();
+    a.p.sponsor = {request.platform, request.user_id, request.login};
+    a.p.amount_minor = row[2].as<int64_t>();
+    a.p.currency = currency;
+    a.p.state = pledge_state::awaiting_funds;
+    if (!row[3].is_null()) a.p.funds_expire_at = db::to_time(row[3]);
+    a.bounty_id = row[1].as<int64_t>();
+    const auto state = bounty_state_from(row[4].as<std::string>());
+    a.bounty_live = state == bounty_state::open || state == bounty_state::accepted || state == bounty_state::voting;
+    if (!row[5].is_null()) a.goal_minor = row[5].as<int64_t>();
+    a.held_minor = row[6].as<int64_t>();
+    awaiting.push_back(std::move(a));
   }
   const auto plan = plan_funding(escrow::balance_of(tx, account, currency), awaiting, now);
-  for (auto id : plan.expired) tx.exec_params0(set_pledge_state_sql, id, std::string(to_string(pledge_state::cancelled)));
+  const auto find_awaiting = [&](int64_t id) -> const awaiting_pledge& {
+    return *std::find_if(awaiting.begin(), awaiting.end(), [&](const awaiting_pledge& a) { return a.p.id == id; });
+  };
+  const auto cancel = [&](int64_t id) {
+    tx.exec_params0(set_pledge_state_sql, id, std::string(to_string(pledge_state::cancelled)));
+  };
+  for (auto id : plan.expired) cancel(id);
+  for (auto id : plan.ended) cancel(id);
+  std::map<int64_t, std::vector<std::string>> told;  // bounty id -> sentences for the sponsor
+  for (auto id : plan.refused_full) {
+    const auto& a = find_awaiting(id);
+    cancel(id);
+    told[a.bounty_id].push_back(render_funding_refused(a.p.amount_minor, *a.goal_minor, currency));
+  }
   std::set<int64_t> touched;
-  for (auto id : plan.hold) {
-    const auto it = std::find_if(awaiting.begin(), awaiting.end(), [&](const pledge& p) { return p.id == id; });
-    const int64_t bounty_id = bounty_of[id];
-    const auto state = tx.exec_params1("SELECT state FROM bounties WHERE id = $1 FOR UPDATE", bounty_id)[0].as<std::string>();
-    if (state != "open" && state != "accepted" && state != "voting") {
-      tx.exec_params0(set_pledge_state_sql, id, std::string(to_string(pledge_state::cancelled)));
-      continue;
+  for (const auto& h : plan.hold) {
+    const auto& a = find_awaiting(h.pledge_id);
+    pledge held = a.p;
+    if (h.cut) {
+      tx.exec_params0(cut_pledge_sql, h.pledge_id, h.amount_minor);
+      held.amount_minor = h.amount_minor;
+      told[a.bounty_id].push_back(render_funding_cut(a.p.amount_minor, h.amount_minor, *a.goal_minor, currency));
     }
-    hold(tx, *it, bounty_id);
-    tx.exec_params0(set_pledge_state_sql, id, std::string(to_string(pledge_state::held)));
-    out.held_pledges.push_back(id);
-    touched.insert(bounty_id);
+    hold(tx, held, a.bounty_id);
+    tx.exec_params0(set_pledge_state_sql, h.pledge_id, std::string(to_string(pledge_state::held)));
+    out.held_pledges.push_back(h.pledge_id);
+    touched.insert(a.bounty_id);
   }
   for (const auto bounty_id : touched) {
     auto sb = load_stored(tx, "b.id = $1", bounty_id);
     enqueue_status(tx, *sb);
+  }
+  for (const auto& [bounty_id, sentences] : told) {
+    auto sb = load_stored(tx, "b.id = $1", bounty_id);
+    const auto login = tx.exec_params1(login_sql, request.platform, request.user_id)[0].as<std::string>();
+    enqueue(tx, *sb, {.kind = "reply", .body = render_reply(login, sentences)});
   }
   out.available_minor = escrow::balance_of(tx, account, currency);
   return out;

@@ -13,39 +13,55 @@
 
 namespace bountybot::bot {
 
+/// The default bound of one deposit, in whole units of its currency (BOUNTYBOT_MAX_DEPOSIT):
+/// 1,000,000.00 USD, ¥1,000,000. A deposit is money the operator or a card brought in; a bound
+/// keeps one typo or forged amount from pinning `external:*` near the int64 limit.
+inline constexpr std::int64_t default_max_deposit_units = 1'000'000;
+/// The most issues one deposit funds awaiting pledges on (their locks are taken at once); older
+/// pledges go first, and the rest waits for the next deposit.
+inline constexpr std::size_t max_issues_per_deposit = 100;
+/// The longest deposit reference (bytes).
+inline constexpr std::size_t max_reference_chars = 200;
+
 /// Service-wide settings the store needs.
 struct store_settings {
   repo_settings repo;       // defaults for every repository
   std::string public_url;   // BOUNTYBOT_PUBLIC_URL, for funding links
+  std::int64_t max_deposit_units = default_max_deposit_units;  // BOUNTYBOT_MAX_DEPOSIT, whole units
 };
 
 /// Answers whether `user` is a maintainer of the issue's repository (SPEC §1). Implemented by
 /// the platform adapter (an API call); throws on I/O failure, which retries the delivery.
 using maintainer_check = std::function<bool(const issue_ref& issue, const user_ref& user)>;
 
-/// Handles one comment: parses its commands, decides, applies. `delivery_key` (`platform:delivery
-/// id`) derives the pledges' idempotency keys. Comments by bots, and comments with no command
-/// lines, change nothing. `is_maintainer` is asked only for maintainer commands.
-void process_comment(pqxx::work& tx, const comment_posted& event, const store_settings& settings, utc_time now,
-                     const std::string& delivery_key, const maintainer_check& is_maintainer);
+/// Handles one comment: parses its commands, decides, applies. Pledges' idempotency keys derive
+/// from the event's cause (the comment id), never from the delivery. Comments by bots, and
+/// comments with no command lines, change nothing. `is_maintainer` is asked only for maintainer
+/// commands. Every `process_*` returns false, changing nothing, when its event's cause was
+/// processed before (the same event under another delivery id).
+bool process_comment(pqxx::work& tx, const comment_posted& event, const store_settings& settings, utc_time now,
+                     const maintainer_check& is_maintainer);
 
 /// The accepted label added or removed (SPEC §5): by a maintainer, the bounty moves between open
 /// and accepted; by anyone else, the change is reverted and the actor told why.
-void process_labels(pqxx::work& tx, const labels_changed& event, const store_settings& settings, utc_time now,
+bool process_labels(pqxx::work& tx, const labels_changed& event, const store_settings& settings, utc_time now,
                     const maintainer_check& is_maintainer);
 
 /// An issue closed (SPEC §6): not planned cancels and refunds; completed submits what remains.
-void process_closed(pqxx::work& tx, const issue_closed& event, const store_settings& settings, utc_time now,
-                    const std::string& delivery_key);
+bool process_closed(pqxx::work& tx, const issue_closed& event, const store_settings& settings, utc_time now);
 
 /// A merged pull/merge request that closes issues: submits each one's next milestone with the
 /// author as solver, unless a vote is open.
-void process_merged(pqxx::work& tx, const change_merged& event, const store_settings& settings, utc_time now,
-                    const std::string& delivery_key);
+bool process_merged(pqxx::work& tx, const change_merged& event, const store_settings& settings, utc_time now);
 
 /// A reaction on a comment: when the comment is an open vote's and the user an eligible voter,
 /// the ballot changes and the vote closes early if decided (SPEC §7).
-void process_reaction(pqxx::work& tx, const reaction_changed& event, const store_settings& settings, utc_time now);
+bool process_reaction(pqxx::work& tx, const reaction_changed& event, const store_settings& settings, utc_time now);
+
+/// Records `cause` as processed in this transaction; false when it was recorded before (by this
+/// or a concurrent transaction that committed: the unique key makes a second one wait, then see
+/// it). Precondition: a non-empty cause.
+bool claim_cause(pqxx::work& tx, const event_cause& cause);
 
 /// The reactions of a vote comment as polled: (user id, content) pairs with content `+1`/`-1`
 /// (GitHub) or `thumbsup`/`thumbsdown` (GitLab). Replaces the voters' ballots and closes the vote
@@ -59,9 +75,14 @@ void record_vote_reactions(pqxx::work& tx, std::int64_t vote_id,
 /// open are deferred until it closes.
 bool fire_next_timer(pqxx::work& tx, const store_settings& settings, utc_time now);
 
+/// The longest reason an operator may give for a dispute's resolution (bytes); it is stored and
+/// repeated in the reply on the issue.
+inline constexpr std::size_t max_reason_chars = 1000;
+
 /// The operator's decision on a disputed bounty: `release` pays the disputed milestone to the
 /// solvers of its last vote; `refund` refunds everything unreleased and cancels the bounty.
-/// Refusals: no such bounty, not disputed, unknown action, empty reason.
+/// Refusals: no such bounty, not disputed, unknown action, an empty reason, or one over
+/// `max_reason_chars` or with control characters.
 result<std::string> resolve_dispute(pqxx::work& tx, const std::string& platform, const std::string& full_path,
                                     std::int64_t number, const std::string& action, const std::string& reason,
                                     const store_settings& settings, utc_time now);
@@ -85,9 +106,15 @@ struct deposit_result {
   std::vector<std::int64_t> held_pledges;  // awaiting pledges this deposit funded, oldest first
 };
 
-/// Records a deposit and holds the user's awaiting pledges it covers, oldest first (plan_funding).
-/// Refusals (`problem`): a bad platform, amount, currency; the same reference with other values.
-result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& request, utc_time now);
+/// Records a deposit and holds the user's awaiting pledges it covers, oldest first (plan_funding;
+/// the goal of each pledge's bounty is checked again, and the sponsor told when a pledge is cut
+/// or refused). Refusals (`problem`): a bad platform or user id; an amount not positive or over
+/// `max_units` whole units (code `amount`); an unknown currency; a reference empty, longer than
+/// `max_reference_chars` or with control characters; a login that is not one; the same
+/// reference with other values (`conflict`). A balance that would overflow throws
+/// `escrow::ledger_refusal` (the caller answers 409).
+result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& request, utc_time now,
+                                      std::int64_t max_units = default_max_deposit_units);
 
 /// A stored bounty with its issue and pledges.
 struct bounty_record {

@@ -44,6 +44,26 @@ std::string deposit_key(std::string_view provider, std::string_view reference);
 std::string hold_key(std::int64_t pledge_id);
 std::string refund_key(std::int64_t pledge_id);
 
+/// The two balances a transfer leaves: its debit account's and its credit account's (minor units).
+struct balances_after_transfer {
+  std::int64_t debit_minor = 0;
+  std::int64_t credit_minor = 0;
+};
+
+/// The balances after `t` moves `t.amount_minor` from a debit account holding `debit_minor` to a
+/// credit account holding `credit_minor`. Refusals (`problem` codes): `amount` (not positive),
+/// `insufficient` (the debit account may not go negative, SPEC §3 invariant 2, and would),
+/// `overflow` (a balance would leave the signed 64-bit range; the message names the account).
+/// Every balance change goes through it before the store writes one.
+result<balances_after_transfer> balances_after(const transfer& t, std::int64_t debit_minor, std::int64_t credit_minor);
+
+/// A transfer the ledger refused (`balances_after`): thrown by the store so that the whole
+/// transaction is undone; callers answer 409 with `reason.message`, never 500.
+struct ledger_refusal : problem_error {
+  explicit ledger_refusal(problem p) : problem_error(p), reason(std::move(p)) {}
+  problem reason;
+};
+
 /// A balance as stored: account, currency, minor units.
 struct balance {
   std::string account;

@@ -1,5 +1,7 @@
 #include "escrow/money.hpp"
 
+#include "escrow/inert.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cassert>
@@ -120,21 +122,21 @@ result<amount_text> parse_token(std::string_view token) {
   std::string_view number = s.substr(0, end);
   std::string_view suffix = s.substr(end);
   if (number.empty()) {
-    return amount_problem("`" + std::string(token) + "` is not an amount; write it like `50`, `$50` or `50 EUR`");
+    return amount_problem(inline_code(token) + " is not an amount; write it like `50`, `$50` or `50 EUR`");
   }
   if (!suffix.empty() && (suffix[0] == 'e' || suffix[0] == 'E') &&
       (suffix.size() == 1 || is_digit(suffix[1]) || suffix[1] == '+' || suffix[1] == '-')) {
-    return amount_problem("exponents like `" + std::string(token) + "` are not accepted; write the amount in full");
+    return amount_problem("exponents like " + inline_code(token) + " are not accepted; write the amount in full");
   }
   if (negative) return amount_problem("negative amounts are not allowed");
   amount_text out;
   if (!split_number(number, out)) {
-    return amount_problem("`" + std::string(token) + "` is not a well-formed number; write it like `1000`, `1,000` or `1000.50`");
+    return amount_problem(inline_code(token) + " is not a well-formed number; write it like `1000`, `1,000` or `1000.50`");
   }
   std::optional<std::string> suffix_code;
   if (!suffix.empty()) {
     if (!is_code_token(suffix)) {
-      return amount_problem("`" + std::string(token) + "` is not an amount; write it like `50`, `$50` or `50 EUR`");
+      return amount_problem(inline_code(token) + " is not an amount; write it like `50`, `$50` or `50 EUR`");
     }
     suffix_code = to_upper(suffix);
   }
@@ -159,7 +161,7 @@ result<amount_text> merge_code(amount_text text, std::string_view code_token) {
 
 result<amount_text> check_known(result<amount_text> r) {
   if (r && r->currency_code && find_currency(*r->currency_code) == nullptr) {
-    return amount_problem("`" + *r->currency_code + "` is not an ISO 4217 currency code this service knows");
+    return amount_problem(inline_code(*r->currency_code) + " is not an ISO 4217 currency code this service knows");
   }
   return r;
 }
@@ -251,11 +253,11 @@ result<amount_text> parse_amount(std::string_view text) {
 
 result<money> to_money(const amount_text& text, std::string_view currency_code, std::int64_t max_units) {
   const currency* c = find_currency(text.currency_code ? std::string_view(*text.currency_code) : currency_code);
-  if (c == nullptr) return amount_problem("`" + std::string(currency_code) + "` is not a currency this service knows");
+  if (c == nullptr) return amount_problem(inline_code(currency_code) + " is not a currency this service knows");
   if (text.fraction_digits.size() > static_cast<std::size_t>(c->exponent)) {
     const std::string has = c->exponent == 0 ? "no decimals" : std::to_string(c->exponent) + " decimals";
-    return amount_problem(std::string(c->code) + " has " + has + "; `" + text.integer_digits + "." +
-                          text.fraction_digits + "` has " + std::to_string(text.fraction_digits.size()));
+    return amount_problem(std::string(c->code) + " has " + has + "; " + inline_code(text.integer_digits + "." +
+                          text.fraction_digits) + " has " + std::to_string(text.fraction_digits.size()));
   }
   const std::int64_t max_minor =
       max_units > INT64_MAX / minor_per_unit(*c) ? INT64_MAX : max_units * minor_per_unit(*c);

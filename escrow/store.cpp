@@ -2,14 +2,16 @@
 
 namespace bountybot::escrow {
 namespace {
+// The no-op update locks an existing row, so the balance returned stays true until commit.
 constexpr const char* upsert_account_sql =
     "INSERT INTO accounts (name, currency) VALUES ($1, $2) "
-    "ON CONFLICT (name, currency) DO UPDATE SET name = EXCLUDED.name RETURNING id";
+    "ON CONFLICT (name, currency) DO UPDATE SET name = EXCLUDED.name RETURNING id, balance_minor";
 constexpr const char* insert_transfer_sql =
     "INSERT INTO transfers (idempotency_key, kind, debit_account, credit_account, amount_minor, currency, "
     "pledge_id, reference) VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, 0), NULLIF($8, '')) "
     "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
-constexpr const char* move_balance_sql = "UPDATE accounts SET balance_minor = balance_minor + $2 WHERE id = $1";
+constexpr const char* set_balance_sql = "UPDATE accounts SET balance_minor = $2 WHERE id = $1";
+constexpr const char* lock_balances_sql = "SELECT currency, balance_minor FROM accounts WHERE name = $1 FOR UPDATE";
 constexpr const char* balances_sql = "SELECT name, currency, balance_minor FROM accounts ORDER BY id";
 constexpr const char* transfer_sums_sql =
     "SELECT a.name, a.currency, a.balance_minor, "
@@ -25,24 +27,31 @@ constexpr const char* escrow_expectations_sql =
     "FROM bounties b LEFT JOIN accounts a ON a.name = 'bounty:' || b.id || ':escrow' AND a.currency = b.currency";
 }  // namespace
 
+namespace {
+struct locked_account {
+  std::int64_t id;
+  std::int64_t balance_minor;
+};
+locked_account lock_account(pqxx::work& tx, const std::string& name, const std::string& currency) {
+  const auto row = tx.exec_params1(upsert_account_sql, name, currency);
+  return {row[0].as<std::int64_t>(), row[1].as<std::int64_t>()};
+}
+}  // namespace
+
 std::int64_t ensure_account(pqxx::work& tx, const std::string& name, const std::string& currency) {
-  return tx.exec_params1(upsert_account_sql, name, currency)[0].as<std::int64_t>();
+  return lock_account(tx, name, currency).id;
 }
 
 bool apply_transfer(pqxx::work& tx, const transfer& t, const std::string& reference) {
-  const auto debit = ensure_account(tx, t.debit, t.currency);
-  const auto credit = ensure_account(tx, t.credit, t.currency);
-  const auto inserted = tx.exec_params(insert_transfer_sql, t.idempotency_key, std::string(to_string(t.kind)), debit,
-                                       credit, t.amount_minor, t.currency, t.pledge_id, reference);
-  if (inserted.empty()) return false;
-  // Lock order by account id keeps two concurrent transfers between the same accounts deadlock-free.
-  if (debit < credit) {
-    tx.exec_params0(move_balance_sql, debit, -t.amount_minor);
-    tx.exec_params0(move_balance_sql, credit, t.amount_minor);
-  } else {
-    tx.exec_params0(move_balance_sql, credit, t.amount_minor);
-    tx.exec_params0(move_balance_sql, debit, -t.amount_minor);
-  }
+  const auto debit = lock_account(tx, t.debit, t.currency);
+  const auto credit = lock_account(tx, t.credit, t.currency);
+  const auto after = balances_after(t, debit.balance_minor, credit.balance_minor);
+  const auto inserted = tx.exec_params(insert_transfer_sql, t.idempotency_key, std::string(to_string(t.kind)), debit.id,
+                                       credit.id, t.amount_minor, t.currency, t.pledge_id, reference);
+  if (inserted.empty()) return false;  // applied before: nothing moves, whatever the balances are now
+  if (!after) throw ledger_refusal(after.error());
+  tx.exec_params0(set_balance_sql, debit.id, after->debit_minor);
+  tx.exec_params0(set_balance_sql, credit.id, after->credit_minor);
   return true;
 }
 
@@ -54,6 +63,14 @@ std::int64_t balance_of(pqxx::work& tx, const std::string& name, const std::stri
 std::map<std::string, std::int64_t> balances_by_currency(pqxx::work& tx, const std::string& name) {
   std::map<std::string, std::int64_t> out;
   for (const auto& row : tx.exec_params("SELECT currency, balance_minor FROM accounts WHERE name = $1", name)) {
+    out[row[0].as<std::string>()] = row[1].as<std::int64_t>();
+  }
+  return out;
+}
+
+std::map<std::string, std::int64_t> lock_balances_by_currency(pqxx::work& tx, const std::string& name) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& row : tx.exec_params(lock_balances_sql, name)) {
     out[row[0].as<std::string>()] = row[1].as<std::int64_t>();
   }
   return out;

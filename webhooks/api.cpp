@@ -332,10 +332,12 @@ http_reply routes::deposit(const http_request& request) {
   result<bot::deposit_result> r = make_problem("none", "");
   try {
     pool_.transact([&](pqxx::work& tx) {
-      r = bot::record_deposit(tx, req, app::now_utc());
+      r = bot::record_deposit(tx, req, app::now_utc(), settings_.store.max_deposit_units);
       if (!r) throw problem_error(r.error());  // roll back anything written before the refusal
       if (!r->held_pledges.empty()) tx.exec("NOTIFY bountybot_outbox");
     });
+  } catch (const escrow::ledger_refusal& e) {
+    r = make_problem("conflict", e.reason.message);  // the ledger cannot take it: nothing was written
   } catch (const problem_error&) {
     // r holds the refusal
   }
@@ -368,9 +370,14 @@ http_reply routes::resolve(const http_request& request, const std::string& platf
       if (!r) throw problem_error(r.error());
       tx.exec("NOTIFY bountybot_outbox");
     });
+  } catch (const escrow::ledger_refusal& e) {
+    r = make_problem("ledger", e.reason.message);  // the ledger cannot take it: nothing was written
   } catch (const problem_error&) {
   }
-  if (!r) return json_error(r.error().code == "not_found" ? 404 : r.error().code == "not_disputed" ? 409 : 400, r.error().message);
+  if (!r) {
+    const auto& code = r.error().code;
+    return json_error(code == "not_found" ? 404 : code == "not_disputed" || code == "ledger" ? 409 : 400, r.error().message);
+  }
   return json_reply(200, json::object{{"resolved", *r}});
 }
 

@@ -7,6 +7,7 @@
 #include "app/clock.hpp"
 #include "app/db.hpp"
 #include "app/log_context.hpp"
+#include "escrow/ledger.hpp"
 #include "webhooks/inbox.hpp"
 
 #include <boost/json.hpp>
@@ -29,7 +30,69 @@ std::string issue_key_of(const bot::domain_event& event) {
       event);
 }
 
+// A ledger refusal is final (an overflow stays one), but for a balance that another delivery
+// spent meanwhile: a retry decides again on the new balance (the pledge then awaits funds).
+bool is_permanent_refusal(const std::exception& e) {
+  const auto* r = dynamic_cast<const escrow::ledger_refusal*>(&e);
+  return r != nullptr && r->reason.code != "insufficient";
+}
+
+// The cause of a domain event, empty for nothing to do.
+std::string cause_of(const bot::domain_event& event) {
+  return std::visit(
+      [](const auto& e) -> std::string {
+        if constexpr (requires { e.cause; }) return e.cause;
+        return {};
+      },
+      event);
+}
+
+constexpr const char* backfill_marker_sql = "SELECT through_inbox_id, next_inbox_id FROM event_cause_backfill FOR UPDATE";
+constexpr const char* backfill_rows_sql =
+    "SELECT id, platform, delivery_id, event, {payload} FROM inbox WHERE id > $1 AND id <= $2 AND processed_at IS NOT NULL "
+    "AND outcome = 'done' ORDER BY id LIMIT $3";
+constexpr const char* backfill_insert_sql =
+    "INSERT INTO event_causes (cause, delivery) VALUES ($1, $2) ON CONFLICT (cause) DO NOTHING";
+constexpr const char* backfill_advance_sql = "UPDATE event_cause_backfill SET next_inbox_id = $1";
+constexpr const char* backfill_done_sql = "DELETE FROM event_cause_backfill";
+
 }  // namespace
+
+int inbox_worker::backfill_causes() {
+  int recorded = 0;
+  std::string rows_sql(backfill_rows_sql);
+  rows_sql.replace(rows_sql.find("{payload}"), 9, payload_columns);
+  for (bool more = true; more;) {
+    db::transact(conn_, db_url_, [&](pqxx::work& tx) {
+      more = false;
+      const auto marker = tx.exec(backfill_marker_sql);
+      if (marker.empty()) return;
+      const auto through = marker[0][0].as<std::int64_t>();
+      const auto next = marker[0][1].as<std::int64_t>();
+      const auto rows = tx.exec_params(rows_sql, next, through, backfill_batch_rows);
+      if (rows.empty()) {
+        tx.exec0(backfill_done_sql);
+        spdlog::info("recorded the causes of the deliveries processed before migration 012");
+        return;
+      }
+      for (const auto& row : rows) {
+        std::string cause;
+        try {
+          cause = cause_of(translate(row[1].as<std::string>(), row[3].as<std::string>(),
+                                     boost::json::parse(read_payload(row, 4))));
+        } catch (const std::exception&) {
+          continue;  // it failed when it was processed too: no effect to guard
+        }
+        if (cause.empty()) continue;
+        tx.exec_params0(backfill_insert_sql, cause, row[1].as<std::string>() + ":" + row[2].as<std::string>());
+        ++recorded;
+      }
+      tx.exec_params0(backfill_advance_sql, rows.back()[0].as<std::int64_t>());
+      more = true;
+    });
+  }
+  return recorded;
+}
 
 inbox_worker::inbox_worker(std::string db_url, worker_settings settings)
     : db_url_(std::move(db_url)), settings_(std::move(settings)) {}
@@ -114,16 +177,22 @@ bool inbox_worker::take_one() {
               return;
             } else {
               const app::log_scope issue_scope({.issue = issue_key_of(translated)});
+              bool first = true;  // false: this event's cause had effect under another delivery id
               if constexpr (std::is_same_v<T, bot::comment_posted>) {
-                bot::process_comment(tx, e, settings_.store, now, key, settings_.is_maintainer);
+                first = bot::process_comment(tx, e, settings_.store, now, settings_.is_maintainer);
               } else if constexpr (std::is_same_v<T, bot::labels_changed>) {
-                bot::process_labels(tx, e, settings_.store, now, settings_.is_maintainer);
+                first = bot::process_labels(tx, e, settings_.store, now, settings_.is_maintainer);
               } else if constexpr (std::is_same_v<T, bot::issue_closed>) {
-                bot::process_closed(tx, e, settings_.store, now, key);
+                first = bot::process_closed(tx, e, settings_.store, now);
               } else if constexpr (std::is_same_v<T, bot::change_merged>) {
-                bot::process_merged(tx, e, settings_.store, now, key);
+                first = bot::process_merged(tx, e, settings_.store, now);
               } else if constexpr (std::is_same_v<T, bot::reaction_changed>) {
-                bot::process_reaction(tx, e, settings_.store, now);
+                first = bot::process_reaction(tx, e, settings_.store, now);
+              }
+              if (!first) {
+                outcome = "duplicate";
+                spdlog::info("the same event was processed before under another delivery id: no effect");
+                return;
               }
               tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
               outcome = "done";
@@ -140,6 +209,7 @@ bool inbox_worker::take_one() {
       tx.exec("ROLLBACK TO SAVEPOINT delivery");
       failure = e.what();
       permanent = dynamic_cast<const adapters::payload_error*>(&e) != nullptr ||
+                  is_permanent_refusal(e) ||
                   dynamic_cast<const std::invalid_argument*>(&e) != nullptr ||
                   dynamic_cast<const std::out_of_range*>(&e) != nullptr;
       const auto attempts = tx.exec_params1("UPDATE inbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1 "

@@ -35,6 +35,9 @@ struct worker_settings {
 /// failing too often; kept with its error for the operator).
 enum class delivery_outcome { done, ignored, failed, retry };
 
+/// Inbox rows read per transaction by `inbox_worker::backfill_causes`.
+inline constexpr int backfill_batch_rows = 1000;
+
 class inbox_worker {
  public:
   inbox_worker(std::string db_url, worker_settings settings);
@@ -49,6 +52,12 @@ class inbox_worker {
   int key_pending();
   /// Processes until the inbox is empty; returns how many deliveries were taken.
   int drain();
+  /// Records the causes of deliveries processed before causes were recorded (migration 012 left
+  /// the last inbox id of that time in `event_cause_backfill`), `backfill_batch_rows` rows per
+  /// transaction, resuming where an interrupted run stopped, then deletes the marker. Returns the
+  /// causes recorded (0 at once when there is nothing to backfill). A payload that no longer
+  /// translates is skipped: it had no effect.
+  int backfill_causes();
   /// Loops until `stop`: processes deliveries one by one (`stop` is checked between them), then
   /// waits for NOTIFY bountybot_inbox or `idle_wait`.
   void run(const std::atomic<bool>& stop);

@@ -15,14 +15,14 @@ namespace bountybot::github {
 namespace json = boost::json;
 
 void record_installation(pqxx::work& tx, std::string_view event, const boost::json::value& payload) {
-  const auto id = adapters::int_at(payload, "installation.id");
-  const auto login = adapters::string_at(payload, "installation.account.login");
-  const auto account = adapters::int_at(payload, "installation.account.id");
+  const auto id = adapters::id_at(payload, "installation.id");
+  const auto login = adapters::login_at(payload, "installation.account.login");
+  const auto account = adapters::id_at(payload, "installation.account.id");
   const auto action = adapters::string_or(payload, "action", "");
   std::string repos;
   for (const char* field : {"repositories", "repositories_added"}) {
     if (const auto* list = adapters::find(payload, field); list && list->is_array()) {
-      for (const auto& r : list->get_array()) repos += (repos.empty() ? "" : ",") + adapters::string_or(r, "full_name", "");
+      for (const auto& r : list->get_array()) repos += (repos.empty() ? "" : ",") + adapters::repository_path_at(r, "full_name");
     }
   }
   tx.exec_params0(

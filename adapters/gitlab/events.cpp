@@ -8,7 +8,9 @@
 namespace bountybot::gitlab {
 
 using adapters::find;
-using adapters::int_at;
+using adapters::id_at;
+using adapters::login_at;
+using adapters::repository_path_at;
 using adapters::string_at;
 using adapters::string_or;
 
@@ -17,13 +19,13 @@ namespace {
 bot::issue_ref project_of(const boost::json::value& payload) {
   bot::issue_ref issue;
   issue.platform = "gitlab";
-  issue.repository_id = int_at(payload, "project.id");
-  issue.repository_path = string_at(payload, "project.path_with_namespace");
+  issue.repository_id = id_at(payload, "project.id");
+  issue.repository_path = repository_path_at(payload, "project.path_with_namespace");
   return issue;
 }
 
 bot::user_ref user_of(const boost::json::value& payload) {
-  return {"gitlab", int_at(payload, "user.id"), string_at(payload, "user.username")};
+  return {"gitlab", id_at(payload, "user.id"), login_at(payload, "user.username")};
 }
 
 std::string issue_url(const boost::json::value& payload, const bot::issue_ref& issue, const char* url_field) {
@@ -36,6 +38,18 @@ std::vector<std::string> label_titles(const boost::json::value* labels) {
   for (const auto& l : labels->get_array()) {
     if (const auto* t = l.is_object() ? l.get_object().if_contains("title") : nullptr; t && t->is_string()) {
       out.emplace_back(t->get_string());
+    }
+  }
+  return out;
+}
+
+// "3,7,12": the ids of a label list, as GitLab sends them (in its order).
+std::string label_ids(const boost::json::value* labels) {
+  std::string out;
+  if (labels == nullptr || !labels->is_array()) return out;
+  for (const auto& l : labels->get_array()) {
+    if (const auto* id = l.is_object() ? l.get_object().if_contains("id") : nullptr; id && id->is_int64()) {
+      out += (out.empty() ? "" : ",") + std::to_string(id->get_int64());
     }
   }
   return out;
@@ -71,15 +85,16 @@ bot::domain_event translate(std::string_view event, const boost::json::value& pa
     }
     bot::comment_posted c;
     c.issue = project_of(payload);
-    c.issue.number = int_at(payload, "issue.iid");
+    c.issue.number = id_at(payload, "issue.iid");
     c.issue.url = issue_url(payload, c.issue, "issue.url");
     c.author = user_of(payload);
-    c.comment_id = int_at(payload, "object_attributes.id");
+    c.comment_id = id_at(payload, "object_attributes.id");
+    c.cause = "gitlab:note:" + std::to_string(c.comment_id);
     c.body = string_or(payload, "object_attributes.note", "");
     // Note hooks carry assignee ids only; logins are filled from what the service has seen.
     if (const auto* ids = find(payload, "issue.assignee_ids"); ids && ids->is_array()) {
       for (const auto& id : ids->get_array()) {
-        if (id.is_int64()) c.assignees.push_back({"gitlab", id.get_int64(), "user-" + std::to_string(id.get_int64())});
+        if (id.is_int64() && id.get_int64() > 0) c.assignees.push_back({"gitlab", id.get_int64(), "user-" + std::to_string(id.get_int64())});
       }
     }
     c.by_bot = is_self(c.author) || c.body.find(bot::own_comment_marker) != std::string::npos;
@@ -87,13 +102,17 @@ bot::domain_event translate(std::string_view event, const boost::json::value& pa
   }
   if (event == "Issue Hook") {
     bot::issue_ref issue = project_of(payload);
-    issue.number = int_at(payload, "object_attributes.iid");
+    issue.number = id_at(payload, "object_attributes.iid");
+    // The issue's global id and its `updated_at`, which every change moves, name the change.
+    const std::string issue_cause = "gitlab:issue:" + std::to_string(id_at(payload, "object_attributes.id")) + ":";
+    const std::string updated_at = string_or(payload, "object_attributes.updated_at", "");
     issue.url = issue_url(payload, issue, "object_attributes.url");
     const std::string action = string_or(payload, "object_attributes.action", "");
     if (action == "close") {
       bot::issue_closed c;
       c.issue = issue;
       c.actor = user_of(payload);
+      c.cause = issue_cause + "close:" + updated_at;
       c.completed = false;  // GitLab has no close reason: only a merged MR makes it "completed" (SPEC §6)
       // Ids from object_attributes.assignee_ids; usernames, when given, from `assignees` in the same order.
       const auto* ids = find(payload, "object_attributes.assignee_ids");
@@ -101,10 +120,10 @@ bot::domain_event translate(std::string_view event, const boost::json::value& pa
       if (ids && ids->is_array()) {
         for (std::size_t i = 0; i < ids->get_array().size(); ++i) {
           const auto& id = ids->get_array()[i];
-          if (!id.is_int64()) continue;
+          if (!id.is_int64() || id.get_int64() < 1) continue;
           std::string login = "user-" + std::to_string(id.get_int64());
           if (people && people->is_array() && i < people->get_array().size()) {
-            login = string_or(people->get_array()[i], "username", login);
+            if (find(people->get_array()[i], "username") != nullptr) login = login_at(people->get_array()[i], "username");
           }
           c.assignees.push_back({"gitlab", id.get_int64(), login});
         }
@@ -118,6 +137,10 @@ bot::domain_event translate(std::string_view event, const boost::json::value& pa
     bot::labels_changed l;
     l.issue = issue;
     l.actor = user_of(payload);
+    // The change itself (who, from which labels to which) beside `updated_at`: two changes in
+    // one second of `updated_at` stay two events.
+    l.cause = issue_cause + "labels:" + updated_at + ":" + std::to_string(l.actor.id) + ":" +
+              label_ids(find(*changes, "previous")) + ">" + label_ids(find(*changes, "current"));
     for (const auto& t : current)
       if (std::find(previous.begin(), previous.end(), t) == previous.end()) l.added.push_back(t);
     for (const auto& t : previous)
@@ -129,7 +152,8 @@ bot::domain_event translate(std::string_view event, const boost::json::value& pa
     if (string_or(payload, "object_attributes.action", "") != "merge") return std::monostate{};
     bot::change_merged m;
     m.repository = project_of(payload);
-    const auto author_id = int_at(payload, "object_attributes.author_id");
+    m.cause = "gitlab:mr:" + std::to_string(id_at(payload, "object_attributes.id")) + ":merged";  // merges once
+    const auto author_id = id_at(payload, "object_attributes.author_id");
     const auto merger = user_of(payload);
     m.author = merger.id == author_id ? merger : bot::user_ref{"gitlab", author_id, "user-" + std::to_string(author_id)};
     m.url = string_or(payload, "object_attributes.url", "");
@@ -143,11 +167,13 @@ bot::domain_event translate(std::string_view event, const boost::json::value& pa
     }
     bot::reaction_changed r;
     r.issue = project_of(payload);
-    r.issue.number = int_at(payload, "issue.iid");
-    r.comment_id = int_at(payload, "object_attributes.awardable_id");
+    r.issue.number = id_at(payload, "issue.iid");
+    r.comment_id = id_at(payload, "object_attributes.awardable_id");
     r.user = user_of(payload);
     r.name = string_at(payload, "object_attributes.name");
     r.awarded = string_or(payload, "event_type", "award") == "award";
+    // An award is given once and revoked once.
+    r.cause = "gitlab:award:" + std::to_string(id_at(payload, "object_attributes.id")) + ":" + (r.awarded ? "award" : "revoke");
     return r;
   }
   return std::monostate{};

@@ -49,6 +49,49 @@ TEST_F(Ledger, DepositCreditsAvailableFromTheExternalAccount) {
   EXPECT_EQ(db.scalar("SELECT balance_minor FROM accounts WHERE name = 'external:manual'"), "-5000");
 }
 
+// A deposit near INT64_MAX once pinned `external:manual`, so every later deposit in that
+// currency failed for everyone with a 500. Deposits are bounded, and every balance change is
+// checked for overflow before it is written.
+TEST_F(Ledger, ADepositOverTheBoundIsRefusedAndChangesNothing) {
+  const auto r = deposit(7, 100'000'001, "USD", "big");  // 1,000,000.01 USD
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "amount");
+  EXPECT_NE(r.error().message.find("$1,000,000.00"), std::string::npos) << r.error().message;
+  EXPECT_TRUE(deposit(7, 100'000'000, "USD", "just-right"));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM deposits"), "1");
+}
+
+TEST_F(Ledger, ABalanceThatWouldOverflowIsRefusedAndTheLedgerStaysUsable) {
+  std::unique_ptr<pqxx::connection> conn;
+  const std::int64_t huge = INT64_MAX - 10;
+  db::transact(conn, db.url(), [&](pqxx::work& tx) {
+    ASSERT_TRUE(bot::record_deposit(tx, {"github", 7, "user", huge, "JPY", "huge"}, now, INT64_MAX));
+  });
+  EXPECT_THROW(db::transact(conn, db.url(), [&](pqxx::work& tx) {
+                 (void)bot::record_deposit(tx, {"github", 7, "user", 100, "JPY", "more"}, now, INT64_MAX);
+               }),
+               escrow::ledger_refusal);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM deposits"), "1");
+  EXPECT_EQ(available(7, "JPY"), huge);
+  // Another user's deposit that fits still goes through: the refusal left nothing half-written.
+  EXPECT_TRUE(deposit(8, 5, "JPY", "other"));
+}
+
+TEST_F(Ledger, ReferencesAndLoginsWithControlCharactersAreRefusedNotCut) {
+  const auto nul = deposit(7, 5000, "USD", std::string("n\0two", 5));
+  ASSERT_FALSE(nul);
+  EXPECT_EQ(nul.error().code, "reference");
+  std::unique_ptr<pqxx::connection> conn;
+  result<bot::deposit_result> r = make_problem("none", "");
+  db::transact(conn, db.url(), [&](pqxx::work& tx) {
+    r = bot::record_deposit(tx, {"github", 7, std::string("al\0ice", 6), 5000, "USD", "n"}, now);
+  });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "login");
+  EXPECT_TRUE(deposit(7, 5000, "USD", "n"));  // the reference `n` was never taken
+  EXPECT_EQ(db.scalar("SELECT reference FROM deposits"), "n");
+}
+
 TEST_F(Ledger, SameReferenceTwiceMovesMoneyOnce) {
   ASSERT_TRUE(deposit(7, 5000, "USD", "wire-1"));
   const auto again = deposit(7, 5000, "USD", "wire-1");
@@ -83,10 +126,16 @@ TEST_F(Ledger, TransfersAreImmutable) {
 
 TEST_F(Ledger, NoUserAccountCanGoNegative) {
   pqxx::connection c(db.url());
+  {
+    pqxx::work tx(c);
+    EXPECT_THROW(escrow::apply_transfer(tx, {"t-1", escrow::transfer_kind::pledge_hold, escrow::available_account("github", 1),
+                                             escrow::escrow_account(1), 100, "USD"}),
+                 escrow::ledger_refusal);
+  }
+  // The database refuses it as well, whatever writes the row.
   pqxx::work tx(c);
-  EXPECT_THROW(escrow::apply_transfer(tx, {"t-1", escrow::transfer_kind::pledge_hold, escrow::available_account("github", 1),
-                                           escrow::escrow_account(1), 100, "USD"}),
-               pqxx::sql_error);
+  escrow::ensure_account(tx, escrow::available_account("github", 1), "USD");
+  EXPECT_THROW(tx.exec("UPDATE accounts SET balance_minor = -1 WHERE name = 'user:github:1:available'"), pqxx::check_violation);
 }
 
 TEST_F(Ledger, ApplyingTheSameIdempotencyKeyTwiceIsANoOp) {

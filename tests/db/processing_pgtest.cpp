@@ -1,5 +1,6 @@
 // Inbox processing and the outbox on a real PostgreSQL, with a fake platform API.
 #include "adapters/github/client.hpp"
+#include "adapters/gitlab/events.hpp"
 #include "adapters/outbox_sender.hpp"
 #include "app/db.hpp"
 #include "bot/store.hpp"
@@ -90,6 +91,118 @@ TEST_F(Processing, ARedeliveryHasNoEffect) {
   EXPECT_EQ(process(), 0);
   EXPECT_EQ(held(), "5000");
   EXPECT_EQ(db.scalar("SELECT count(*) FROM transfers"), "2");
+}
+
+// The delivery id is a header the signature does not cover: anyone who saw a delivery could
+// resend its signed body under fresh ids. The event has effect once.
+TEST_F(Processing, TheSameCommentUnderNewDeliveryIdsMovesMoneyOnce) {
+  deposit(21031067, 10000, "wire-1");
+  const auto body = testing::github_comment("/pledge $10", 21031067, "Codertocat", 1, 5150);
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(store("replay-" + std::to_string(i), body));
+  EXPECT_EQ(process(), 20);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pledges"), "1");
+  EXPECT_EQ(held(), "1000");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM inbox WHERE outcome = 'duplicate'"), "19");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM outbox WHERE kind = 'reaction'"), "1");
+  EXPECT_EQ(db.scalar("SELECT delivery FROM event_causes WHERE cause = 'github:comment:5150'"), "github:replay-0");
+}
+
+TEST_F(Processing, AGitLabNoteAndAnAwardReplayedUnderNewIdsHaveEffectOnce) {
+  std::unique_ptr<pqxx::connection> conn;
+  db::transact(conn, db.url(), [&](pqxx::work& tx) {
+    ASSERT_TRUE(bot::record_deposit(tx, {"gitlab", 7, "alice", 10000, "EUR", "w-7"}, bot::utc_time{}));
+  });
+  const auto note = testing::gitlab_note("/pledge 10 EUR", 7, "alice", 17, 6160);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(store("uuid-" + std::to_string(i), note, "gitlab", "Note Hook"));
+  EXPECT_EQ(process(), 5);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pledges"), "1");
+  EXPECT_EQ(held(), "1000");
+  // An award, its revocation, then the award's body again under a new id: the ballot stays revoked.
+  auto award = boost::json::parse(testing::gitlab_emoji(7, "alice", 17, 6160, "thumbsup", true));
+  award.as_object()["object_attributes"].as_object()["id"] = 31;
+  auto revoke = award;
+  revoke.as_object()["event_type"] = "revoke";
+  const auto cause_of = [](const boost::json::value& v) {
+    return std::get<bot::reaction_changed>(gitlab::translate("Emoji Hook", v, {})).cause;
+  };
+  EXPECT_EQ(cause_of(award), "gitlab:award:31:award");
+  EXPECT_EQ(cause_of(revoke), "gitlab:award:31:revoke");
+  std::unique_ptr<pqxx::connection> c2;
+  db::transact(c2, db.url(), [&](pqxx::work& tx) {
+    EXPECT_TRUE(bot::claim_cause(tx, cause_of(award)));
+    EXPECT_FALSE(bot::claim_cause(tx, cause_of(award)));
+    EXPECT_TRUE(bot::claim_cause(tx, cause_of(revoke)));
+  });
+}
+
+// A close processed while the issue had no bounty did nothing; resent after sponsors pledged, it
+// must still be that close, not a cancellation that refunds everyone.
+TEST_F(Processing, ACloseReplayedAfterABountyAppearedDoesNotCancelIt) {
+  const auto close = testing::github_issue_closed("not_planned", {});
+  ASSERT_TRUE(store("close-1", close, "github", "issues"));
+  process();
+  deposit(21031067, 10000, "wire-1");
+  ASSERT_TRUE(store("p-1", testing::github_comment("/pledge $50")));
+  process();
+  ASSERT_TRUE(store("close-again", close, "github", "issues"));
+  process();
+  EXPECT_EQ(db.scalar("SELECT outcome FROM inbox WHERE delivery_id = 'close-again'"), "duplicate");
+  EXPECT_EQ(db.scalar("SELECT state FROM bounties"), "open");
+  EXPECT_EQ(held(), "5000");
+}
+
+// Deliveries processed before causes were recorded get theirs from the stored payloads, so a body
+// processed before the upgrade and resent after it has no second effect either.
+TEST_F(Processing, DeliveriesProcessedBeforeTheUpgradeGetTheirCausesAndAreNotReplayable) {
+  deposit(21031067, 10000, "wire-1");
+  const auto body = testing::github_comment("/pledge $10", 21031067, "Codertocat", 1, 9191);
+  ASSERT_TRUE(store("before-upgrade", body));
+  process();
+  // The state an older version left: the delivery processed, no cause recorded, the marker set.
+  db.exec("DELETE FROM event_causes");
+  db.exec("INSERT INTO event_cause_backfill (through_inbox_id) SELECT max(id) FROM inbox");
+  webhooks::inbox_worker w(db.url(), {});
+  EXPECT_EQ(w.backfill_causes(), 1);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM event_cause_backfill"), "0");
+  EXPECT_EQ(db.scalar("SELECT delivery FROM event_causes WHERE cause = 'github:comment:9191'"), "github:before-upgrade");
+  EXPECT_EQ(w.backfill_causes(), 0);  // done once
+  ASSERT_TRUE(store("after-upgrade", body));
+  process();
+  EXPECT_EQ(db.scalar("SELECT outcome FROM inbox WHERE delivery_id = 'after-upgrade'"), "duplicate");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pledges"), "1");
+}
+
+TEST_F(Processing, AGoalIsNotBypassedWhenAnAwaitingPledgeIsFundedLater) {
+  // Goal $100, held $60 by a maintainer-free path: 21031067 pledges $60 (held), 555 pledges $100
+  // (awaiting), then 555's deposit arrives: only the $40 of room is held, and 555 is told.
+  deposit(21031067, 6000, "wire-1");
+  ASSERT_TRUE(store("g-1", testing::github_comment("/pledge $60", 21031067, "Codertocat", 1, 7001)));
+  ASSERT_TRUE(store("g-2", testing::github_comment("/pledge $100", 555, "latecomer", 1, 7002)));
+  ASSERT_TRUE(store("g-3", testing::github_comment("/pledge $10", 556, "third", 1, 7003)));
+  process();
+  db.exec("UPDATE bounties SET goal_minor = 10000");
+  std::unique_ptr<pqxx::connection> conn;
+  db::transact(conn, db.url(), [&](pqxx::work& tx) {
+    const auto r = bot::record_deposit(tx, {"github", 555, "latecomer", 10000, "USD", "wire-555"}, bot::utc_time{});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->held_pledges.size(), 1u);
+  });
+  EXPECT_EQ(held(), "10000");
+  EXPECT_EQ(db.scalar("SELECT amount_minor FROM pledges WHERE user_id = 555"), "4000");
+  EXPECT_EQ(db.scalar("SELECT balance_minor FROM accounts WHERE name = 'user:github:555:available'"), "6000");
+  const auto reply = db.scalar("SELECT body FROM outbox WHERE kind = 'reply' AND body LIKE '%had room for%'");
+  EXPECT_NE(reply.find("@latecomer"), std::string::npos) << reply;
+  EXPECT_NE(reply.find("$40.00"), std::string::npos) << reply;
+  // The third sponsor's awaiting pledge, on the bounty that is full now, is refused when its funds come.
+  db::transact(conn, db.url(), [&](pqxx::work& tx) {
+    const auto r = bot::record_deposit(tx, {"github", 556, "third", 1000, "USD", "wire-556"}, bot::utc_time{});
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->held_pledges.empty());
+  });
+  EXPECT_EQ(held(), "10000");
+  EXPECT_EQ(db.scalar("SELECT state FROM pledges WHERE user_id = 556"), "cancelled");
+  EXPECT_EQ(db.scalar("SELECT balance_minor FROM accounts WHERE name = 'user:github:556:available'"), "1000");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM outbox WHERE kind = 'reply' AND body LIKE '%@third%reached its goal%'"), "1");
 }
 
 TEST_F(Processing, AnUnfundedPledgeAwaitsAndIsHeldWhenTheDepositArrives) {
@@ -285,7 +398,8 @@ class Votes : public ::testing::Test {
       comment("/pledge " + std::to_string(amount / 100), user, 100 + user);
     }
     run([&](pqxx::work& tx) {
-      bot::process_labels(tx, {issue(), {"github", 21, "maint"}, {"bounty: accepted"}, {}}, settings, now, yes);
+      bot::process_labels(tx, {"github:issue:1:labeled:accepted", issue(), {"github", 21, "maint"}, {"bounty: accepted"}, {}},
+                          settings, now, yes);
     });
     comment("/bounty submit", 40, 300);
     vote_id = std::stoll(db.scalar("SELECT id FROM votes"));
@@ -298,8 +412,8 @@ class Votes : public ::testing::Test {
     db::transact(conn, db.url(), f);
   }
   void comment(const std::string& body, std::int64_t user, std::int64_t id) {
-    bot::comment_posted c{issue(), {"github", user, "u" + std::to_string(user)}, id, body};
-    run([&](pqxx::work& tx) { bot::process_comment(tx, c, settings, now, "d-" + std::to_string(id), yes); });
+    bot::comment_posted c{"github:comment:" + std::to_string(id), issue(), {"github", user, "u" + std::to_string(user)}, id, body};
+    run([&](pqxx::work& tx) { bot::process_comment(tx, c, settings, now, yes); });
   }
   void reactions(const std::vector<std::pair<std::int64_t, std::string>>& r) {
     run([&](pqxx::work& tx) { bot::record_vote_reactions(tx, vote_id, r, settings, now); });

@@ -200,6 +200,60 @@ TEST_F(Service, AdminRoutesNeedTheBearerTokenAndAmountsMustBeIntegers) {
   EXPECT_EQ(deposit("github", 1, 7000, "x", "XYZ").status, 400u);
 }
 
+// Deposits near INT64_MAX once answered 500 and pinned external:manual for everyone; NUL bytes
+// were cut off, so `n\0two` became the reference `n`. Both get a 400 with the reason now.
+TEST_F(Service, ADepositOverTheBoundOrWithControlCharactersIs400AndChangesNothing) {
+  service = std::make_unique<testing::service_process>(env());
+  const auto huge = deposit("github", 1, INT64_MAX - 1, "huge");
+  EXPECT_EQ(huge.status, 400u);
+  EXPECT_NE(huge.body.find("at most $1,000,000.00"), std::string::npos) << huge.body;
+  const auto nul = service->request(
+      "POST", "/api/v1/admin/deposits",
+      R"({"platform":"github","user_id":1,"amount":5000,"currency":"USD","reference":"n\u0000two"})",
+      {{"Authorization", "Bearer " + admin_token}});
+  EXPECT_EQ(nul.status, 400u) << nul.body;
+  EXPECT_NE(nul.body.find("control characters"), std::string::npos) << nul.body;
+  EXPECT_EQ(deposit("github", 1, 5000, "n").status, 201u);  // `n` was never taken by the NUL one
+  EXPECT_EQ(available("github", 1), 5000);
+  // A lower bound set by the operator.
+  service.reset();
+  service = std::make_unique<testing::service_process>(env({{"BOUNTYBOT_MAX_DEPOSIT", "100"}}));
+  EXPECT_EQ(deposit("github", 1, 10001, "over").status, 400u);
+  EXPECT_EQ(deposit("github", 1, 10000, "at").status, 201u);
+}
+
+// Anyone who sees a delivery (repository admins can, in GitHub's delivery log) could resend its
+// signed body under fresh delivery ids: 200 copies of one `/pledge $10` made 200 held pledges.
+TEST_F(Service, OneSignedCommentResentUnder50DeliveryIdsToTwoInstancesMakesOnePledge) {
+  service = std::make_unique<testing::service_process>(env());
+  testing::service_process other(env());
+  deposit("github", 21031067, 100000, "wire-1");
+  const auto body = testing::github_comment("/pledge $10", 21031067, "Codertocat", 1, 8080);
+  std::vector<unsigned> statuses(50);
+  std::vector<std::thread> senders;
+  for (int i = 0; i < 50; ++i) {
+    senders.emplace_back([&, i] {
+      auto& to = i % 2 == 0 ? *service : other;
+      statuses[static_cast<std::size_t>(i)] =
+          to.request("POST", "/webhooks/github", body,
+                     {{"X-GitHub-Event", "issue_comment"},
+                      {"X-GitHub-Delivery", "resent-" + std::to_string(i)},
+                      {"X-Hub-Signature-256", testing::github_signature(github_secret, body)}})
+              .status;
+    });
+  }
+  for (auto& t : senders) t.join();
+  for (auto s : statuses) EXPECT_EQ(s, 202u);  // each is a new delivery id, stored
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM inbox WHERE processed_at IS NOT NULL") == "50"; }));
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM pledges"), "1");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM transfers WHERE kind = 'pledge_hold'"), "1");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM inbox WHERE outcome = 'duplicate'"), "49");
+  EXPECT_EQ(bounty("github/Codertocat/Hello-World/1").at("held").as_int64(), 1000);
+  EXPECT_EQ(available("github", 21031067), 99000);
+  ASSERT_TRUE(github.wait_for([](const auto& calls) { return has_reaction(calls, 8080, "+1"); }));
+  EXPECT_EQ(matching(github.calls(), "POST", "/comments/8080/reactions").size(), 1u);
+}
+
 TEST_F(Service, PledgeWithoutFundsAsksForThemAndIsHeldAfterTheDeposit) {
   service = std::make_unique<testing::service_process>(env());
   deliver_github(testing::github_comment("/pledge $50", 21031067, "Codertocat", 1, 501), "g-1");

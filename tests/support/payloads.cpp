@@ -2,6 +2,8 @@
 
 #include "webhooks/signature.hpp"
 
+#include <atomic>
+#include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -26,6 +28,20 @@ const json::value& octokit_index() {
 }
 }  // namespace
 
+std::int64_t fresh_id() {
+  static std::atomic<std::int64_t> next{900'000'000};
+  return next++;
+}
+
+std::string fresh_timestamp() {
+  // One second apart from 2026-01-01T00:00:00Z on, in GitHub's ISO 8601 form.
+  const long long n = fresh_id() - 900'000'000;
+  char out[32];
+  std::snprintf(out, sizeof out, "2026-01-%02lldT%02lld:%02lld:%02lldZ", 1 + (n / 86400) % 28, (n / 3600) % 24,
+                (n / 60) % 60, n % 60);
+  return out;
+}
+
 json::value github_example(const std::string& event, const std::string& action) {
   for (const auto& e : octokit_index().as_array()) {
     if (e.at("name").as_string() != event) continue;
@@ -43,7 +59,7 @@ std::string github_comment(const std::string& body, std::int64_t user_id, const 
   auto& o = v.as_object();
   auto& comment = o["comment"].as_object();
   comment["body"] = body;
-  comment["id"] = comment_id;
+  comment["id"] = comment_id == 0 ? fresh_id() : comment_id;
   comment["user"].as_object()["id"] = user_id;
   comment["user"].as_object()["login"] = login;
   o["sender"].as_object()["id"] = user_id;
@@ -58,7 +74,7 @@ std::string gitlab_note(const std::string& body, std::int64_t user_id, const std
   auto v = read_json(std::string(BOUNTYBOT_SOURCE_DIR) + "/tests/fixtures/gitlab/note_on_issue.json");
   auto& o = v.as_object();
   o["object_attributes"].as_object()["note"] = body;
-  o["object_attributes"].as_object()["id"] = note_id;
+  o["object_attributes"].as_object()["id"] = note_id == 0 ? fresh_id() : note_id;
   o["object_attributes"].as_object()["author_id"] = user_id;
   o["user"].as_object()["id"] = user_id;
   o["user"].as_object()["username"] = username;
@@ -107,6 +123,7 @@ std::string github_label_event(const std::string& action, const std::string& lab
   auto& o = v.as_object();
   o["label"].as_object()["name"] = label;
   o["issue"].as_object()["number"] = 1;
+  o["issue"].as_object()["updated_at"] = fresh_timestamp();
   set_sender(o, sender_id, sender_login);
   return json::serialize(v);
 }
@@ -120,6 +137,7 @@ std::string github_issue_closed(const std::string& state_reason, const people& a
   issue["number"] = 1;
   issue["state"] = "closed";
   issue["state_reason"] = state_reason;
+  issue["closed_at"] = fresh_timestamp();
   issue["assignees"] = github_users(assignees);
   return json::serialize(v);
 }
@@ -129,6 +147,7 @@ std::string github_pull_request_merged(std::int64_t author_id, const std::string
   auto& o = v.as_object();
   auto& pr = o["pull_request"].as_object();
   pr["merged"] = true;
+  pr["id"] = fresh_id();
   pr["body"] = body;
   pr["user"].as_object()["id"] = author_id;
   pr["user"].as_object()["login"] = login;
@@ -142,6 +161,7 @@ std::string gitlab_labels(std::int64_t user_id, const std::string& username, std
   o["user"].as_object()["id"] = user_id;
   o["user"].as_object()["username"] = username;
   o["object_attributes"].as_object()["iid"] = iid;
+  o["object_attributes"].as_object()["updated_at"] = fresh_timestamp();
   o["object_attributes"].as_object()["labels"] = gitlab_label_list(current);
   o["labels"] = gitlab_label_list(current);
   o["changes"].as_object()["labels"] = json::object{{"previous", gitlab_label_list(previous)}, {"current", gitlab_label_list(current)}};
@@ -158,6 +178,7 @@ std::string gitlab_emoji(std::int64_t user_id, const std::string& username, std:
   o["object_attributes"].as_object()["name"] = name;
   o["object_attributes"].as_object()["user_id"] = user_id;
   o["object_attributes"].as_object()["awardable_id"] = note_id;
+  o["object_attributes"].as_object()["id"] = fresh_id();
   o["issue"].as_object()["iid"] = iid;
   return json::serialize(v);
 }

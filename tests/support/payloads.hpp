@@ -13,11 +13,17 @@ namespace bountybot::testing {
 /// The first example of `event`/`action` in @octokit/webhooks-examples (api.github.com).
 boost::json::value github_example(const std::string& event, const std::string& action);
 
+/// A platform id no other payload of this test process has (comments, notes, awards, pull
+/// requests), and a timestamp likewise: each made-up event is a new event, as on the platform,
+/// since the service has effect once per event (its cause), whatever the delivery id.
+std::int64_t fresh_id();
+std::string fresh_timestamp();
+
 /// A GitHub `issue_comment` `created` delivery body: the octokit example with the comment's
-/// body, author, id and the issue number replaced.
+/// body, author, id (0: `fresh_id()`) and the issue number replaced.
 std::string github_comment(const std::string& body, std::int64_t user_id = 21031067,
                            const std::string& login = "Codertocat", std::int64_t issue = 1,
-                           std::int64_t comment_id = 492700400);
+                           std::int64_t comment_id = 0);
 
 /// People as (id, login) pairs.
 using people = std::vector<std::pair<std::int64_t, std::string>>;
@@ -45,9 +51,10 @@ std::string gitlab_labels(std::int64_t user_id, const std::string& username, std
 std::string gitlab_emoji(std::int64_t user_id, const std::string& username, std::int64_t iid, std::int64_t note_id,
                          const std::string& name, bool awarded);
 
-/// A GitLab `Note Hook` on an issue, from the documented example, with fields replaced.
+/// A GitLab `Note Hook` on an issue, from the documented example, with fields replaced (note id
+/// 0: `fresh_id()`).
 std::string gitlab_note(const std::string& body, std::int64_t user_id = 1, const std::string& username = "root",
-                        std::int64_t iid = 17, std::int64_t note_id = 1241, const std::vector<std::int64_t>& assignee_ids = {});
+                        std::int64_t iid = 17, std::int64_t note_id = 0, const std::vector<std::int64_t>& assignee_ids = {});
 
 /// `sha256=<hex>` as GitHub signs a body.
 std::string github_signature(const std::string& secret, const std::string& body);

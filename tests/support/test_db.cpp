@@ -43,4 +43,11 @@ std::string test_database::scalar(const std::string& sql) const {
   return r[0][0].as<std::string>();
 }
 
+void test_database::exec(const std::string& sql) const {
+  pqxx::connection c(url_);
+  pqxx::work tx(c);
+  tx.exec(sql);
+  tx.commit();
+}
+
 }  // namespace bountybot::testing

@@ -21,6 +21,8 @@ class test_database {
   std::vector<std::string> ledger_problems() const;
   /// One value of a query, as text ("" for NULL or no row).
   std::string scalar(const std::string& sql) const;
+  /// Runs `sql` and commits: a state the test sets up that no route reaches yet.
+  void exec(const std::string& sql) const;
 
  private:
   std::string server_;

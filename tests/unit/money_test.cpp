@@ -1,4 +1,5 @@
 // Amount grammar and money arithmetic (SPEC §2).
+#include "escrow/ledger.hpp"
 #include "escrow/money.hpp"
 
 #include <gtest/gtest.h>
@@ -123,6 +124,26 @@ TEST(LargestRemainder, PropertyPartsAlwaysSumToTheWhole) {
     ASSERT_EQ(std::accumulate(parts.begin(), parts.end(), std::int64_t{0}), total);
     for (auto p : parts) ASSERT_GE(p, 0);
   }
+}
+
+// Every balance change is checked in the core before the store writes it (SPEC §3 invariant 2,
+// and the int64 range of the stored balances).
+TEST(Ledger, BalancesAfterATransferAreCheckedForOverflowAndNegativeBalances) {
+  const transfer deposit{"k", transfer_kind::deposit, "external:manual", "user:github:7:available", 100, "JPY"};
+  const auto ok = balances_after(deposit, -50, 20);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->debit_minor, -150);
+  EXPECT_EQ(ok->credit_minor, 120);
+  EXPECT_EQ(balances_after(deposit, 0, INT64_MAX - 99).error().code, "overflow");
+  EXPECT_NE(balances_after(deposit, 0, INT64_MAX - 99).error().message.find("user:github:7:available"), std::string::npos);
+  EXPECT_EQ(balances_after(deposit, INT64_MIN + 99, 0).error().code, "overflow");
+  EXPECT_TRUE(balances_after(deposit, INT64_MIN + 100, INT64_MAX - 100));
+  const transfer hold{"h", transfer_kind::pledge_hold, "user:github:7:available", "bounty:1:escrow", 100, "USD"};
+  EXPECT_EQ(balances_after(hold, 99, 0).error().code, "insufficient");
+  EXPECT_TRUE(balances_after(hold, 100, 0));
+  transfer zero = hold;
+  zero.amount_minor = 0;
+  EXPECT_EQ(balances_after(zero, 100, 0).error().code, "amount");
 }
 
 }  // namespace

@@ -52,6 +52,79 @@ TEST(GitHubTranslate, MissingFieldsRaisePayloadErrors) {
   EXPECT_THROW(github::translate("issue_comment", broken, {}), adapters::payload_error);
 }
 
+// Ids that name nothing on the platform never create bounties or pledges: the delivery fails
+// with the reason.
+TEST(GitHubTranslate, ImplausibleIdsAndLoginsRaisePayloadErrors) {
+  const std::vector<std::pair<std::string, boost::json::value>> bad = {
+      {"issue.number", json::value(0)},       {"issue.number", json::value(-3)},
+      {"comment.user.id", json::value(0)},    {"comment.user.id", json::value(-1)},
+      {"repository.id", json::value(0)},      {"comment.id", json::value(-5)},
+      {"comment.user.login", json::value("a b")},
+      {"comment.user.login", json::value(json::string(std::string_view("n\0two", 5)))},
+      {"comment.user.login", json::value("**@octocat**")}};
+  for (const auto& [path, value] : bad) {
+    auto payload = json::parse(testing::github_comment("/pledge 5"));
+    auto* at = &payload;
+    std::string rest = path;
+    for (auto dot = rest.find('.'); dot != std::string::npos; dot = rest.find('.')) {
+      at = &at->as_object()[rest.substr(0, dot)];
+      rest = rest.substr(dot + 1);
+    }
+    at->as_object()[rest] = value;
+    try {
+      github::translate("issue_comment", payload, {});
+      ADD_FAILURE() << path << " = " << json::serialize(value) << " was accepted";
+    } catch (const adapters::payload_error& e) {
+      EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(GitLabTranslate, ImplausibleIdsRaisePayloadErrors) {
+  for (const auto& [path, value] : std::vector<std::pair<std::string, std::int64_t>>{
+           {"issue", 0}, {"user", -1}, {"project", 0}}) {
+    auto payload = json::parse(testing::gitlab_note("/pledge 5"));
+    payload.as_object()[path].as_object()[path == "issue" ? "iid" : "id"] = value;
+    EXPECT_THROW(gitlab::translate("Note Hook", payload, {}), adapters::payload_error) << path;
+  }
+}
+
+// The cause names the event from what the platform signed: the same body under any delivery id
+// has the same cause; another event has another.
+TEST(Translate, TheCauseComesFromTheSignedBodyNotTheDelivery) {
+  const auto body = testing::github_comment("/pledge 5", 21031067, "Codertocat", 1, 4242);
+  const auto a = std::get<bot::comment_posted>(github::translate("issue_comment", json::parse(body), {}));
+  EXPECT_EQ(a.cause, "github:comment:4242");
+  const auto label = [](const std::string& json_text) {
+    return std::get<bot::labels_changed>(github::translate("issues", json::parse(json_text), {})).cause;
+  };
+  const auto l1 = testing::github_label_event("labeled", "bounty: accepted", 21, "maint");
+  const auto l2 = testing::github_label_event("labeled", "bounty: accepted", 21, "maint");
+  EXPECT_EQ(label(l1), label(l1));
+  EXPECT_NE(label(l1), label(l2));  // labeled again later: a new event
+  EXPECT_NE(label(l1), label(testing::github_label_event("unlabeled", "bounty: accepted", 21, "maint")));
+  const auto note = std::get<bot::comment_posted>(
+      gitlab::translate("Note Hook", json::parse(testing::gitlab_note("/pledge 5", 1, "root", 17, 777)), {}));
+  EXPECT_EQ(note.cause, "gitlab:note:777");
+  const auto award = [](bool awarded, std::int64_t note) {
+    return std::get<bot::reaction_changed>(
+        gitlab::translate("Emoji Hook", json::parse(testing::gitlab_emoji(1, "root", 17, note, "thumbsup", awarded)), {}));
+  };
+  EXPECT_TRUE(award(true, 5).cause.starts_with("gitlab:award:"));
+  EXPECT_TRUE(award(true, 5).cause.ends_with(":award"));
+  EXPECT_TRUE(award(false, 5).cause.ends_with(":revoke"));
+}
+
+// GitLab's `updated_at` has whole seconds: two label changes within one are two events.
+TEST(GitLabTranslate, TwoLabelChangesInOneSecondHaveTwoCauses) {
+  auto add = json::parse(testing::gitlab_labels(40, "maint", 17, {}, {"bounty: accepted"}));
+  auto remove = json::parse(testing::gitlab_labels(41, "reporter", 17, {"bounty: accepted"}, {}));
+  remove.as_object()["object_attributes"].as_object()["updated_at"] = add.at("object_attributes").at("updated_at");
+  const auto cause = [](const json::value& v) { return std::get<bot::labels_changed>(gitlab::translate("Issue Hook", v, {})).cause; };
+  EXPECT_NE(cause(add), cause(remove));
+  EXPECT_EQ(cause(add), cause(add));
+}
+
 TEST(GitLabTranslate, NoteOnIssueBecomesACommentOnTheIssue) {
   const auto payload = json::parse(testing::gitlab_note("/pledge 5 EUR", 7, "alice", 17, 1241));
   const auto e = gitlab::translate("Note Hook", payload, {});

@@ -1,0 +1,47 @@
+#include "escrow/inert.hpp"
+
+#include <algorithm>
+
+namespace bountybot {
+
+bool has_control_chars(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; });
+}
+
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t n = max_bytes;
+  // Step back over continuation bytes (10xxxxxx) to the start of the sequence that was cut.
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  return text.substr(0, n);
+}
+
+std::string inline_code(std::string_view text, std::size_t max_chars) {
+  const auto kept = utf8_prefix(text, max_chars);
+  std::string content(kept);
+  for (auto& c : content) {
+    if ((static_cast<unsigned char>(c) < 0x20) || c == 0x7f) c = ' ';
+  }
+  std::size_t longest = 0, run = 0;
+  for (char c : content) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(longest + 1, '`');
+  const bool pad = content.empty() || content.front() == '`' || content.back() == '`' || content.front() == ' ' ||
+                   content.back() == ' ';
+  std::string out = fence + (pad ? " " : "") + content + (pad ? " " : "") + fence;
+  if (kept.size() < text.size()) out += "…";
+  return out;
+}
+
+std::string table_cell_code(std::string_view text, std::size_t max_chars) {
+  std::string out;
+  for (char c : inline_code(text, max_chars)) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace bountybot
