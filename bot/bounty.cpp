@@ -405,6 +405,32 @@ decision decide(const bounty_view& view, const user_ref& author, const std::vect
   return std::move(w.out);
 }
 
+result<std::string> check_deposit(const deposit_request& request, std::int64_t max_units) {
+  if (request.platform != "github" && request.platform != "gitlab") {
+    return make_problem("platform", "platform must be `github` or `gitlab`");
+  }
+  if (request.user_id <= 0) return make_problem("user", "user_id must be a positive platform user id");
+  if (request.amount_minor <= 0) return make_problem("amount", "amount must be a positive integer of minor units");
+  const auto* cur = escrow::find_currency(request.currency);
+  if (cur == nullptr) {
+    return make_problem("currency", inline_code(request.currency, max_preview_chars) + " is not an ISO 4217 code this service knows");
+  }
+  const escrow::int128 bound = static_cast<escrow::int128>(max_units) * escrow::minor_per_unit(*cur);
+  if (request.amount_minor > bound) {  // bound <= amount_minor < INT64_MAX here, so it fits
+    return make_problem("amount", "a deposit is at most " + escrow::format_money(static_cast<std::int64_t>(bound), cur->code) +
+                                      " (BOUNTYBOT_MAX_DEPOSIT)");
+  }
+  if (request.reference.empty() || request.reference.size() > max_reference_chars || has_control_chars(request.reference)) {
+    return make_problem("reference", "reference must be 1 to " + std::to_string(max_reference_chars) +
+                                         " characters, without control characters");
+  }
+  if (!request.login.empty() && !is_login(request.login)) {
+    return make_problem("login", "login must be a platform login (letters, digits, `-`, `_`, `.`; at most " +
+                                     std::to_string(max_login_chars) + " characters)");
+  }
+  return result<std::string>(boost::system::in_place_value, cur->code);
+}
+
 funding_plan plan_funding(std::int64_t available_minor, const std::vector<awaiting_pledge>& awaiting_oldest_first,
                           utc_time now) {
   funding_plan plan;
@@ -417,7 +443,7 @@ funding_plan plan_funding(std::int64_t available_minor, const std::vector<awaiti
       continue;
     }
     if (blocked) continue;
-    if (!a.bounty_live) {
+    if (!pledges_open(a.bounty)) {
       plan.ended.push_back(p.id);
       continue;
     }

@@ -293,12 +293,12 @@ release_plan plan_release(const std::vector<pledge>& pledges, const std::vector<
                           const std::vector<int>& positions, const std::vector<solver>& solvers, int platform_fee_bps,
                           int project_fee_bps);
 
-/// An awaiting pledge as a deposit sees it: the pledge, whether its bounty still takes pledges
-/// (open, accepted or voting), and its bounty's goal and held total (minor units) at the deposit.
+/// An awaiting pledge as a deposit sees it: the pledge, its bounty's state, and its bounty's goal
+/// and held total (minor units) at the deposit.
 struct awaiting_pledge {
   pledge p;
   std::int64_t bounty_id = 0;
-  bool bounty_live = true;
+  bounty_state bounty = bounty_state::open;
   std::optional<std::int64_t> goal_minor;
   std::int64_t held_minor = 0;
 };
@@ -310,7 +310,7 @@ struct awaiting_pledge {
 /// room left under its bounty's goal is held cut to that room, and one whose bounty is full is
 /// refused (cancelled; the money stays available). Room is shared by the pledges of one bounty
 /// in the walk. Pledges whose `funds_expire_at` has passed are `expired`; those whose bounty no
-/// longer takes pledges are `ended`.
+/// longer takes pledges (not open, accepted or voting) are `ended`.
 struct funding_plan {
   struct hold_at {
     std::int64_t pledge_id = 0;
@@ -324,6 +324,31 @@ struct funding_plan {
 };
 funding_plan plan_funding(std::int64_t available_minor, const std::vector<awaiting_pledge>& awaiting_oldest_first,
                           utc_time now);
+
+/// The default bound of one deposit, in whole units of its currency (BOUNTYBOT_MAX_DEPOSIT):
+/// 1,000,000.00 USD, ¥1,000,000. A deposit is money the operator or a card brought in; a bound
+/// keeps one typo or forged amount from pinning `external:*` near the int64 limit.
+inline constexpr std::int64_t default_max_deposit_units = 1'000'000;
+/// The longest deposit reference (bytes).
+inline constexpr std::size_t max_reference_chars = 200;
+
+/// An operator's deposit (SPEC §3, provider `manual`): `amount_minor` > 0 of `currency` credited
+/// to the user's available balance, idempotent by (`provider`, `reference`).
+struct deposit_request {
+  std::string platform;
+  std::int64_t user_id = 0;
+  std::string login;  // optional display name
+  std::int64_t amount_minor = 0;
+  std::string currency;
+  std::string reference;
+  std::string provider = "manual";
+};
+
+/// The checks a deposit passes before anything is written; returns its currency's upper-case
+/// ISO 4217 code. Refusals (`problem` codes): `platform`, `user` (not a platform user id),
+/// `amount` (not positive, or over `max_units` whole units of the currency), `currency`,
+/// `reference` (empty, over `max_reference_chars`, control characters), `login` (not a login).
+result<std::string> check_deposit(const deposit_request& request, std::int64_t max_units);
 
 /// Totals shown in the status comment and the API: money held in escrow, sponsors (users with a
 /// held money pledge), supporters (users with zero-value support and no held money).

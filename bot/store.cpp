@@ -74,6 +74,7 @@ constexpr const char* awaiting_issues_sql =
     "JOIN repositories r ON r.id = b.repository_id "
     "WHERE p.platform = $1 AND p.user_id = $2 AND p.currency = $3 AND p.state = 'awaiting_funds' "
     "GROUP BY 1, 2, 3 ORDER BY min(p.id) LIMIT $4";
+constexpr const char* put_back_timer_sql = "UPDATE timers SET fire_at = to_timestamp($2) WHERE id = $1";
 constexpr const char* login_sql = "SELECT login FROM users WHERE platform = $1 AND platform_id = $2";
 constexpr const char* cut_pledge_sql = "UPDATE pledges SET amount_minor = $2 WHERE id = $1";
 constexpr const char* claim_cause_sql =
@@ -795,16 +796,14 @@ void record_vote_reactions(pqxx::work& tx, std::int64_t vote_id,
   if (changed) check_early(tx, bounty_id, settings, now);
 }
 
-bool fire_next_timer(pqxx::work& tx, const store_settings& settings, utc_time now) {
-  const auto r = tx.exec_params(
-      "SELECT id, kind, bounty_id, pledge_id, vote_id, extract(epoch from due_at) FROM timers "
-      "WHERE fired_at IS NULL AND fire_at <= to_timestamp($1) ORDER BY fire_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
-      epoch(now));
-  if (r.empty()) return false;
-  const int64_t timer_id = r[0][0].as<int64_t>();
-  const std::string kind = r[0][1].as<std::string>();
-  const int64_t bounty_id = r[0][2].as<int64_t>();
-  const utc_time due = db::to_time(r[0][5]);
+namespace {
+
+// Fires the timer of `row` (id, kind, bounty id, pledge id, vote id, due epoch).
+void fire_timer(pqxx::work& tx, const pqxx::row& row, const store_settings& settings, utc_time now) {
+  const int64_t timer_id = row[0].as<int64_t>();
+  const std::string kind = row[1].as<std::string>();
+  const int64_t bounty_id = row[2].as<int64_t>();
+  const utc_time due = db::to_time(row[5]);
   const auto key = tx.exec_params1("SELECT r.platform, r.platform_id, b.issue_number FROM bounties b "
                                    "JOIN repositories r ON r.id = b.repository_id WHERE b.id = $1", bounty_id);
   lock_issue(tx, {key[0].as<std::string>(), key[1].as<int64_t>(), "", key[2].as<int64_t>(), ""});
@@ -815,21 +814,21 @@ bool fire_next_timer(pqxx::work& tx, const store_settings& settings, utc_time no
   auto fired = [&] { tx.exec_params0("UPDATE timers SET fired_at = to_timestamp($2) WHERE id = $1", timer_id, epoch(now)); };
 
   if (kind == "vote_close") {
-    const int64_t vote_id = r[0][4].as<int64_t>();
+    const int64_t vote_id = row[4].as<int64_t>();
     if (b.rec.vote && b.rec.vote->id == vote_id) {
       close_vote(tx, b, *b.rec.vote, voting::decide_at_close(tally_of(*b.rec.vote), settings.repo.silence), settings, now);
     }
     fired();
-    return true;
+    return;
   }
   const bool is_deadline = kind == "pledge_deadline" || kind == "bounty_deadline";
   if (is_deadline && live && b.rec.vote) {
     // SPEC §6: a deadline that falls while a vote is open waits for that vote to close.
     tx.exec_params0("UPDATE timers SET fire_at = to_timestamp($2) WHERE id = $1", timer_id, epoch(b.rec.vote->closes_at) + 1);
-    return true;
+    return;
   }
   if (live && kind == "pledge_deadline") {
-    const int64_t pledge_id = r[0][3].as<int64_t>();
+    const int64_t pledge_id = row[3].as<int64_t>();
     for (const auto& p : b.rec.pledges) {
       if (p.id == pledge_id && end_pledge(tx, p, bounty_id) > 0) {
         enqueue_reply(tx, b, p.sponsor.login, "your pledge reached its deadline; its unreleased " +
@@ -840,7 +839,7 @@ bool fire_next_timer(pqxx::work& tx, const store_settings& settings, utc_time no
     maybe_expire(tx, bounty_id);
     enqueue_status(tx, b);
   } else if (live && kind == "funds_expiry") {
-    const int64_t pledge_id = r[0][3].as<int64_t>();
+    const int64_t pledge_id = row[3].as<int64_t>();
     for (const auto& p : b.rec.pledges) {
       if (p.id == pledge_id && p.state == pledge_state::awaiting_funds) end_pledge(tx, p, bounty_id);
     }
@@ -853,6 +852,28 @@ bool fire_next_timer(pqxx::work& tx, const store_settings& settings, utc_time no
     enqueue_status(tx, b);
   }
   fired();
+}
+
+}  // namespace
+
+bool fire_next_timer(pqxx::work& tx, const store_settings& settings, utc_time now) {
+  const auto r = tx.exec_params(
+      "SELECT id, kind, bounty_id, pledge_id, vote_id, extract(epoch from due_at) FROM timers "
+      "WHERE fired_at IS NULL AND fire_at <= to_timestamp($1) ORDER BY fire_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+      epoch(now));
+  if (r.empty()) return false;
+  // A timer whose transfers the ledger refuses (a balance at the int64 limit) is put back by
+  // `refused_timer_retry` and logged, so that it does not block every timer due after it.
+  tx.exec0("SAVEPOINT timer");
+  try {
+    fire_timer(tx, r[0], settings, now);
+    tx.exec0("RELEASE SAVEPOINT timer");
+  } catch (const escrow::ledger_refusal& e) {
+    tx.exec0("ROLLBACK TO SAVEPOINT timer");
+    tx.exec_params0(put_back_timer_sql, r[0][0].as<int64_t>(), epoch(now + refused_timer_retry));
+    spdlog::error("timer {} ({}) refused by the ledger, tried again in an hour: {}", r[0][0].as<int64_t>(),
+                  r[0][1].as<std::string>(), e.reason.message);
+  }
   return true;
 }
 
@@ -915,59 +936,15 @@ std::set<std::tuple<std::string, int64_t, int64_t>> lock_awaiting_issues(pqxx::w
 
 }  // namespace
 
-result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& request, utc_time now,
-                                      std::int64_t max_units) {
-  if (request.platform != "github" && request.platform != "gitlab") {
-    return make_problem("platform", "platform must be `github` or `gitlab`");
-  }
-  if (request.user_id <= 0) return make_problem("user", "user_id must be a positive platform user id");
-  if (request.amount_minor <= 0) return make_problem("amount", "amount must be a positive integer of minor units");
-  const auto* cur = escrow::find_currency(request.currency);
-  if (cur == nullptr) {
-    return make_problem("currency", inline_code(request.currency, max_preview_chars) + " is not an ISO 4217 code this service knows");
-  }
-  if (static_cast<escrow::int128>(request.amount_minor) > static_cast<escrow::int128>(max_units) * escrow::minor_per_unit(*cur)) {
-    return make_problem("amount", "a deposit is at most " + escrow::format_money(max_units * escrow::minor_per_unit(*cur), cur->code) +
-                                      " (BOUNTYBOT_MAX_DEPOSIT)");
-  }
-  if (request.reference.empty() || request.reference.size() > max_reference_chars || has_control_chars(request.reference)) {
-    return make_problem("reference", "reference must be 1 to " + std::to_string(max_reference_chars) +
-                                         " characters, without control characters");
-  }
-  if (!request.login.empty() && !is_login(request.login)) {
-    return make_problem("login", "login must be a platform login (letters, digits, `-`, `_`, `.`; at most " +
-                                     std::to_string(max_login_chars) + " characters)");
-  }
-  const std::string currency(cur->code);
+namespace {
+
+// Holds the depositor's awaiting pledges the balance now covers (plan_funding), on the issues in
+// `locked` only; cut, refused and expired ones are settled and their sponsors told. Appends the
+// pledges held to `held_pledges`.
+void fund_awaiting(pqxx::work& tx, const deposit_request& request, const std::string& currency,
+                   const std::set<std::tuple<std::string, int64_t, int64_t>>& locked, utc_time now,
+                   std::vector<int64_t>& held_pledges) {
   const std::string account = escrow::available_account(request.platform, request.user_id);
-
-  deposit_result out;
-  const auto inserted = tx.exec_params(
-      "INSERT INTO deposits (provider, reference, platform, user_id, amount_minor, currency) VALUES ($1, $2, $3, $4, $5, $6) "
-      "ON CONFLICT (provider, reference) DO NOTHING RETURNING id",
-      request.provider, request.reference, request.platform, request.user_id, request.amount_minor, currency);
-  if (inserted.empty()) {
-    const auto row = tx.exec_params1(
-        "SELECT id, platform, user_id, amount_minor, currency FROM deposits WHERE provider = $1 AND reference = $2",
-        request.provider, request.reference);
-    if (row[1].as<std::string>() != request.platform || row[2].as<int64_t>() != request.user_id ||
-        row[3].as<int64_t>() != request.amount_minor || row[4].as<std::string>() != currency) {
-      return make_problem("conflict", "reference " + inline_code(request.reference) + " was recorded before with other values");
-    }
-    out.deposit_id = row[0].as<int64_t>();
-    out.available_minor = escrow::balance_of(tx, account, currency);
-    return out;
-  }
-  out.created = true;
-  out.deposit_id = inserted[0][0].as<int64_t>();
-  const auto locked = lock_awaiting_issues(tx, request, currency);
-  upsert_user(tx, {request.platform, request.user_id,
-                   request.login.empty() ? "user-" + std::to_string(request.user_id) : request.login});
-  escrow::apply_transfer(tx,
-                         {escrow::deposit_key(request.provider, request.reference), escrow::transfer_kind::deposit,
-                          escrow::external_account(request.provider), account, request.amount_minor, currency},
-                         request.reference);
-
   // Fund awaiting pledges, oldest first, then refresh the status of every bounty that changed.
   std::vector<awaiting_pledge> awaiting;
   for (const auto& row : tx.exec_params(awaiting_for_deposit_sql, request.platform, request.user_id, currency)) {
@@ -982,8 +959,7 @@ result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& req
     a.p.state = pledge_state::awaiting_funds;
     if (!row[3].is_null()) a.p.funds_expire_at = db::to_time(row[3]);
     a.bounty_id = row[1].as<int64_t>();
-    const auto state = bounty_state_from(row[4].as<std::string>());
-    a.bounty_live = state == bounty_state::open || state == bounty_state::accepted || state == bounty_state::voting;
+    a.bounty = bounty_state_from(row[4].as<std::string>());
     if (!row[5].is_null()) a.goal_minor = row[5].as<int64_t>();
     a.held_minor = row[6].as<int64_t>();
     awaiting.push_back(std::move(a));
@@ -1014,7 +990,7 @@ result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& req
     }
     hold(tx, held, a.bounty_id);
     tx.exec_params0(set_pledge_state_sql, h.pledge_id, std::string(to_string(pledge_state::held)));
-    out.held_pledges.push_back(h.pledge_id);
+    held_pledges.push_back(h.pledge_id);
     touched.insert(a.bounty_id);
   }
   for (const auto bounty_id : touched) {
@@ -1026,6 +1002,45 @@ result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& req
     const auto login = tx.exec_params1(login_sql, request.platform, request.user_id)[0].as<std::string>();
     enqueue(tx, *sb, {.kind = "reply", .body = render_reply(login, sentences)});
   }
+}
+
+}  // namespace
+
+result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& request, utc_time now,
+                                      std::int64_t max_units) {
+  const auto checked = check_deposit(request, max_units);
+  if (!checked) return checked.error();
+  const std::string& currency = *checked;
+  const std::string account = escrow::available_account(request.platform, request.user_id);
+
+  deposit_result out;
+  const auto inserted = tx.exec_params(
+      "INSERT INTO deposits (provider, reference, platform, user_id, amount_minor, currency) VALUES ($1, $2, $3, $4, $5, $6) "
+      "ON CONFLICT (provider, reference) DO NOTHING RETURNING id",
+      request.provider, request.reference, request.platform, request.user_id, request.amount_minor, currency);
+  if (inserted.empty()) {
+    const auto row = tx.exec_params1(
+        "SELECT id, platform, user_id, amount_minor, currency FROM deposits WHERE provider = $1 AND reference = $2",
+        request.provider, request.reference);
+    if (row[1].as<std::string>() != request.platform || row[2].as<int64_t>() != request.user_id ||
+        row[3].as<int64_t>() != request.amount_minor || row[4].as<std::string>() != currency) {
+      return make_problem("conflict", "reference " + inline_code(request.reference) + " was recorded before with other values");
+    }
+    out.deposit_id = row[0].as<int64_t>();
+    out.available_minor = escrow::balance_of(tx, account, currency);
+    return out;
+  }
+  out.created = true;
+  out.deposit_id = inserted[0][0].as<int64_t>();
+  const auto locked = lock_awaiting_issues(tx, request, currency);
+  upsert_user(tx, {request.platform, request.user_id,
+                   request.login.empty() ? "user-" + std::to_string(request.user_id) : request.login});
+  escrow::apply_transfer(tx,
+                         {escrow::deposit_key(request.provider, request.reference), escrow::transfer_kind::deposit,
+                          escrow::external_account(request.provider), account, request.amount_minor, currency},
+                         request.reference);
+
+  fund_awaiting(tx, request, currency, locked, now, out.held_pledges);
   out.available_minor = escrow::balance_of(tx, account, currency);
   return out;
 }

@@ -13,16 +13,9 @@
 
 namespace bountybot::bot {
 
-/// The default bound of one deposit, in whole units of its currency (BOUNTYBOT_MAX_DEPOSIT):
-/// 1,000,000.00 USD, ¥1,000,000. A deposit is money the operator or a card brought in; a bound
-/// keeps one typo or forged amount from pinning `external:*` near the int64 limit.
-inline constexpr std::int64_t default_max_deposit_units = 1'000'000;
 /// The most issues one deposit funds awaiting pledges on (their locks are taken at once); older
 /// pledges go first, and the rest waits for the next deposit.
 inline constexpr std::size_t max_issues_per_deposit = 100;
-/// The longest deposit reference (bytes).
-inline constexpr std::size_t max_reference_chars = 200;
-
 /// Service-wide settings the store needs.
 struct store_settings {
   repo_settings repo;       // defaults for every repository
@@ -70,6 +63,9 @@ void record_vote_reactions(pqxx::work& tx, std::int64_t vote_id,
                            const std::vector<std::pair<std::int64_t, std::string>>& reactions,
                            const store_settings& settings, utc_time now);
 
+/// How long a timer whose transfers the ledger refused waits before it is tried again.
+inline constexpr std::chrono::seconds refused_timer_retry = std::chrono::hours{1};
+
 /// Fires the oldest due timer (pledge deadline, funding expiry, bounty deadline, vote close) and
 /// returns true, or returns false when none is due at `now`. Deadlines that fall while a vote is
 /// open are deferred until it closes.
@@ -86,18 +82,6 @@ inline constexpr std::size_t max_reason_chars = 1000;
 result<std::string> resolve_dispute(pqxx::work& tx, const std::string& platform, const std::string& full_path,
                                     std::int64_t number, const std::string& action, const std::string& reason,
                                     const store_settings& settings, utc_time now);
-
-/// An operator's deposit (SPEC §3, provider `manual`): `amount_minor` > 0 of `currency` credited
-/// to the user's available balance, idempotent by (`provider`, `reference`).
-struct deposit_request {
-  std::string platform;
-  std::int64_t user_id = 0;
-  std::string login;  // optional display name
-  std::int64_t amount_minor = 0;
-  std::string currency;
-  std::string reference;
-  std::string provider = "manual";
-};
 
 struct deposit_result {
   bool created = false;                  // false: this reference was recorded before

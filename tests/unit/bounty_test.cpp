@@ -198,7 +198,7 @@ TEST(Unpledge, WithoutAPledgeIsRefused) {
 
 awaiting_pledge awaiting_on(std::int64_t id, std::int64_t amount, std::int64_t bounty_id = 7,
                             std::optional<std::int64_t> goal = std::nullopt, std::int64_t held = 0) {
-  return {{id, alice, amount, "USD", pledge_state::awaiting_funds, t0, t0}, bounty_id, true, goal, held};
+  return {{id, alice, amount, "USD", pledge_state::awaiting_funds, t0, t0}, bounty_id, bounty_state::open, goal, held};
 }
 
 std::vector<std::int64_t> held_ids(const funding_plan& plan) {
@@ -255,7 +255,7 @@ TEST(Funding, TheGoalIsCheckedAgainWhenAnAwaitingPledgeBecomesHeld) {
 
 TEST(Funding, APledgeOnABountyThatEndedIsCancelled) {
   auto a = awaiting_on(1, 5000);
-  a.bounty_live = false;
+  a.bounty = bounty_state::cancelled;
   const auto plan = plan_funding(10000, {a, awaiting_on(2, 100)}, t0);
   EXPECT_EQ(plan.ended, (std::vector<std::int64_t>{1}));
   EXPECT_EQ(held_ids(plan), (std::vector<std::int64_t>{2}));
