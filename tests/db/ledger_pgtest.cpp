@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -75,6 +76,36 @@ TEST_F(Ledger, ABalanceThatWouldOverflowIsRefusedAndTheLedgerStaysUsable) {
   EXPECT_EQ(available(7, "JPY"), huge);
   // Another user's deposit that fits still goes through: the refusal left nothing half-written.
   EXPECT_TRUE(deposit(8, 5, "JPY", "other"));
+}
+
+// A refund the ledger cannot take (the sponsor's balance at the int64 limit) must not stop the
+// timers due after it: the refused one is put back an hour, the next one fires.
+TEST_F(Ledger, ATimerTheLedgerRefusesIsPutBackAndLaterTimersStillFire) {
+  std::unique_ptr<pqxx::connection> conn;
+  const auto run = [&](const std::function<void(pqxx::work&)>& f) { db::transact(conn, db.url(), f); };
+  bot::store_settings settings;
+  const bot::issue_ref issue{"github", 186853002, "Codertocat/Hello-World", 1, "https://github.com/Codertocat/Hello-World/issues/1"};
+  const bot::maintainer_check no = [](const bot::issue_ref&, const bot::user_ref&) { return false; };
+  run([&](pqxx::work& tx) { ASSERT_TRUE(bot::record_deposit(tx, {"github", 7, "rich", 10, "JPY", "a"}, now)); });
+  run([&](pqxx::work& tx) { ASSERT_TRUE(bot::record_deposit(tx, {"github", 8, "other", 10, "JPY", "b"}, now)); });
+  for (auto [user, id] : {std::pair{7, 1}, std::pair{8, 2}}) {
+    bot::comment_posted c{"github:comment:" + std::to_string(id), issue, {"github", user, "u"}, id,
+                          "/pledge 5 JPY until 2026-11-22"};
+    run([&](pqxx::work& tx) { bot::process_comment(tx, c, settings, now, no); });
+  }
+  // User 7's balance is brought to the limit from another provider: refunding 5 would overflow it.
+  run([&](pqxx::work& tx) {
+    bot::deposit_request big{"github", 7, "rich", INT64_MAX - 5, "JPY", "big"};
+    big.provider = "wire";
+    ASSERT_TRUE(bot::record_deposit(tx, big, now, INT64_MAX));
+  });
+  const auto later = now + std::chrono::days{2};
+  run([&](pqxx::work& tx) { EXPECT_TRUE(bot::fire_next_timer(tx, settings, later)); });  // 7's: refused, put back
+  run([&](pqxx::work& tx) { EXPECT_TRUE(bot::fire_next_timer(tx, settings, later)); });  // 8's: refunded
+  EXPECT_EQ(available(8, "JPY"), 10);
+  EXPECT_EQ(db.scalar("SELECT state FROM pledges WHERE user_id = 7"), "held");
+  run([&](pqxx::work& tx) { EXPECT_FALSE(bot::fire_next_timer(tx, settings, later)); });  // nothing else due now
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM timers WHERE fired_at IS NULL AND fire_at = '2026-11-23 13:00:00+00'"), "1");
 }
 
 TEST_F(Ledger, ReferencesAndLoginsWithControlCharactersAreRefusedNotCut) {

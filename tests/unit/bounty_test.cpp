@@ -261,6 +261,34 @@ TEST(Funding, APledgeOnABountyThatEndedIsCancelled) {
   EXPECT_EQ(held_ids(plan), (std::vector<std::int64_t>{2}));
 }
 
+TEST(Deposit, EveryBadInputIsRefusedWithItsReason) {
+  const deposit_request ok{"github", 7, "alice", 5000, "usd", "wire-1"};
+  ASSERT_TRUE(check_deposit(ok, default_max_deposit_units));
+  EXPECT_EQ(*check_deposit(ok, default_max_deposit_units), "USD");
+  const std::vector<std::pair<deposit_request, std::string>> bad = {
+      {{"bitbucket", 7, "", 5000, "USD", "r"}, "platform"},
+      {{"github", 0, "", 5000, "USD", "r"}, "user"},
+      {{"github", 7, "", 0, "USD", "r"}, "amount"},
+      {{"github", 7, "", -1, "USD", "r"}, "amount"},
+      {{"github", 7, "", 100'000'001, "USD", "r"}, "amount"},  // 1,000,000.01 USD
+      {{"github", 7, "", INT64_MAX, "USD", "r"}, "amount"},
+      {{"github", 7, "", 5000, "XYZ", "r"}, "currency"},
+      {{"github", 7, "", 5000, "USD", ""}, "reference"},
+      {{"github", 7, "", 5000, "USD", std::string(201, 'r')}, "reference"},
+      {{"github", 7, "", 5000, "USD", std::string("n\0two", 5)}, "reference"},
+      {{"github", 7, "a b", 5000, "USD", "r"}, "login"},
+      {{"github", 7, std::string("al\0ice", 6), 5000, "USD", "r"}, "login"},
+  };
+  for (const auto& [request, code] : bad) {
+    const auto r = check_deposit(request, default_max_deposit_units);
+    ASSERT_FALSE(r) << code;
+    EXPECT_EQ(r.error().code, code) << r.error().message;
+  }
+  EXPECT_TRUE(check_deposit({"github", 7, "", 100'000'000, "USD", "r"}, default_max_deposit_units));  // exactly the bound
+  EXPECT_TRUE(check_deposit({"github", 7, "", 1'000'000, "JPY", "r"}, default_max_deposit_units));
+  EXPECT_FALSE(check_deposit({"github", 7, "", 1'000'001, "JPY", "r"}, default_max_deposit_units));
+}
+
 TEST(Totals, CountSponsorsAndSupportersOnce) {
   std::vector<pledge> ps{{1, alice, 5000, "USD", pledge_state::held, t0, t0},
                          {2, alice, 100, "USD", pledge_state::held, t0, t0},
