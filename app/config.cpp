@@ -20,13 +20,16 @@ bool parse_int(const std::string& s, Int& out) {
   return !s.empty() && ec == std::errc{} && p == s.data() + s.size();
 }
 
-// `host:port`, or `[v6 address]:port`.
+// `host:port`, or `[v6 address]:port`: a host that is not empty, a port from 1 to 65535.
 bool parse_host_port(const std::string& v, std::string& host, unsigned short& port) {
   const auto colon = v.rfind(':');
-  if (colon == std::string::npos || !parse_int(v.substr(colon + 1), port)) return false;
+  if (colon == std::string::npos || !parse_int(v.substr(colon + 1), port) || port == 0) return false;
   host = v.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  return true;
+  if (host.starts_with('[')) {
+    if (host.size() < 3 || !host.ends_with(']')) return false;
+    host = host.substr(1, host.size() - 2);
+  }
+  return !host.empty() && host.find_first_of("[] ") == std::string::npos;
 }
 
 }  // namespace

@@ -98,44 +98,6 @@ read_outcome classify(const beast::error_code& ec) {
   return read_outcome::malformed;  // the request line, a field, Content-Length, Transfer-Encoding, a chunk
 }
 
-/// A request's share of max_body_bytes_in_flight, given back when it goes.
-class body_reservation {
- public:
-  body_reservation(std::atomic<std::size_t>& in_flight, std::size_t budget) : in_flight_(in_flight), budget_(budget) {}
-  ~body_reservation() {
-    if (held_ != 0) in_flight_.fetch_sub(held_, std::memory_order_relaxed);
-  }
-  body_reservation(const body_reservation&) = delete;
-  body_reservation& operator=(const body_reservation&) = delete;
-
-  /// Grows the share to `bytes`; false, and the share unchanged, if the budget has no room.
-  bool grow_to(std::size_t bytes) {
-    if (bytes <= held_) return true;
-    const auto more = bytes - held_;
-    if (in_flight_.fetch_add(more, std::memory_order_relaxed) + more > budget_) {
-      in_flight_.fetch_sub(more, std::memory_order_relaxed);
-      return false;
-    }
-    held_ = bytes;
-    return true;
-  }
-
- private:
-  std::atomic<std::size_t>& in_flight_;
-  const std::size_t budget_;
-  std::size_t held_ = 0;
-};
-
-/// Whether a request's body may be read, once its header is: a request whose Transfer-Encoding
-/// does not end with `chunked` has no length to rely on and gets 400 (RFC 9112 §6.3; Beast
-/// would read it as a request without a body, and its body as the next request). A declared
-/// Content-Length is reserved from the budget whole, before any memory is taken for it.
-std::optional<read_outcome> admit_body(const request_parser& parser, body_reservation& body) {
-  if (!parser.chunked() && parser.get().count(http::field::transfer_encoding) > 0) return read_outcome::malformed;
-  if (const auto length = parser.content_length(); length && !body.grow_to(*length)) return read_outcome::busy;
-  return std::nullopt;
-}
-
 /// One open connection, as its listener sees it.
 ///
 /// An idle connection is closed by its listener, never by its own timer: a Beast timer closes
@@ -186,9 +148,66 @@ struct registry {
   std::list<connection> open;
   std::size_t closing = 0;  // connections in `open` the listener shut down, not gone yet
   std::unordered_map<asio::ip::address, std::size_t> per_address;
+  std::unordered_map<asio::ip::address, std::size_t> body_bytes_per_address;  // shares of the body budget
   bool full_logged = false;  // one warning per spell of refusals at max_connections
   pressure_log address_log, eviction_log, budget_log;
 };
+
+/// A request's share of max_body_bytes_in_flight, given back when it goes. One client address
+/// holds at most `address_budget` of it, so that one host cannot take the whole budget with
+/// stalled bodies and have every delivery answered 503.
+class body_reservation {
+ public:
+  body_reservation(std::atomic<std::size_t>& in_flight, std::size_t budget, registry& l, const asio::ip::address& address,
+                   std::size_t address_budget)
+      : in_flight_(in_flight), budget_(budget), l_(l), address_(address), address_budget_(address_budget) {}
+  ~body_reservation() {
+    if (held_ == 0) return;
+    std::lock_guard lock(l_.mutex);
+    if (auto it = l_.body_bytes_per_address.find(address_); it != l_.body_bytes_per_address.end()) {
+      it->second -= held_;
+      if (it->second == 0) l_.body_bytes_per_address.erase(it);
+    }
+    in_flight_.fetch_sub(held_, std::memory_order_relaxed);
+  }
+  body_reservation(const body_reservation&) = delete;
+  body_reservation& operator=(const body_reservation&) = delete;
+
+  /// Grows the share to `bytes`; false, and the share unchanged, if the budget or this address's
+  /// part of it has no room.
+  bool grow_to(std::size_t bytes) {
+    if (bytes <= held_) return true;
+    const auto more = bytes - held_;
+    std::lock_guard lock(l_.mutex);
+    auto& mine = l_.body_bytes_per_address[address_];
+    if (mine + more > address_budget_ || in_flight_.load(std::memory_order_relaxed) + more > budget_) {
+      if (mine == 0) l_.body_bytes_per_address.erase(address_);
+      return false;
+    }
+    in_flight_.fetch_add(more, std::memory_order_relaxed);
+    mine += more;
+    held_ = bytes;
+    return true;
+  }
+
+ private:
+  std::atomic<std::size_t>& in_flight_;
+  const std::size_t budget_;
+  registry& l_;
+  const asio::ip::address address_;
+  const std::size_t address_budget_;
+  std::size_t held_ = 0;
+};
+
+/// Whether a request's body may be read, once its header is: a request whose Transfer-Encoding
+/// does not end with `chunked` has no length to rely on and gets 400 (RFC 9112 §6.3; Beast
+/// would read it as a request without a body, and its body as the next request). A declared
+/// Content-Length is reserved from the budget whole, before any memory is taken for it.
+std::optional<read_outcome> admit_body(const request_parser& parser, body_reservation& body) {
+  if (!parser.chunked() && parser.get().count(http::field::transfer_encoding) > 0) return read_outcome::malformed;
+  if (const auto length = parser.content_length(); length && !body.grow_to(*length)) return read_outcome::busy;
+  return std::nullopt;
+}
 
 /// A listening socket, and the strand its accept loop runs on (closing it runs there too).
 struct listener {
@@ -356,6 +375,12 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     co_return true;
   }
 
+  // What one client address may hold of the body budget (server_settings::max_body_bytes_per_address).
+  std::size_t address_body_budget() const {
+    if (settings.max_body_bytes_per_address != 0) return settings.max_body_bytes_per_address;
+    return std::max(settings.max_body_bytes, settings.max_body_bytes_in_flight / body_budget_address_share);
+  }
+
   // Reads one request into `parser`, from what `buffer` holds and then from the stream. The
   // parser stops after the header, so that the body is admitted (`admit_body`) before memory is
   // taken for it; a chunked body is counted against the budget as it grows.
@@ -363,6 +388,8 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
                                              body_reservation& body) {
     parser.eager(false);
     bool admitted = false;
+    std::ptrdiff_t header_fields = 0;
+    const auto fields = [&] { return std::distance(parser.get().begin(), parser.get().end()); };
     for (;;) {
       if (buffer.size() > 0) {
         beast::error_code ec;
@@ -371,11 +398,19 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         if (!admitted && parser.is_header_done()) {
           if (const auto refused = admit_body(parser, body)) co_return *refused;
           admitted = true;
+          header_fields = fields();
           parser.eager(true);
           if (!parser.is_done()) continue;  // parse the body bytes already read
         }
         if (parser.chunked() && !body.grow_to(parser.get().body().size())) co_return read_outcome::busy;
-        if (parser.is_done()) co_return read_outcome::request;
+        if (parser.is_done()) {
+          // Trailer fields would join the header after any proxy in front checked it.
+          if (parser.chunked() && fields() != header_fields) co_return read_outcome::malformed;
+          co_return read_outcome::request;
+        }
+        // What the parser left is a chunk line or trailer it is waiting to see end; Beast 1.81
+        // bounds neither, so the header's limit applies to them.
+        if (admitted && buffer.size() > max_header_bytes) co_return read_outcome::header_too_large;
       }
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(read_buffer_bytes), asio::as_tuple(asio::use_awaitable));
       if (ec) co_return read_outcome::closed;  // end of stream, reset, or the read timeout
@@ -425,7 +460,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       // request must arrive whole within read_timeout (a client trickling bytes is cut off).
       if (buffer.size() == 0 && !co_await wait_for_request(*conn, stream, buffer)) break;
       stream.expires_after(settings.read_timeout);
-      body_reservation body(body_bytes_in_flight, settings.max_body_bytes_in_flight);
+      body_reservation body(body_bytes_in_flight, settings.max_body_bytes_in_flight, l, conn->address, address_body_budget());
       const auto outcome = co_await read_request(stream, buffer, parser, body);
       if (outcome != read_outcome::request) {
         if (outcome == read_outcome::busy) {
@@ -447,7 +482,8 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         in.headers[name] = std::string(field.value());
       }
       in.body = std::move(req.body());
-      const bool keep_alive = req.keep_alive();
+      // HTTP/1.0 with Transfer-Encoding: the connection closes after the answer (RFC 9112 §6.1).
+      const bool keep_alive = req.keep_alive() && !(req.version() < 11 && req.chunked());
       const auto reply = co_await answer(std::move(in));
       auto res = to_response(reply, req.version(), keep_alive);
       stream.expires_after(settings.read_timeout);
@@ -479,7 +515,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         }
         asio::steady_timer wait(co_await asio::this_coro::executor, retry);
         co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
-        retry = std::min(retry * 2, accept_retry_max);
+        retry = std::min(retry * accept_retry_factor, accept_retry_max);
         continue;
       }
       if (std::exchange(failing, false)) {
@@ -553,10 +589,18 @@ void http_server::stop() {
       acceptor->close(ec);
     });
   }
-  // Stop accepting, then let requests in flight finish (bounded): an idle keep-alive connection
-  // counts as a session, so the wait is capped rather than open-ended.
+  // Stop accepting, close the connections waiting for a request (nothing is lost: none is in
+  // one), then let requests in flight finish, within shutdown_grace. A connection that becomes
+  // idle meanwhile is closed at the next poll.
   const auto deadline = std::chrono::steady_clock::now() + shutdown_grace;
+  const auto close_idle_now = [&i] {
+    for (auto* conns : {&i.main_connections, &i.admin_connections}) {
+      if (*conns) close_idle_since(**conns, std::numeric_limits<std::int64_t>::max() - 1);
+    }
+  };
+  close_idle_now();
   while (i.sessions > 0 && std::chrono::steady_clock::now() < deadline) {
+    close_idle_now();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // poll of the session count during shutdown
   }
   i.ioc.stop();

@@ -49,17 +49,25 @@ struct server_settings {
   /// does not fit gets 503 with `Retry-After` and is closed. Bodies are read before their
   /// signature can be checked, so this bounds what unauthenticated clients can make it hold.
   std::size_t max_body_bytes_in_flight = 64u << 20;
-  std::chrono::seconds read_timeout{30};   // a whole request must arrive within this
-  std::chrono::seconds idle_timeout{60};   // connections idle longer are closed (checked every second)
-  // Open connections at once. At the limit, a new connection closes the connection that has
-  // waited longest for its next request; when every connection is in a request, the new one is
-  // closed as soon as it is accepted. Memory for requests is bounded by max_connections x 16 KiB
-  // (read buffers) + max_body_bytes_in_flight.
+  /// Of those, what one client address may hold (bytes); 0: max_body_bytes_in_flight /
+  /// body_budget_address_share, and never less than max_body_bytes.
+  std::size_t max_body_bytes_per_address = 0;
+  /// A whole request must arrive within this, from its first byte.
+  std::chrono::seconds read_timeout{30};
+  /// Connections idle longer are closed (checked every second).
+  std::chrono::seconds idle_timeout{60};
+  /// Open connections at once. At the limit, a new connection closes the connection that has
+  /// waited longest for its next request; when every connection is in a request, the new one is
+  /// closed as soon as it is accepted. Memory for requests is bounded by max_connections x 16 KiB
+  /// (read buffers) + max_body_bytes_in_flight; a chunk line or trailer is held to
+  /// max_header_bytes.
   int max_connections = 1024;
   /// Open connections at once from one client address (IPv4-mapped IPv6 counted as IPv4); one
   /// more is closed as soon as it is accepted. Loopback clients all share 127.0.0.1.
   int max_connections_per_address = 64;
-  int io_threads = 1;                      // threads reading, verifying and writing requests
+  /// Threads reading, verifying and writing requests. Sessions are not on strands yet: with more
+  /// than one, a Beast timeout may run beside its session's completion (keep the default, 1).
+  int io_threads = 1;
   /// A second listener with connections of its own (`admin_max_connections`), serving the same
   /// handler: the operator's route to /healthz, /readyz and /metrics while the main listener is
   /// full. None when unset.
@@ -81,6 +89,13 @@ inline constexpr std::size_t max_header_bytes = 8 * 1024;
 /// before trying again, doubling up to `accept_retry_max`, instead of retrying at once.
 inline constexpr std::chrono::milliseconds accept_retry_initial{100};
 inline constexpr std::chrono::milliseconds accept_retry_max{1000};
+/// How the wait grows from one failed accept to the next.
+inline constexpr int accept_retry_factor = 2;
+
+/// By default one client address may hold 1/`body_budget_address_share` of
+/// max_body_bytes_in_flight (but always one body of max_body_bytes): with the defaults 16 MiB, so
+/// it takes four hosts, not one, to have every other delivery answered 503 with stalled bodies.
+inline constexpr std::size_t body_budget_address_share = 4;
 
 /// `Retry-After` of a 503 for a body that does not fit in max_body_bytes_in_flight.
 inline constexpr std::chrono::seconds busy_retry_after{5};

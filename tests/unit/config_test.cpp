@@ -95,6 +95,10 @@ TEST(Config, BodyAndPerAddressLimitsAndTheAdminListenerAreSettings) {
   EXPECT_NE(small.error().message.find("BOUNTYBOT_MAX_BODY_BYTES_IN_FLIGHT"), std::string::npos);
   EXPECT_FALSE(load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_MAX_CONNECTIONS_PER_ADDRESS", "0"}}));
   EXPECT_FALSE(load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_ADMIN_LISTEN", "9090"}}));
+  // `[::1:9090` once became the host `::`, every interface: an admin listener open to the world.
+  for (const char* bad : {"[::1:9090", ":9090", "[]:9090", "127.0.0.1:0", "[::1]x:9090"}) {
+    EXPECT_FALSE(load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_ADMIN_LISTEN", bad}})) << bad;
+  }
 }
 
 TEST(Config, LabelsMaintainerMinimumAndVotingRulesAreSettings) {

@@ -240,6 +240,16 @@ TEST(ServerMalformed, EachMalformedRequestIsAnsweredWithItsStatusAndClosed) {
       {"a header over the limit", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(max_header_bytes + 100, 'a') + "\r\n\r\n",
        "431"},
       {"a body over the limit", post_header((1u << 20) + 1), "413"},
+      // Beast bounds neither a chunk line nor the trailer: without a limit of their own, one
+      // connection's buffer grew with every byte sent.
+      {"a chunk extension that never ends",
+       "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;a=" + std::string(4 * max_header_bytes, 'a'), "431"},
+      {"a trailer that never ends",
+       "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\nX-T: " +
+           std::string(4 * max_header_bytes, 'a'), "431"},
+      {"a trailer field (it would join the header after a proxy checked it)",
+       "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\nX-Hub-Signature-256: sha256=00\r\n\r\n",
+       "400"},
   };
   for (const auto& e : examples) {
     raw_client c(server.port());
@@ -252,6 +262,19 @@ TEST(ServerMalformed, EachMalformedRequestIsAnsweredWithItsStatusAndClosed) {
   raw_client good(server.port());
   ASSERT_TRUE(good.send(get_healthz));
   EXPECT_TRUE(good.read_answer().starts_with("HTTP/1.1 200 "));
+}
+
+// RFC 9112 §6.1: a server that answers an HTTP/1.0 request with Transfer-Encoding closes the
+// connection after the answer; otherwise what follows could be read as another request.
+TEST(ServerMalformed, AnHttp10RequestWithTransferEncodingClosesAfterItsAnswer) {
+  http_server server(test_settings(), echo);
+  server.start();
+  raw_client c(server.port());
+  ASSERT_TRUE(c.send("POST /a HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "1\r\nx\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const auto answer = c.read_answer();
+  EXPECT_TRUE(answer.ends_with("POST /a 1")) << answer;
+  EXPECT_TRUE(c.closed_by_server(3s));
 }
 
 TEST(ServerConnections, OneAddressHoldsNoMoreThanItsLimit) {
@@ -357,6 +380,7 @@ TEST(ServerBodies, BodiesInFlightAreBoundedByTheBudget) {
   auto s = test_settings();
   s.max_body_bytes = 4 * mib;
   s.max_body_bytes_in_flight = 8 * mib;
+  s.max_body_bytes_per_address = 8 * mib;  // every client of the test is 127.0.0.1
   http_server server(s, echo);
   server.start();
   const std::string partial(3 * mib, '{');
@@ -388,6 +412,27 @@ TEST(ServerBodies, BodiesInFlightAreBoundedByTheBudget) {
     raw_client c(server.port());
     return c.send(post_header(4 * mib) + std::string(4 * mib, 'x')) && c.read_answer(1s).ends_with("POST /webhooks/github 4194304");
   }));
+}
+
+// With the default share, one host with stalled bodies cannot take the whole budget: others'
+// deliveries still get in.
+TEST(ServerBodies, OneAddressHoldsAtMostItsShareOfTheBudget) {
+  constexpr std::size_t mib = 1u << 20;
+  auto s = test_settings();
+  s.max_body_bytes = 1 * mib;
+  s.max_body_bytes_in_flight = 8 * mib;  // one address: 2 MiB of it
+  http_server server(s, echo);
+  server.start();
+  std::vector<std::unique_ptr<raw_client>> stalled;
+  int admitted = 0;
+  for (int i = 0; i < 4; ++i) {
+    stalled.push_back(std::make_unique<raw_client>(server.port()));
+    ASSERT_TRUE(stalled.back()->send(post_header(mib)));
+    const auto answer = stalled.back()->read_answer(300ms);
+    if (answer.empty()) ++admitted;
+    else EXPECT_TRUE(answer.starts_with("HTTP/1.1 503 ")) << answer;
+  }
+  EXPECT_EQ(admitted, 2);
 }
 
 TEST(ServerBodies, AChunkedBodyIsCountedAsItGrows) {
