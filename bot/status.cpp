@@ -115,7 +115,7 @@ std::string render_reply(std::string_view login, const std::vector<std::string>&
     for (const auto& p : parts) s += "\n- " + p;
   }
   s += "\n";
-  return fit_comment(std::move(s));
+  return s;
 }
 
 std::string fit_comment(std::string body) {

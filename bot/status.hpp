@@ -20,7 +20,8 @@ inline constexpr std::size_t max_comment_chars = 60'000;
 inline constexpr std::size_t max_listed_voters = 50;
 
 /// `body` when it fits in `max_comment_chars`, else its longest UTF-8-whole prefix that fits with
-/// a closing note saying it was cut. Every comment the bot writes passes through it.
+/// a closing note saying it was cut. Every comment the bot writes passes through it: bodies the
+/// store queues, and the status and vote comments the outbox sender renders.
 std::string fit_comment(std::string body);
 
 /// The one status comment of a bounty (edited in place): state, held total, sponsors and
@@ -50,7 +51,8 @@ std::string render_funding_cut(std::int64_t pledged_minor, std::int64_t held_min
 /// when funds arrived, because its bounty had reached its goal of `goal_minor` meanwhile.
 std::string render_funding_refused(std::int64_t pledged_minor, std::int64_t goal_minor, std::string_view currency);
 
-/// A reply to `login` made of `parts` (already rendered), with the marker; cut to the limit.
+/// A reply to `login` made of `parts` (already rendered), with the marker. The store's outbox
+/// keeps every body it queues under `max_comment_chars` (`fit_comment`).
 std::string render_reply(std::string_view login, const std::vector<std::string>& parts);
 
 }  // namespace bountybot::bot

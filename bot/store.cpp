@@ -934,10 +934,6 @@ std::set<std::tuple<std::string, int64_t, int64_t>> lock_awaiting_issues(pqxx::w
   return issues;
 }
 
-}  // namespace
-
-namespace {
-
 // Holds the depositor's awaiting pledges the balance now covers (plan_funding), on the issues in
 // `locked` only; cut, refused and expired ones are settled and their sponsors told. Appends the
 // pledges held to `held_pledges`.
@@ -993,14 +989,17 @@ void fund_awaiting(pqxx::work& tx, const deposit_request& request, const std::st
     held_pledges.push_back(h.pledge_id);
     touched.insert(a.bounty_id);
   }
-  for (const auto bounty_id : touched) {
-    auto sb = load_stored(tx, "b.id = $1", bounty_id);
-    enqueue_status(tx, *sb);
-  }
+  std::map<int64_t, stored_bounty> changed;  // each bounty loaded once, after its holds
+  const auto bounty = [&](int64_t id) -> const stored_bounty& {
+    auto it = changed.find(id);
+    if (it == changed.end()) it = changed.emplace(id, *load_stored(tx, "b.id = $1", id)).first;
+    return it->second;
+  };
+  for (const auto bounty_id : touched) enqueue_status(tx, bounty(bounty_id));
+  if (told.empty()) return;
+  const auto login = tx.exec_params1(login_sql, request.platform, request.user_id)[0].as<std::string>();
   for (const auto& [bounty_id, sentences] : told) {
-    auto sb = load_stored(tx, "b.id = $1", bounty_id);
-    const auto login = tx.exec_params1(login_sql, request.platform, request.user_id)[0].as<std::string>();
-    enqueue(tx, *sb, {.kind = "reply", .body = render_reply(login, sentences)});
+    enqueue(tx, bounty(bounty_id), {.kind = "reply", .body = render_reply(login, sentences)});
   }
 }
 

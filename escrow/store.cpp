@@ -11,6 +11,7 @@ constexpr const char* insert_transfer_sql =
     "pledge_id, reference) VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, 0), NULLIF($8, '')) "
     "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
 constexpr const char* set_balance_sql = "UPDATE accounts SET balance_minor = $2 WHERE id = $1";
+constexpr const char* account_balances_sql = "SELECT currency, balance_minor FROM accounts WHERE name = $1";
 constexpr const char* lock_balances_sql = "SELECT currency, balance_minor FROM accounts WHERE name = $1 FOR UPDATE";
 constexpr const char* balances_sql = "SELECT name, currency, balance_minor FROM accounts ORDER BY id";
 constexpr const char* transfer_sums_sql =
@@ -60,20 +61,21 @@ std::int64_t balance_of(pqxx::work& tx, const std::string& name, const std::stri
   return r.empty() ? 0 : r[0][0].as<std::int64_t>();
 }
 
-std::map<std::string, std::int64_t> balances_by_currency(pqxx::work& tx, const std::string& name) {
+namespace {
+// Currency -> balance of account `name`, read with `sql` ($1 = name; currency, balance_minor).
+std::map<std::string, std::int64_t> read_balances(pqxx::work& tx, const std::string& name, const char* sql) {
   std::map<std::string, std::int64_t> out;
-  for (const auto& row : tx.exec_params("SELECT currency, balance_minor FROM accounts WHERE name = $1", name)) {
-    out[row[0].as<std::string>()] = row[1].as<std::int64_t>();
-  }
+  for (const auto& row : tx.exec_params(sql, name)) out[row[0].as<std::string>()] = row[1].as<std::int64_t>();
   return out;
+}
+}  // namespace
+
+std::map<std::string, std::int64_t> balances_by_currency(pqxx::work& tx, const std::string& name) {
+  return read_balances(tx, name, account_balances_sql);
 }
 
 std::map<std::string, std::int64_t> lock_balances_by_currency(pqxx::work& tx, const std::string& name) {
-  std::map<std::string, std::int64_t> out;
-  for (const auto& row : tx.exec_params(lock_balances_sql, name)) {
-    out[row[0].as<std::string>()] = row[1].as<std::int64_t>();
-  }
-  return out;
+  return read_balances(tx, name, lock_balances_sql);
 }
 
 std::vector<std::string> check_ledger(pqxx::work& tx) {

@@ -48,11 +48,6 @@ std::string cause_of(const bot::domain_event& event) {
 }
 
 constexpr const char* backfill_marker_sql = "SELECT through_inbox_id, next_inbox_id FROM event_cause_backfill FOR UPDATE";
-constexpr const char* backfill_rows_sql =
-    "SELECT id, platform, delivery_id, event, {payload} FROM inbox WHERE id > $1 AND id <= $2 AND processed_at IS NOT NULL "
-    "AND outcome = 'done' ORDER BY id LIMIT $3";
-constexpr const char* backfill_insert_sql =
-    "INSERT INTO event_causes (cause, delivery) VALUES ($1, $2) ON CONFLICT (cause) DO NOTHING";
 constexpr const char* backfill_advance_sql = "UPDATE event_cause_backfill SET next_inbox_id = $1";
 constexpr const char* backfill_done_sql = "DELETE FROM event_cause_backfill";
 
@@ -60,8 +55,9 @@ constexpr const char* backfill_done_sql = "DELETE FROM event_cause_backfill";
 
 int inbox_worker::backfill_causes() {
   int recorded = 0;
-  std::string rows_sql(backfill_rows_sql);
-  rows_sql.replace(rows_sql.find("{payload}"), 9, payload_columns);
+  const std::string rows_sql = std::string("SELECT id, platform, delivery_id, event, ") + payload_columns +
+                               " FROM inbox WHERE id > $1 AND id <= $2 AND processed_at IS NOT NULL AND outcome = 'done' "
+                               "ORDER BY id LIMIT $3";
   for (bool more = true; more;) {
     db::transact(conn_, db_url_, [&](pqxx::work& tx) {
       more = false;
@@ -84,8 +80,8 @@ int inbox_worker::backfill_causes() {
           continue;  // it failed when it was processed too: no effect to guard
         }
         if (cause.empty()) continue;
-        tx.exec_params0(backfill_insert_sql, cause, row[1].as<std::string>() + ":" + row[2].as<std::string>());
-        ++recorded;
+        const app::log_scope scope({.delivery = row[1].as<std::string>() + ":" + row[2].as<std::string>()});
+        if (bot::claim_cause(tx, cause)) ++recorded;  // recorded under the delivery that had the effect
       }
       tx.exec_params0(backfill_advance_sql, rows.back()[0].as<std::int64_t>());
       more = true;
