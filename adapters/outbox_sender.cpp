@@ -4,7 +4,7 @@
 #include "app/db.hpp"
 #include "app/log_context.hpp"
 #include "bot/status.hpp"
-#include "bot/store.hpp"
+#include "bot/store/store.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -5,7 +5,7 @@
 /// `reaction_poll / 5`, others every `reaction_poll`; when the rate limit runs low, polling waits
 /// for its reset.
 #include "adapters/platform.hpp"
-#include "bot/store.hpp"
+#include "bot/store/store.hpp"
 
 #include <atomic>
 #include <chrono>

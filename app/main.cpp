@@ -4,7 +4,7 @@
 #include "app/db.hpp"
 #include "app/log_context.hpp"
 #include "app/service.hpp"
-#include "bot/store.hpp"
+#include "bot/store/store.hpp"
 #include "escrow/store.hpp"
 #include "webhooks/inbox.hpp"
 #include "webhooks/signature.hpp"

@@ -63,6 +63,38 @@ bounty_totals totals(const std::vector<pledge>& pledges) {
   return t;
 }
 
+std::optional<effect> end_pledge(const pledge& p) {
+  if (p.state == pledge_state::awaiting_funds) return cancel_pledge{p.id};
+  if (p.state != pledge_state::held) return std::nullopt;
+  if (p.is_support()) return cancel_pledge{p.id};
+  const std::int64_t rest = p.amount_minor - p.released_minor;
+  if (rest <= 0) return std::nullopt;  // fully released: it stays as it is
+  return refund_pledge{p.id, rest, p.currency, p.sponsor};
+}
+
+void end_all(const std::vector<pledge>& pledges, std::vector<effect>& effects) {
+  for (const auto& p : pledges) {
+    if (auto e = end_pledge(p)) effects.push_back(std::move(*e));
+  }
+}
+
+std::string_view to_string(timer_kind k) {
+  switch (k) {
+    case timer_kind::pledge_deadline: return "pledge_deadline";
+    case timer_kind::funds_expiry: return "funds_expiry";
+    case timer_kind::bounty_deadline: return "bounty_deadline";
+    case timer_kind::vote_close: return "vote_close";
+  }
+  return "pledge_deadline";
+}
+
+timer_kind timer_kind_from(std::string_view name) {
+  for (auto k : {timer_kind::pledge_deadline, timer_kind::funds_expiry, timer_kind::bounty_deadline, timer_kind::vote_close}) {
+    if (to_string(k) == name) return k;
+  }
+  throw std::invalid_argument("unknown timer kind: " + std::string(name));
+}
+
 namespace {
 
 // A goal is a cap, not a pledge: it may be far above the per-pledge maximum.
@@ -98,6 +130,7 @@ struct working {
     if (view.current) return;
     view.current = bounty{};
     out.effects.emplace_back(create_bounty{});
+    out.effects.emplace_back(change_label{true, settings.bounty_label});
   }
 
   void add_support(const std::string& line) {
@@ -293,8 +326,9 @@ struct working {
 
   void cancel(const command_line& line) {
     if (!require_maintainer(line) || !require_live_bounty(line)) return;
+    end_all(view.pledges, out.effects);
     view.current->state = bounty_state::cancelled;
-    out.effects.emplace_back(cancel_bounty{});
+    out.effects.emplace_back(set_state{bounty_state::cancelled});
     ++out.done;
     changed = true;
   }
@@ -336,19 +370,15 @@ struct working {
     }
     for (auto& p : view.pledges) {
       if (p.sponsor.id != author.id) continue;
-      if (p.state == pledge_state::held) {
-        const std::int64_t rest = p.amount_minor - p.released_minor;
-        if (rest > 0) {
-          out.effects.emplace_back(refund_pledge{p.id, rest, p.currency, p.sponsor});
-          view.author_available[p.currency] += rest;
-        } else {
-          out.effects.emplace_back(cancel_pledge{p.id});
-        }
-        p.state = rest > 0 ? pledge_state::refunded : pledge_state::cancelled;
-      } else if (p.state == pledge_state::awaiting_funds) {
-        out.effects.emplace_back(cancel_pledge{p.id});
+      const auto ended = end_pledge(p);
+      if (!ended) continue;
+      if (const auto* r = std::get_if<refund_pledge>(&*ended)) {
+        view.author_available[p.currency] += r->amount_minor;
+        p.state = pledge_state::refunded;
+      } else {
         p.state = pledge_state::cancelled;
       }
+      out.effects.push_back(*ended);
     }
     ++out.done;
     changed = true;
@@ -556,6 +586,16 @@ release_plan plan_release(const std::vector<pledge>& pledges, const std::vector<
     if (amount <= 0) continue;
     plan.per_pledge.emplace_back(p.id, amount);
     plan.total_minor += amount;
+    for (int pos : positions) {
+      auto it = std::find_if(plan.per_milestone.begin(), plan.per_milestone.end(), [&](auto& m) { return m.first == pos; });
+      if (it == plan.per_milestone.end()) it = plan.per_milestone.insert(plan.per_milestone.end(), {pos, 0});
+      it->second += shares[static_cast<std::size_t>(pos)];
+    }
+  }
+  for (int pos : positions) {  // every voted milestone is released, with nothing if no pledge paid into it
+    if (std::none_of(plan.per_milestone.begin(), plan.per_milestone.end(), [&](auto& m) { return m.first == pos; })) {
+      plan.per_milestone.emplace_back(pos, 0);
+    }
   }
   plan.platform_fee_minor = static_cast<std::int64_t>(static_cast<escrow::int128>(plan.total_minor) * platform_fee_bps / 10000);
   plan.project_fee_minor = static_cast<std::int64_t>(static_cast<escrow::int128>(plan.total_minor) * project_fee_bps / 10000);

@@ -166,6 +166,8 @@ struct vote_voter {
   user_ref user;
   std::int64_t weight = 0;
   voting::ballot ballot = voting::ballot::none;
+  bool thumbs_up = false;    // the reactions the ballot was read from
+  bool thumbs_down = false;
 };
 
 /// The open vote of a bounty.
@@ -211,18 +213,39 @@ struct bounty_view {
   std::map<std::string, std::int64_t> author_available;
 };
 
-// ---- effects ----
+/// What approval of a vote releases: per pledge, its share of the voted milestones (largest
+/// remainder over the milestone percents, SPEC §2), the fees (basis points, rounded down), and
+/// each solver's part of the rest (largest remainder by percent, ties to the first solver).
+struct release_plan {
+  std::vector<std::pair<std::int64_t, std::int64_t>> per_pledge;  // pledge id, minor units
+  std::int64_t total_minor = 0;
+  std::int64_t platform_fee_minor = 0;
+  std::int64_t project_fee_minor = 0;
+  std::vector<std::pair<user_ref, std::int64_t>> to_solvers;
+  /// Per voted milestone position, its share of what was released: the sum over the pledges in
+  /// `per_pledge` of each one's largest-remainder share of that milestone (stored on the milestone).
+  std::vector<std::pair<int, std::int64_t>> per_milestone;
+};
+/// The kinds of timers (SPEC §4, §6, §7): a pledge's deadline, an awaiting pledge's funding
+/// expiry, the bounty's deadline, an open vote's close. Stored by name in `timers.kind`.
+enum class timer_kind { pledge_deadline, funds_expiry, bounty_deadline, vote_close };
+std::string_view to_string(timer_kind k);
+/// The kind stored as `name`; throws std::invalid_argument for a name this version does not know.
+timer_kind timer_kind_from(std::string_view name);
+
+// ---- effects: what a decision asks the store to do, in order, in one transaction ----
 struct create_bounty {};                           // first pledge on the issue
 struct fix_currency { std::string currency; };     // first money pledge fixes it
 struct add_pledge { pledge p; };                   // p.id < 0; state held or awaiting_funds
+/// Escrow -> the sponsor's available balance, `amount_minor` (what is left unreleased); the
+/// pledge becomes refunded. A negative `pledge_id` names a pledge added by this decision.
 struct refund_pledge { std::int64_t pledge_id; std::int64_t amount_minor; std::string currency; user_ref sponsor; };
-struct cancel_pledge { std::int64_t pledge_id; };  // awaiting_funds -> cancelled, no money moves
-struct refresh_status {};
+struct cancel_pledge { std::int64_t pledge_id; };  // -> cancelled, no money moves
+struct refresh_status {};                          // queue an edit of the status comment
 struct set_goal { std::optional<std::int64_t> goal_minor; };
-struct set_deadline { utc_time deadline; };
+struct set_deadline { utc_time deadline; };        // and its timer
 struct define_milestones { std::vector<milestone_spec> milestones; };
 struct set_split { std::vector<split_share> split; };
-struct cancel_bounty {};  // refund everything unreleased; state cancelled
 /// Opens a vote on `milestone_positions` (consecutive pending milestones) for `solvers`.
 struct start_vote {
   std::vector<int> milestone_positions;
@@ -233,8 +256,66 @@ struct start_vote {
   std::int64_t release_minor = 0;
   utc_time closes_at{};
 };
+struct set_state { bounty_state state; };
+/// The issue was closed as completed: remembered for what the open vote or a later close decides.
+struct mark_closed_completed {};
+/// A label added to or removed from the issue by the bot.
+struct change_label {
+  bool add = true;
+  std::string label;
+};
+/// A comment on the issue; `body` is whole (marker included), from `bot/texts.hpp`.
+struct post_reply { std::string body; };
+/// The open vote closes as approved or rejected, at the decision's `now`.
+struct close_vote {
+  std::int64_t vote_id = 0;
+  bool approved = false;
+};
+/// Pays a vote's release (SPEC §7 "Approved"): fees, then each solver's payable, in
+/// `currency`; each pledge's released figure and each voted milestone's (`plan`). Transfer keys
+/// derive from `vote_id`.
+struct release_milestones {
+  std::int64_t vote_id = 0;
+  release_plan plan;
+  std::string currency;
+};
+/// The milestones go back to pending with one more rejection each.
+struct reject_milestones { std::vector<std::int64_t> milestone_ids; };
+struct set_disputed { bool disputed; };
+/// Timers of the bounty deferred while a vote was open and due by now fire at once.
+struct rearm_deferred_timers {};
+/// A voter's reactions on the vote comment and the ballot they make.
+struct set_ballot {
+  std::int64_t vote_id = 0;
+  user_ref voter;
+  bool thumbs_up = false;
+  bool thumbs_down = false;
+  voting::ballot ballot = voting::ballot::none;
+};
+/// The timer being fired waits until `fire_at` (it stays unfired).
+struct defer_timer {
+  std::int64_t timer_id = 0;
+  utc_time fire_at{};
+};
+/// The timer being fired is done.
+struct timer_fired { std::int64_t timer_id; };
+/// The operator's resolution of a dispute, recorded with its reason.
+struct record_resolution {
+  std::string action;
+  std::string reason;
+};
+/// An awaiting pledge funded by a deposit: held at `amount_minor` (cut below the pledge's amount
+/// when its bounty's goal left less room), available -> escrow.
+struct hold_awaiting {
+  pledge p;  // as stored, awaiting_funds
+  std::int64_t amount_minor = 0;
+  bool cut = false;
+};
 using effect = std::variant<create_bounty, fix_currency, add_pledge, refund_pledge, cancel_pledge, refresh_status,
-                            set_goal, set_deadline, define_milestones, set_split, cancel_bounty, start_vote>;
+                            set_goal, set_deadline, define_milestones, set_split, start_vote, set_state,
+                            mark_closed_completed, change_label, post_reply, close_vote, release_milestones,
+                            reject_milestones, set_disputed, rearm_deferred_timers, set_ballot, defer_timer,
+                            timer_fired, record_resolution, hold_awaiting>;
 
 /// A part of the bot's reply to a comment: a sentence, or a request for funds naming a pledge
 /// created by this decision (its link needs the stored pledge id).
@@ -258,8 +339,15 @@ struct decision {
 /// Decides what `commands` (parsed from one comment by `author`) do to the bounty in `view`, at
 /// `now` (UTC). Pure: same inputs, same decision. Money effects respect SPEC §2-§4: one currency
 /// per bounty, per-pledge maximum, held only if the available balance covers the whole pledge.
-decision decide(const bounty_view& view, const user_ref& author, const std::vector<command_line>& commands,
+[[nodiscard]] decision decide(const bounty_view& view, const user_ref& author, const std::vector<command_line>& commands,
                 const repo_settings& settings, utc_time now);
+
+/// How a pledge ends when it is withdrawn, its deadline passes or its bounty ends: an awaiting
+/// pledge or zero-value support is cancelled; a held pledge refunds what is left unreleased; a
+/// fully released, refunded or cancelled pledge stays as it is (nullopt).
+std::optional<effect> end_pledge(const pledge& p);
+/// `end_pledge` of every pledge, appended to `effects` in pledge order.
+void end_all(const std::vector<pledge>& pledges, std::vector<effect>& effects);
 
 /// The current tally of an open vote: its snapshotted weights and ballots summed (SPEC §7).
 voting::tally tally_of(const open_vote& vote);
@@ -275,21 +363,11 @@ std::vector<milestone> effective_milestones(const std::vector<milestone>& stored
 /// for `solvers` (split by `split` when it names exactly the solvers, else equally). Refusals:
 /// no bounty or nothing held, not accepted yet, a vote already open, disputed, unknown or released
 /// milestone. `all_remaining` submits every pending milestone in one vote (issue closed as completed).
-result<start_vote> plan_submission(const bounty_view& view, std::vector<user_ref> solvers, const user_ref& submitter,
+[[nodiscard]] result<start_vote> plan_submission(const bounty_view& view, std::vector<user_ref> solvers, const user_ref& submitter,
                                    const std::string& name, const std::string& url, const repo_settings& settings,
                                    utc_time now, bool all_remaining = false);
 
-/// What approval of a vote releases: per pledge, its share of the voted milestones (largest
-/// remainder over the milestone percents, SPEC §2), the fees (basis points, rounded down), and
-/// each solver's part of the rest (largest remainder by percent, ties to the first solver).
-struct release_plan {
-  std::vector<std::pair<std::int64_t, std::int64_t>> per_pledge;  // pledge id, minor units
-  std::int64_t total_minor = 0;
-  std::int64_t platform_fee_minor = 0;
-  std::int64_t project_fee_minor = 0;
-  std::vector<std::pair<user_ref, std::int64_t>> to_solvers;
-};
-release_plan plan_release(const std::vector<pledge>& pledges, const std::vector<milestone>& milestones,
+[[nodiscard]] release_plan plan_release(const std::vector<pledge>& pledges, const std::vector<milestone>& milestones,
                           const std::vector<int>& positions, const std::vector<solver>& solvers, int platform_fee_bps,
                           int project_fee_bps);
 
@@ -322,13 +400,16 @@ struct funding_plan {
   std::vector<std::int64_t> refused_full;  // the bounty reached its goal before the funds arrived
   std::vector<std::int64_t> ended;
 };
-funding_plan plan_funding(std::int64_t available_minor, const std::vector<awaiting_pledge>& awaiting_oldest_first,
+[[nodiscard]] funding_plan plan_funding(std::int64_t available_minor, const std::vector<awaiting_pledge>& awaiting_oldest_first,
                           utc_time now);
 
 /// The default bound of one deposit, in whole units of its currency (BOUNTYBOT_MAX_DEPOSIT):
 /// 1,000,000.00 USD, ¥1,000,000. A deposit is money the operator or a card brought in; a bound
 /// keeps one typo or forged amount from pinning `external:*` near the int64 limit.
 inline constexpr std::int64_t default_max_deposit_units = 1'000'000;
+/// The longest reason an operator may give for a dispute's resolution (bytes); it is stored and
+/// repeated in the reply on the issue.
+inline constexpr std::size_t max_reason_chars = 1000;
 /// The longest deposit reference (bytes).
 inline constexpr std::size_t max_reference_chars = 200;
 
@@ -348,7 +429,7 @@ struct deposit_request {
 /// ISO 4217 code. Refusals (`problem` codes): `platform`, `user` (not a platform user id),
 /// `amount` (not positive, or over `max_units` whole units of the currency), `currency`,
 /// `reference` (empty, over `max_reference_chars`, control characters), `login` (not a login).
-result<std::string> check_deposit(const deposit_request& request, std::int64_t max_units);
+[[nodiscard]] result<std::string> check_deposit(const deposit_request& request, std::int64_t max_units);
 
 /// Totals shown in the status comment and the API: money held in escrow, sponsors (users with a
 /// held money pledge), supporters (users with zero-value support and no held money).

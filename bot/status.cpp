@@ -126,4 +126,60 @@ std::string fit_comment(std::string body) {
   return out;
 }
 
+namespace {
+std::string body(std::string_view text) { return std::string(own_comment_marker) + "\n" + std::string(text) + "\n"; }
+}  // namespace
+
+std::string text_label_not_maintainer(bool added, std::string_view accepted_label) {
+  return "only maintainers of this repository can " + std::string(added ? "add" : "remove") + " the " +
+         inline_code(accepted_label) + " label, so I reverted that change.";
+}
+
+std::string text_label_locked() {
+  return "the bounty cannot go back to open once a milestone was released or while one is under vote, so I put "
+         "the label back.";
+}
+
+std::string text_vote_approved(std::int64_t release_minor, std::string_view currency, const std::vector<solver>& solvers) {
+  std::string names;
+  for (const auto& s : solvers) names += (names.empty() ? "@" : ", @") + s.user.login;
+  return body("The sponsors approved: " + escrow::format_money(release_minor, currency) + " released to " + names +
+              " (fees deducted as configured).");
+}
+
+std::string text_vote_rejected(bool disputed) {
+  return body(std::string("The sponsors rejected this submission; ") +
+              (disputed ? "it was rejected twice, so the bounty is disputed and the operator will decide how it ends."
+                        : "the solver may submit again with `/bounty submit`."));
+}
+
+std::string text_pledge_deadline(std::int64_t refunded_minor, std::string_view currency) {
+  return "your pledge reached its deadline; its unreleased " + escrow::format_money(refunded_minor, currency) +
+         " went back to your balance.";
+}
+
+std::string text_bounty_deadline() {
+  return body("The bounty deadline passed: everything unreleased went back to the sponsors.");
+}
+
+std::string text_closed_not_planned() {
+  return body("This issue was closed as not planned, so the bounty is cancelled and every sponsor's unreleased money "
+              "is refunded.");
+}
+
+std::string text_closed_completed_submit() {
+  return body("This issue was closed as completed. Whoever solved it: comment `/bounty submit` with a link to the "
+              "work so the sponsors can vote.");
+}
+
+std::string text_dispute_refunded(std::string_view reason) {
+  return body("The operator resolved the dispute: everything unreleased is refunded to the sponsors. Reason: " +
+              inline_code(reason, max_reason_chars));
+}
+
+std::string text_dispute_released(std::int64_t release_minor, std::string_view currency, std::string_view reason) {
+  return body("The operator resolved the dispute: " + escrow::format_money(release_minor, currency) +
+              " released to the solvers. Reason: " + inline_code(reason, max_reason_chars));
+}
+
 }  // namespace bountybot::bot

@@ -55,4 +55,28 @@ std::string render_funding_refused(std::int64_t pledged_minor, std::int64_t goal
 /// keeps every body it queues under `max_comment_chars` (`fit_comment`).
 std::string render_reply(std::string_view login, const std::vector<std::string>& parts);
 
+// ---- the bot's announcements on an issue: whole comment bodies (marker included) or sentences
+// of a reply to one user; one function per message ----
+
+/// Sentence: `actor` changed the accepted label without being a maintainer; the bot reverted it.
+std::string text_label_not_maintainer(bool added, std::string_view accepted_label);
+/// Sentence: the accepted label cannot be removed once a milestone was released or is under vote.
+std::string text_label_locked();
+/// Body: the sponsors approved; `release_minor` of `currency` released to `solvers`.
+std::string text_vote_approved(std::int64_t release_minor, std::string_view currency, const std::vector<solver>& solvers);
+/// Body: the sponsors rejected the submission; `disputed` when it was the second rejection.
+std::string text_vote_rejected(bool disputed);
+/// Sentence: a sponsor's pledge reached its deadline and `refunded_minor` went back to them.
+std::string text_pledge_deadline(std::int64_t refunded_minor, std::string_view currency);
+/// Body: the bounty deadline passed and everything unreleased went back.
+std::string text_bounty_deadline();
+/// Body: the issue was closed as not planned; the bounty is cancelled and refunded.
+std::string text_closed_not_planned();
+/// Body: the issue was closed as completed without assignees; the solver should submit.
+std::string text_closed_completed_submit();
+/// Body: the operator refunded a disputed bounty, with their `reason` (shown inert).
+std::string text_dispute_refunded(std::string_view reason);
+/// Body: the operator released a disputed milestone, `release_minor` of `currency`, with `reason`.
+std::string text_dispute_released(std::int64_t release_minor, std::string_view currency, std::string_view reason);
+
 }  // namespace bountybot::bot

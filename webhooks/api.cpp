@@ -3,7 +3,7 @@
 #include "adapters/github/events.hpp"
 #include "adapters/gitlab/events.hpp"
 #include "app/clock.hpp"
-#include "bot/store.hpp"
+#include "bot/store/store.hpp"
 #include "escrow/ledger.hpp"
 #include "escrow/store.hpp"
 #include "webhooks/inbox.hpp"

@@ -3,7 +3,7 @@
 /// Webhook intake answers from the io thread and the group-commit batcher; every other route
 /// does blocking (database) work on a thread pool of its own, one thread per pooled connection.
 #include "app/db.hpp"
-#include "bot/store.hpp"
+#include "bot/store/store.hpp"
 #include "webhooks/batcher.hpp"
 #include "webhooks/server.hpp"
 

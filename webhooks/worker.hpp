@@ -5,7 +5,7 @@
 /// leaves the delivery pending for the next worker; nothing happens twice.
 #include "adapters/github/events.hpp"
 #include "adapters/gitlab/events.hpp"
-#include "bot/store.hpp"
+#include "bot/store/store.hpp"
 
 #include <boost/json/value.hpp>
 #include <pqxx/pqxx>

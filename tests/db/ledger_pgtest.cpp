@@ -1,6 +1,6 @@
 // The ledger store and deposits on a real PostgreSQL (SPEC §3).
 #include "app/db.hpp"
-#include "bot/store.hpp"
+#include "bot/store/store.hpp"
 #include "escrow/store.hpp"
 #include "tests/support/test_db.hpp"
 #include "webhooks/batcher.hpp"

@@ -3,7 +3,7 @@
 #include "adapters/gitlab/events.hpp"
 #include "adapters/outbox_sender.hpp"
 #include "app/db.hpp"
-#include "bot/store.hpp"
+#include "bot/store/store.hpp"
 #include "escrow/store.hpp"
 #include "tests/support/fake_platform.hpp"
 #include "tests/support/payloads.hpp"

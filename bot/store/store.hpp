@@ -1,7 +1,10 @@
 #pragma once
-/// The bounty store: loads what the core needs, applies its decisions — state, pledges, ledger
-/// transfers and outbox rows — in the caller's transaction, so they commit together or not at all.
+/// The bounty store: for each input, takes the issue's lock, loads the view the core needs,
+/// calls the input's `decide_*` (bot/bounty.hpp, bot/lifecycle.hpp) and applies the effects —
+/// state, pledges, ledger transfers, timers and outbox rows — through one visitor in the caller's
+/// transaction, so they commit together or not at all. It decides nothing itself. SQL: sql.hpp.
 #include "bot/bounty.hpp"
+#include "bot/lifecycle.hpp"
 #include "escrow/result.hpp"
 
 #include <pqxx/pqxx>
@@ -70,10 +73,6 @@ inline constexpr std::chrono::seconds refused_timer_retry = std::chrono::hours{1
 /// returns true, or returns false when none is due at `now`. Deadlines that fall while a vote is
 /// open are deferred until it closes.
 bool fire_next_timer(pqxx::work& tx, const store_settings& settings, utc_time now);
-
-/// The longest reason an operator may give for a dispute's resolution (bytes); it is stored and
-/// repeated in the reply on the issue.
-inline constexpr std::size_t max_reason_chars = 1000;
 
 /// The operator's decision on a disputed bounty: `release` pays the disputed milestone to the
 /// solvers of its last vote; `refund` refunds everything unreleased and cancels the bounty.
