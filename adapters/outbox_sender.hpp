@@ -8,9 +8,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace bountybot::adapters {
@@ -44,7 +46,16 @@ class outbox_sender {
   void run(const std::atomic<bool>& stop);
 
  private:
+  /// Sends the next due row, if any: claims it (claim_next), then sends it (send_claimed) in a
+  /// transaction of its own. False when no row was due.
   bool send_one();
+  /// Claims the next due row in a transaction of its own (counting the attempt and leasing the
+  /// row for `lease`); its id, or nullopt when none is due.
+  std::optional<std::int64_t> claim_next();
+  /// Sends claimed row `claimed_id` in `tx` and records the outcome (sent, rescheduled, dead, or
+  /// parked when its platform has no client). True when a failed call was rescheduled. Throws
+  /// pqxx errors, for the transaction runner.
+  bool send_claimed(pqxx::work& tx, std::int64_t claimed_id);
   std::string db_url_;
   std::unique_ptr<pqxx::connection> conn_;
   std::map<std::string, std::shared_ptr<platform_api>> apis_;
