@@ -65,6 +65,16 @@ std::string take_next_sql() {
          "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED";
 }
 
+/// Pending deliveries whose issue is not named yet, oldest first, at most 100, locked. Columns: id,
+/// platform, event, then `payload_columns`.
+std::string unkeyed_pending_sql() {
+  return std::string("SELECT id, platform, event, ") + payload_columns +
+         " FROM inbox WHERE processed_at IS NULL AND issue_key IS NULL ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED";
+}
+
+/// Delivery $1 is about issue $2 (`platform:path#number`, '-' for none).
+constexpr const char* set_issue_key_sql = "UPDATE inbox SET issue_key = $2 WHERE id = $1";
+
 /// Counts a failed attempt of delivery $1 with error $2; returns the attempts so far.
 constexpr const char* count_failed_attempt_sql =
     "UPDATE inbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1 RETURNING attempts";
@@ -129,9 +139,8 @@ int inbox_worker::key_pending() {
   int n = 0;
   db::transact(conn_, db_url_, [&](pqxx::work& tx) {
     n = 0;
-    const auto rows = tx.exec(
-        std::string("SELECT id, platform, event, ") + payload_columns + " FROM inbox WHERE processed_at IS NULL AND issue_key IS NULL "
-        "ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED");
+    static const std::string sql = unkeyed_pending_sql();
+    const auto rows = tx.exec(sql);
     for (const auto& row : rows) {
       std::string key;
       try {
@@ -141,7 +150,7 @@ int inbox_worker::key_pending() {
         // A payload that processing will refuse: it waits for nothing.
       }
       if (key.empty()) key = "-";  // no single issue
-      tx.exec_params0("UPDATE inbox SET issue_key = $2 WHERE id = $1", row[0].as<std::int64_t>(), key);
+      tx.exec_params0(set_issue_key_sql, row[0].as<std::int64_t>(), key);
       ++n;
     }
   });
