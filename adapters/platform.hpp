@@ -2,6 +2,7 @@
 /// The port through which the service acts on a platform. The outbox sender calls it; GitHub and
 /// GitLab implement it over REST; a dry-run implementation logs instead of sending.
 #include "bot/bounty.hpp"
+#include "bot/outbox.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -24,9 +25,6 @@ struct api_error : std::runtime_error {
   std::optional<std::chrono::seconds> retry_after;
 };
 
-/// The bot's reaction on a command comment: `done` (+1 / thumbsup) or `refused` (confused).
-enum class reaction { done, refused };
-
 class platform_api {
  public:
   virtual ~platform_api() = default;
@@ -37,8 +35,9 @@ class platform_api {
   virtual std::optional<std::int64_t> find_comment(const bot::issue_ref& issue, const std::string& tag) = 0;
   /// Replaces the body of the bot's comment `comment_id`.
   virtual void update_comment(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& body) = 0;
-  /// Reacts to comment `comment_id` on the issue.
-  virtual void add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, reaction r) = 0;
+  /// Reacts to comment `comment_id` on the issue: `done` as +1 (GitHub) / thumbsup (GitLab),
+  /// `refused` as confused.
+  virtual void add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, bot::reaction_kind r) = 0;
   /// Whether `user` is a maintainer of the repository: GitHub permission `write` or `admin`
   /// (`maintain` is reported as `write`), GitLab access level >= 40, inherited membership counting
   /// (SPEC §1). Not a collaborator / member: false.

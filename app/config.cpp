@@ -3,9 +3,15 @@
 #include "bot/time.hpp"
 #include "escrow/money.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <functional>
+#include <limits>
+#include <optional>
 #include <stdexcept>
+#include <type_traits>
+#include <vector>
 
 extern char** environ;
 
@@ -32,130 +38,199 @@ bool parse_host_port(const std::string& v, std::string& host, unsigned short& po
   return !host.empty() && host.find_first_of("[] ") == std::string::npos;
 }
 
+// ---- the table of settings ----
+
+/// The largest basis-point fee: the whole amount.
+constexpr int max_fee_bps = 10'000;
+/// The fewest bytes BOUNTYBOT_MAX_BODY_BYTES accepts.
+constexpr std::size_t min_body_bytes = 1024;
+/// GitLab access levels a maintainer check may require: Developer (30) to Owner (50).
+constexpr int min_gitlab_access_level = 30;
+constexpr int max_gitlab_access_level = 50;
+/// The most threads (inbox workers, HTTP threads) and pooled connections one setting may ask for.
+constexpr int max_threads = 64;
+/// The most HTTP connections (in all, or from one address) one setting may allow.
+constexpr int max_connections_limit = 1'000'000;
+
+/// Why a value is refused, shown after the variable's name; nullopt for a valid value.
+using refusal = std::optional<std::string>;
+
+/// Parses and validates a setting's (non-empty) value and stores it in the config.
+using read_fn = std::function<refusal(const std::string& value, config& c)>;
+
+/// One environment variable of the configuration.
+struct setting {
+  const char* name;  // the variable
+  const char* doc;   // what it sets and its shape; the default is that of `config`'s field
+  read_fn read;      // run when the variable is set and not empty
+  /// When not null the variable must be set (and not empty); the refusal when it is not.
+  const char* required = nullptr;
+  /// When set, a check of the values read so far, run after this variable whether it is set or not.
+  std::function<refusal(const config& c)> check = nullptr;
+};
+
+/// Any text, stored as given.
+read_fn text(std::string config::*field) {
+  return [field](const std::string& v, config& c) -> refusal {
+    c.*field = v;
+    return std::nullopt;
+  };
+}
+
+/// One of `allowed`, stored as given; `why` otherwise.
+read_fn one_of(std::string config::*field, std::vector<std::string> allowed, std::string why) {
+  return [field, allowed = std::move(allowed), why = std::move(why)](const std::string& v, config& c) -> refusal {
+    if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) return why;
+    c.*field = v;
+    return std::nullopt;
+  };
+}
+
+/// `0` or `1`.
+read_fn flag(bool config::*field) {
+  return [field](const std::string& v, config& c) -> refusal {
+    if (v != "0" && v != "1") return "expected 0 or 1";
+    c.*field = v == "1";
+    return std::nullopt;
+  };
+}
+
+/// A whole number (decimal digits only) from `lo` to `hi`; `why` otherwise.
+template <class Int>
+read_fn integer(Int config::*field, std::type_identity_t<Int> lo, std::type_identity_t<Int> hi, std::string why) {
+  return [field, lo, hi, why = std::move(why)](const std::string& v, config& c) -> refusal {
+    if (!parse_int(v, c.*field) || c.*field < lo || c.*field > hi) return why;
+    return std::nullopt;
+  };
+}
+
+/// A duration of SPEC §10 (`30s`, `15m`, `2h`, `7d`); parse_duration's message otherwise.
+read_fn duration(std::chrono::seconds config::*field) {
+  return [field](const std::string& v, config& c) -> refusal {
+    auto d = bot::parse_duration(v);
+    if (!d) return d.error().message;
+    c.*field = *d;
+    return std::nullopt;
+  };
+}
+
+/// BOUNTYBOT_LISTEN: `host:port` (a bracketed IPv6 host loses its brackets); also the public URL
+/// until BOUNTYBOT_PUBLIC_URL says otherwise.
+refusal read_listen(const std::string& v, config& c) {
+  const auto colon = v.rfind(':');
+  if (colon == std::string::npos || !parse_int(v.substr(colon + 1), c.listen_port)) {
+    return "expected host:port, got `" + v + "`";
+  }
+  c.listen_host = v.substr(0, colon);
+  if (c.listen_host.size() > 2 && c.listen_host.front() == '[') c.listen_host = c.listen_host.substr(1, c.listen_host.size() - 2);
+  c.public_url = "http://" + v;
+  return std::nullopt;
+}
+
+/// BOUNTYBOT_DEFAULT_CURRENCY: an ISO 4217 code of escrow's currency table, stored as the table spells it.
+refusal read_currency(const std::string& v, config& c) {
+  const auto* cur = escrow::find_currency(v);
+  if (cur == nullptr) return "not an ISO 4217 code this service knows";
+  c.default_currency = std::string(cur->code);
+  return std::nullopt;
+}
+
+/// BOUNTYBOT_ADMIN_LISTEN: `host:port` or `[v6 address]:port`; turns the admin listener on.
+refusal read_admin_listen(const std::string& v, config& c) {
+  if (!parse_host_port(v, c.admin_listen_host, c.admin_listen_port)) return "expected host:port, got `" + v + "`";
+  c.admin_listen = true;
+  return std::nullopt;
+}
+
+/// The bytes in flight must hold at least one whole body.
+refusal check_bodies_in_flight(const config& c) {
+  if (c.max_body_bytes_in_flight >= c.max_body_bytes) return std::nullopt;
+  return "expected at least BOUNTYBOT_MAX_BODY_BYTES (" + std::to_string(c.max_body_bytes) + ")";
+}
+
+/// Every setting, in the order they are read: the first refusal is the one reported, and
+/// BOUNTYBOT_PUBLIC_URL comes after BOUNTYBOT_LISTEN, which sets it too.
+const std::vector<setting>& settings() {
+  static const std::vector<setting> table = {
+      {"BOUNTYBOT_DATABASE_URL", "libpq connection string", text(&config::database_url),
+       "required (a libpq connection string)"},
+      {"BOUNTYBOT_LISTEN", "host:port of the webhook listener", read_listen},
+      {"BOUNTYBOT_PUBLIC_URL", "the service's URL as others reach it", text(&config::public_url)},
+      {"BOUNTYBOT_ADMIN_TOKEN", "bearer token of the admin API", text(&config::admin_token)},
+      {"BOUNTYBOT_GITHUB_WEBHOOK_SECRET", "HMAC secret of GitHub deliveries", text(&config::github_webhook_secret)},
+      {"BOUNTYBOT_GITHUB_API_URL", "GitHub REST API base URL", text(&config::github_api_url)},
+      {"BOUNTYBOT_GITHUB_TOKEN", "GitHub token", text(&config::github_token)},
+      {"BOUNTYBOT_GITHUB_APP_ID", "GitHub App id", text(&config::github_app_id)},
+      {"BOUNTYBOT_GITHUB_PRIVATE_KEY_FILE", "GitHub App private key (PEM file)", text(&config::github_private_key_file)},
+      {"BOUNTYBOT_GITHUB_BOT_LOGIN", "the GitHub token's account", text(&config::github_bot_login)},
+      {"BOUNTYBOT_GITLAB_WEBHOOK_TOKEN", "secret token of GitLab deliveries", text(&config::gitlab_webhook_token)},
+      {"BOUNTYBOT_GITLAB_URL", "GitLab base URL", text(&config::gitlab_url)},
+      {"BOUNTYBOT_GITLAB_TOKEN", "GitLab token", text(&config::gitlab_token)},
+      {"BOUNTYBOT_GITLAB_BOT_USERNAME", "the GitLab token's account", text(&config::gitlab_bot_username)},
+      {"BOUNTYBOT_DRY_RUN", "1: log platform calls instead of sending them", flag(&config::dry_run)},
+      {"BOUNTYBOT_LOG_FORMAT", "text | json",
+       one_of(&config::log_format, {"text", "json"}, "expected text or json")},
+      {"BOUNTYBOT_DEFAULT_CURRENCY", "ISO 4217 code", read_currency},
+      {"BOUNTYBOT_PLEDGE_TTL", "duration", duration(&config::pledge_ttl)},
+      {"BOUNTYBOT_AWAITING_FUNDS_TTL", "duration", duration(&config::awaiting_funds_ttl)},
+      {"BOUNTYBOT_VOTE_WINDOW", "duration", duration(&config::vote_window)},
+      {"BOUNTYBOT_REACTION_POLL", "duration", duration(&config::reaction_poll)},
+      {"BOUNTYBOT_READ_TIMEOUT", "duration: a whole request must arrive within it", duration(&config::read_timeout)},
+      {"BOUNTYBOT_IDLE_TIMEOUT", "duration: idle keep-alive connections are closed", duration(&config::idle_timeout)},
+      {"BOUNTYBOT_PLATFORM_FEE_BPS", "basis points, 0 to 10000",
+       integer(&config::platform_fee_bps, 0, max_fee_bps, "expected 0 to 10000 basis points")},
+      {"BOUNTYBOT_PROJECT_FEE_BPS", "basis points, 0 to 10000",
+       integer(&config::project_fee_bps, 0, max_fee_bps, "expected 0 to 10000 basis points")},
+      {"BOUNTYBOT_MAX_DEPOSIT", "one deposit's bound, whole currency units",
+       integer(&config::max_deposit_units, 1, max_deposit_units_limit,
+               "expected whole currency units from 1 to 1000000000000")},
+      {"BOUNTYBOT_BOUNTY_LABEL", "label added with the first pledge", text(&config::bounty_label)},
+      {"BOUNTYBOT_ACCEPTED_LABEL", "label by which a maintainer accepts the task", text(&config::accepted_label)},
+      {"BOUNTYBOT_GITHUB_MAINTAINER_MIN", "write | admin",
+       one_of(&config::github_maintainer_min, {"write", "admin"}, "expected write or admin")},
+      {"BOUNTYBOT_GITLAB_MAINTAINER_MIN", "access level, 30 (Developer) to 50 (Owner)",
+       integer(&config::gitlab_maintainer_min, min_gitlab_access_level, max_gitlab_access_level,
+               "expected an access level from 30 to 50")},
+      {"BOUNTYBOT_VOTE_WEIGHT", "amount | head",
+       one_of(&config::vote_weight, {"amount", "head"}, "expected amount or head")},
+      {"BOUNTYBOT_VOTE_SILENCE", "approve | reject: the outcome with no votes at the close",
+       one_of(&config::vote_silence, {"approve", "reject"}, "expected approve or reject")},
+      {"BOUNTYBOT_ZERO_VALUE_SUPPORT", "1 | 0", flag(&config::zero_value_support)},
+      {"BOUNTYBOT_MAX_BODY_BYTES", "bytes of one request body, 1024 to 25 MiB",
+       integer(&config::max_body_bytes, min_body_bytes, max_body_bytes_limit,
+               "expected 1024 to " + std::to_string(max_body_bytes_limit) + " (25 MiB, SPEC §8)")},
+      {"BOUNTYBOT_MAX_BODY_BYTES_IN_FLIGHT", "bytes of all bodies being read, at least BOUNTYBOT_MAX_BODY_BYTES",
+       integer(&config::max_body_bytes_in_flight, std::size_t{0}, std::numeric_limits<std::size_t>::max(),
+               "expected a number of bytes"),
+       nullptr, check_bodies_in_flight},
+      {"BOUNTYBOT_MAX_CONNECTIONS_PER_ADDRESS", "open HTTP connections from one client address",
+       integer(&config::max_connections_per_address, 1, max_connections_limit, "expected 1 to 1000000")},
+      {"BOUNTYBOT_ADMIN_LISTEN", "host:port of a listener for probes and metrics", read_admin_listen},
+      {"BOUNTYBOT_WORKERS", "inbox worker threads (0: none)", integer(&config::workers, 0, max_threads, "expected 0 to 64")},
+      {"BOUNTYBOT_DB_POOL", "connections for the API routes",
+       integer(&config::db_pool_size, 1, max_threads, "expected 1 to 64")},
+      {"BOUNTYBOT_MAX_CONNECTIONS", "open HTTP connections at once",
+       integer(&config::max_connections, 1, max_connections_limit, "expected 1 to 1000000")},
+      {"BOUNTYBOT_IO_THREADS", "HTTP threads (read, verify, answer)",
+       integer(&config::io_threads, 1, max_threads, "expected 1 to 64")},
+  };
+  return table;
+}
+
 }  // namespace
 
 result<config> load_config(const std::map<std::string, std::string>& vars) {
   config c;
-  auto get = [&](const char* name) -> const std::string* {
-    const auto it = vars.find(name);
-    return it == vars.end() || it->second.empty() ? nullptr : &it->second;
-  };
-  auto str = [&](const char* name, std::string& field) {
-    if (const auto* v = get(name)) field = *v;
-  };
-  if (const auto* v = get("BOUNTYBOT_DATABASE_URL")) c.database_url = *v;
-  else return bad("BOUNTYBOT_DATABASE_URL", "required (a libpq connection string)");
-  if (const auto* v = get("BOUNTYBOT_LISTEN")) {
-    const auto colon = v->rfind(':');
-    if (colon == std::string::npos || !parse_int(v->substr(colon + 1), c.listen_port)) {
-      return bad("BOUNTYBOT_LISTEN", "expected host:port, got `" + *v + "`");
+  for (const auto& s : settings()) {
+    const auto it = vars.find(s.name);
+    if (it != vars.end() && !it->second.empty()) {
+      if (auto why = s.read(it->second, c)) return bad(s.name, *why);
+    } else if (s.required != nullptr) {
+      return bad(s.name, s.required);
     }
-    c.listen_host = v->substr(0, colon);
-    if (c.listen_host.size() > 2 && c.listen_host.front() == '[') c.listen_host = c.listen_host.substr(1, c.listen_host.size() - 2);
-    c.public_url = "http://" + *v;
-  }
-  str("BOUNTYBOT_PUBLIC_URL", c.public_url);
-  str("BOUNTYBOT_ADMIN_TOKEN", c.admin_token);
-  str("BOUNTYBOT_GITHUB_WEBHOOK_SECRET", c.github_webhook_secret);
-  str("BOUNTYBOT_GITHUB_API_URL", c.github_api_url);
-  str("BOUNTYBOT_GITHUB_TOKEN", c.github_token);
-  str("BOUNTYBOT_GITHUB_APP_ID", c.github_app_id);
-  str("BOUNTYBOT_GITHUB_PRIVATE_KEY_FILE", c.github_private_key_file);
-  str("BOUNTYBOT_GITHUB_BOT_LOGIN", c.github_bot_login);
-  str("BOUNTYBOT_GITLAB_WEBHOOK_TOKEN", c.gitlab_webhook_token);
-  str("BOUNTYBOT_GITLAB_URL", c.gitlab_url);
-  str("BOUNTYBOT_GITLAB_TOKEN", c.gitlab_token);
-  str("BOUNTYBOT_GITLAB_BOT_USERNAME", c.gitlab_bot_username);
-  if (const auto* v = get("BOUNTYBOT_DRY_RUN")) {
-    if (*v != "0" && *v != "1") return bad("BOUNTYBOT_DRY_RUN", "expected 0 or 1");
-    c.dry_run = *v == "1";
-  }
-  if (const auto* v = get("BOUNTYBOT_LOG_FORMAT")) {
-    if (*v != "text" && *v != "json") return bad("BOUNTYBOT_LOG_FORMAT", "expected text or json");
-    c.log_format = *v;
-  }
-  if (const auto* v = get("BOUNTYBOT_DEFAULT_CURRENCY")) {
-    const auto* cur = escrow::find_currency(*v);
-    if (cur == nullptr) return bad("BOUNTYBOT_DEFAULT_CURRENCY", "not an ISO 4217 code this service knows");
-    c.default_currency = std::string(cur->code);
-  }
-  for (auto [name, field] : {std::pair{"BOUNTYBOT_PLEDGE_TTL", &c.pledge_ttl},
-                             std::pair{"BOUNTYBOT_AWAITING_FUNDS_TTL", &c.awaiting_funds_ttl},
-                             std::pair{"BOUNTYBOT_VOTE_WINDOW", &c.vote_window},
-                             std::pair{"BOUNTYBOT_REACTION_POLL", &c.reaction_poll},
-                             std::pair{"BOUNTYBOT_READ_TIMEOUT", &c.read_timeout},
-                             std::pair{"BOUNTYBOT_IDLE_TIMEOUT", &c.idle_timeout}}) {
-    if (const auto* v = get(name)) {
-      auto d = bot::parse_duration(*v);
-      if (!d) return bad(name, d.error().message);
-      *field = *d;
+    if (s.check) {
+      if (auto why = s.check(c)) return bad(s.name, *why);
     }
-  }
-  for (auto [name, field] : {std::pair{"BOUNTYBOT_PLATFORM_FEE_BPS", &c.platform_fee_bps},
-                             std::pair{"BOUNTYBOT_PROJECT_FEE_BPS", &c.project_fee_bps}}) {
-    if (const auto* v = get(name)) {
-      if (!parse_int(*v, *field) || *field < 0 || *field > 10000) return bad(name, "expected 0 to 10000 basis points");
-    }
-  }
-  if (const auto* v = get("BOUNTYBOT_MAX_DEPOSIT")) {
-    if (!parse_int(*v, c.max_deposit_units) || c.max_deposit_units < 1 || c.max_deposit_units > max_deposit_units_limit) {
-      return bad("BOUNTYBOT_MAX_DEPOSIT", "expected whole currency units from 1 to 1000000000000");
-    }
-  }
-  str("BOUNTYBOT_BOUNTY_LABEL", c.bounty_label);
-  str("BOUNTYBOT_ACCEPTED_LABEL", c.accepted_label);
-  if (const auto* v = get("BOUNTYBOT_GITHUB_MAINTAINER_MIN")) {
-    if (*v != "write" && *v != "admin") return bad("BOUNTYBOT_GITHUB_MAINTAINER_MIN", "expected write or admin");
-    c.github_maintainer_min = *v;
-  }
-  if (const auto* v = get("BOUNTYBOT_GITLAB_MAINTAINER_MIN")) {
-    if (!parse_int(*v, c.gitlab_maintainer_min) || c.gitlab_maintainer_min < 30 || c.gitlab_maintainer_min > 50) {
-      return bad("BOUNTYBOT_GITLAB_MAINTAINER_MIN", "expected an access level from 30 to 50");
-    }
-  }
-  if (const auto* v = get("BOUNTYBOT_VOTE_WEIGHT")) {
-    if (*v != "amount" && *v != "head") return bad("BOUNTYBOT_VOTE_WEIGHT", "expected amount or head");
-    c.vote_weight = *v;
-  }
-  if (const auto* v = get("BOUNTYBOT_VOTE_SILENCE")) {
-    if (*v != "approve" && *v != "reject") return bad("BOUNTYBOT_VOTE_SILENCE", "expected approve or reject");
-    c.vote_silence = *v;
-  }
-  if (const auto* v = get("BOUNTYBOT_ZERO_VALUE_SUPPORT")) {
-    if (*v != "0" && *v != "1") return bad("BOUNTYBOT_ZERO_VALUE_SUPPORT", "expected 0 or 1");
-    c.zero_value_support = *v == "1";
-  }
-  if (const auto* v = get("BOUNTYBOT_MAX_BODY_BYTES")) {
-    if (!parse_int(*v, c.max_body_bytes) || c.max_body_bytes < 1024 || c.max_body_bytes > max_body_bytes_limit)
-      return bad("BOUNTYBOT_MAX_BODY_BYTES", "expected 1024 to " + std::to_string(max_body_bytes_limit) + " (25 MiB, SPEC §8)");
-  }
-  if (const auto* v = get("BOUNTYBOT_MAX_BODY_BYTES_IN_FLIGHT")) {
-    if (!parse_int(*v, c.max_body_bytes_in_flight)) return bad("BOUNTYBOT_MAX_BODY_BYTES_IN_FLIGHT", "expected a number of bytes");
-  }
-  if (c.max_body_bytes_in_flight < c.max_body_bytes) {
-    return bad("BOUNTYBOT_MAX_BODY_BYTES_IN_FLIGHT", "expected at least BOUNTYBOT_MAX_BODY_BYTES (" + std::to_string(c.max_body_bytes) + ")");
-  }
-  if (const auto* v = get("BOUNTYBOT_MAX_CONNECTIONS_PER_ADDRESS")) {
-    if (!parse_int(*v, c.max_connections_per_address) || c.max_connections_per_address < 1 || c.max_connections_per_address > 1'000'000)
-      return bad("BOUNTYBOT_MAX_CONNECTIONS_PER_ADDRESS", "expected 1 to 1000000");
-  }
-  if (const auto* v = get("BOUNTYBOT_ADMIN_LISTEN")) {
-    if (!parse_host_port(*v, c.admin_listen_host, c.admin_listen_port))
-      return bad("BOUNTYBOT_ADMIN_LISTEN", "expected host:port, got `" + *v + "`");
-    c.admin_listen = true;
-  }
-  if (const auto* v = get("BOUNTYBOT_WORKERS")) {
-    if (!parse_int(*v, c.workers) || c.workers < 0 || c.workers > 64) return bad("BOUNTYBOT_WORKERS", "expected 0 to 64");
-  }
-  if (const auto* v = get("BOUNTYBOT_DB_POOL")) {
-    if (!parse_int(*v, c.db_pool_size) || c.db_pool_size < 1 || c.db_pool_size > 64) return bad("BOUNTYBOT_DB_POOL", "expected 1 to 64");
-  }
-  if (const auto* v = get("BOUNTYBOT_MAX_CONNECTIONS")) {
-    if (!parse_int(*v, c.max_connections) || c.max_connections < 1 || c.max_connections > 1'000'000)
-      return bad("BOUNTYBOT_MAX_CONNECTIONS", "expected 1 to 1000000");
-  }
-  if (const auto* v = get("BOUNTYBOT_IO_THREADS")) {
-    if (!parse_int(*v, c.io_threads) || c.io_threads < 1 || c.io_threads > 64) return bad("BOUNTYBOT_IO_THREADS", "expected 1 to 64");
   }
   return c;
 }

@@ -1,8 +1,9 @@
 // bountybot: the executable. Subcommands of SPEC §10: serve, migrate, deposit, ledger check, replay.
-#include "app/config.hpp"
+#include "adapters/outbox_sender.hpp"
 #include "app/clock.hpp"
+#include "app/config.hpp"
 #include "app/db.hpp"
-#include "app/log_context.hpp"
+#include "app/logging.hpp"
 #include "app/service.hpp"
 #include "bot/store/store.hpp"
 #include "escrow/store.hpp"
@@ -12,7 +13,6 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
-#include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -34,76 +34,6 @@ app::config load(const std::string& config_file) {
   auto c = app::load_config(vars);
   if (!c) throw std::runtime_error(c.error().message);
   return *c;
-}
-
-// `s` as a JSON string body (RFC 8259 §7 escaping).
-void append_json_string(std::string_view s, spdlog::memory_buf_t& dest) {
-  static constexpr char hex[] = "0123456789abcdef";
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      dest.push_back('\\');
-      dest.push_back(ch);
-    } else if (c == '\n') {
-      dest.append(std::string_view("\\n"));
-    } else if (c < 0x20) {
-      const char esc[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-      dest.append(esc, esc + 6);
-    } else {
-      dest.push_back(ch);
-    }
-  }
-}
-
-// The message, for BOUNTYBOT_LOG_FORMAT=json.
-class json_message_flag final : public spdlog::custom_flag_formatter {
- public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
-    append_json_string(std::string_view(msg.payload.data(), msg.payload.size()), dest);
-  }
-  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<json_message_flag>(); }
-};
-
-// The thread's log fields (app/log_context.hpp): `,"delivery":"…"` and so on in JSON, ` delivery=…`
-// in text. Fields that are not set are left out.
-class context_flag final : public spdlog::custom_flag_formatter {
- public:
-  explicit context_flag(bool json) : json_(json) {}
-  void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
-    const auto& f = app::current_log_fields();
-    for (const auto& [name, value] : {std::pair{"delivery", &f.delivery}, {"issue", &f.issue}, {"command", &f.command}}) {
-      if (value->empty()) continue;
-      if (json_) {
-        dest.append(std::string_view(",\""));
-        dest.append(std::string_view(name));
-        dest.append(std::string_view("\":\""));
-        append_json_string(*value, dest);
-        dest.push_back('"');
-      } else {
-        dest.push_back(' ');
-        dest.append(std::string_view(name));
-        dest.push_back('=');
-        dest.append(*value);
-      }
-    }
-  }
-  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<context_flag>(json_); }
-
- private:
-  bool json_;
-};
-
-void setup_logging(const app::config& c) {
-  if (c.log_format == "json") {
-    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-    formatter->add_flag<json_message_flag>('*').add_flag<context_flag>('&', true).set_pattern(
-        R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","thread":%t,"message":"%*"%&})");
-    spdlog::set_formatter(std::move(formatter));
-  } else {
-    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-    formatter->add_flag<context_flag>('&', false).set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v%&");
-    spdlog::set_formatter(std::move(formatter));
-  }
 }
 
 int cmd_migrate(const app::config& c) {
@@ -150,7 +80,7 @@ int cmd_deposit(const app::config& c, const std::string& platform, std::int64_t 
     db::transact(conn, c.database_url, [&](pqxx::work& tx) {
       r = bot::record_deposit(tx, req, app::now_utc(), c.max_deposit_units);
       if (!r) throw problem_error(r.error());
-      if (!r->held_pledges.empty()) tx.exec("NOTIFY bountybot_outbox");
+      if (!r->held_pledges.empty()) tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
     });
   } catch (const escrow::ledger_refusal& e) {
     r = e.reason;
@@ -170,11 +100,7 @@ int cmd_deposit(const app::config& c, const std::string& platform, std::int64_t 
 int cmd_outbox_list(const app::config& c, bool dead_only) {
   pqxx::connection conn(c.database_url);
   pqxx::work tx(conn);
-  const auto rows = tx.exec(std::string(
-      "SELECT o.id, o.kind, r.platform || ':' || r.full_path || '#' || o.issue_number, o.attempts, "
-      "CASE WHEN o.dead THEN 'dead' ELSE 'pending' END, to_char(o.next_attempt_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-      "coalesce(o.last_error, '') FROM outbox o JOIN repositories r ON r.id = o.repository_id "
-      "WHERE o.sent_at IS NULL") + (dead_only ? " AND o.dead" : "") + " ORDER BY o.id");
+  const auto rows = tx.exec(dead_only ? adapters::list_dead_calls_sql : adapters::list_unsent_calls_sql);
   std::cout << "id\tkind\tissue\tattempts\tstate\tnext attempt\tlast error\n";
   for (const auto& r : rows) {
     std::cout << r[0].c_str() << "\t" << r[1].c_str() << "\t" << r[2].c_str() << "\t" << r[3].c_str() << "\t"
@@ -190,10 +116,8 @@ int cmd_outbox_retry(const app::config& c, const std::vector<std::int64_t>& ids)
   std::string list = "{";
   for (std::size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + std::to_string(ids[i]);
   list += "}";
-  const auto r = tx.exec_params(
-      "UPDATE outbox SET dead = false, attempts = 0, next_attempt_at = now() WHERE sent_at IS NULL AND dead "
-      "AND (cardinality($1::bigint[]) = 0 OR id = ANY($1::bigint[])) RETURNING id", list);
-  tx.exec("NOTIFY bountybot_outbox");
+  const auto r = tx.exec_params(adapters::requeue_dead_calls_sql, list);
+  tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
   tx.commit();
   std::cout << r.size() << " dead call(s) queued again\n";
   return 0;
@@ -246,11 +170,7 @@ int cmd_inbox_show(const app::config& c, const std::string& key) {
   }
   pqxx::connection conn(c.database_url);
   pqxx::nontransaction tx(conn);
-  const auto rows = tx.exec_params(
-      std::string("SELECT event, received_at, coalesce(issue_key, ''), coalesce(outcome, 'pending'), attempts, "
-                  "coalesce(last_error, ''), ") +
-          webhooks::payload_columns + " FROM inbox WHERE platform = $1 AND delivery_id = $2",
-      key.substr(0, colon), key.substr(colon + 1));
+  const auto rows = tx.exec_params(webhooks::delivery_by_key_sql(), key.substr(0, colon), key.substr(colon + 1));
   if (rows.empty()) {
     std::cerr << "no delivery " << key << " in the inbox\n";
     return 1;
@@ -307,7 +227,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
   try {
     const auto c = load(config_file);
-    setup_logging(c);
+    app::setup_logging(c);
     if (*migrate) return cmd_migrate(c);
     if (*check) return cmd_ledger_check(c);
     if (*deposit) return cmd_deposit(c, platform, user_id, login, amount, currency, reference);

@@ -21,6 +21,12 @@ stored_payload compress_payload(std::string_view body) {
   return out;
 }
 
+std::string delivery_by_key_sql() {
+  return std::string("SELECT event, received_at, coalesce(issue_key, ''), coalesce(outcome, 'pending'), attempts, "
+                     "coalesce(last_error, ''), ") +
+         payload_columns + " FROM inbox WHERE platform = $1 AND delivery_id = $2";
+}
+
 std::string decompress_payload(std::string_view lz4, std::int64_t bytes) {
   if (bytes < 0 || bytes > LZ4_MAX_INPUT_SIZE || lz4.size() > static_cast<std::size_t>(LZ4_MAX_INPUT_SIZE)) {
     throw std::runtime_error("stored payload: size out of range");

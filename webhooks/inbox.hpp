@@ -39,6 +39,11 @@ inline constexpr const char* payload_columns = "payload, payload_lz4, payload_by
 /// of rows stored before migration 008, else the decompressed `payload_lz4`.
 std::string read_payload(const pqxx::row& row, pqxx::row::size_type first);
 
+/// `bountybot inbox show`: the delivery $2 of platform $1. Columns: event, received_at, issue_key
+/// ('' when not named yet), outcome ('pending' when not processed), attempts, last_error ('' for
+/// none), then `payload_columns` (from column 6).
+std::string delivery_by_key_sql();
+
 /// Stores `d` unless a delivery with the same platform and id is stored already (then returns
 /// false). Safe under concurrency: the unique key decides, also across service instances.
 bool store_delivery(pqxx::work& tx, const delivery& d);

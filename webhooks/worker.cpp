@@ -51,6 +51,41 @@ constexpr const char* backfill_marker_sql = "SELECT through_inbox_id, next_inbox
 constexpr const char* backfill_advance_sql = "UPDATE event_cause_backfill SET next_inbox_id = $1";
 constexpr const char* backfill_done_sql = "DELETE FROM event_cause_backfill";
 
+/// The oldest delivery that may be taken now ($1: max attempts), locked: its issue is named, no
+/// delivery before it waits to be named, and no older one of its issue is pending. Columns: id,
+/// platform, delivery_id, event, then `payload_columns`.
+std::string take_next_sql() {
+  return std::string("SELECT id, platform, delivery_id, event, ") + payload_columns + " FROM inbox i "
+         "WHERE processed_at IS NULL AND attempts < $1 AND issue_key IS NOT NULL "
+         // Two separate tests, so each uses its index (inbox_unkeyed, inbox_pending_issue): an OR
+         // of both made the planner compare every pending row with every older one.
+         "AND NOT EXISTS (SELECT 1 FROM inbox o WHERE o.processed_at IS NULL AND o.issue_key IS NULL AND o.id < i.id) "
+         "AND (i.issue_key = '-' OR NOT EXISTS (SELECT 1 FROM inbox o WHERE o.processed_at IS NULL "
+         " AND o.issue_key = i.issue_key AND o.id < i.id AND o.attempts < $1)) "
+         "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED";
+}
+
+/// Pending deliveries whose issue is not named yet, oldest first, at most 100, locked. Columns: id,
+/// platform, event, then `payload_columns`.
+std::string unkeyed_pending_sql() {
+  return std::string("SELECT id, platform, event, ") + payload_columns +
+         " FROM inbox WHERE processed_at IS NULL AND issue_key IS NULL ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED";
+}
+
+/// Delivery $1 is about issue $2 (`platform:path#number`, '-' for none).
+constexpr const char* set_issue_key_sql = "UPDATE inbox SET issue_key = $2 WHERE id = $1";
+
+/// Counts a failed attempt of delivery $1 with error $2; returns the attempts so far.
+constexpr const char* count_failed_attempt_sql =
+    "UPDATE inbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1 RETURNING attempts";
+
+/// Delivery $1 is given up on: processed, as failed.
+constexpr const char* mark_failed_sql = "UPDATE inbox SET processed_at = now(), outcome = 'failed' WHERE id = $1";
+
+/// Delivery $1 was processed with outcome $2.
+constexpr const char* mark_processed_sql =
+    "UPDATE inbox SET processed_at = now(), outcome = $2, attempts = attempts + 1 WHERE id = $1";
+
 }  // namespace
 
 int inbox_worker::backfill_causes() {
@@ -104,9 +139,8 @@ int inbox_worker::key_pending() {
   int n = 0;
   db::transact(conn_, db_url_, [&](pqxx::work& tx) {
     n = 0;
-    const auto rows = tx.exec(
-        std::string("SELECT id, platform, event, ") + payload_columns + " FROM inbox WHERE processed_at IS NULL AND issue_key IS NULL "
-        "ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED");
+    static const std::string sql = unkeyed_pending_sql();
+    const auto rows = tx.exec(sql);
     for (const auto& row : rows) {
       std::string key;
       try {
@@ -116,7 +150,7 @@ int inbox_worker::key_pending() {
         // A payload that processing will refuse: it waits for nothing.
       }
       if (key.empty()) key = "-";  // no single issue
-      tx.exec_params0("UPDATE inbox SET issue_key = $2 WHERE id = $1", row[0].as<std::int64_t>(), key);
+      tx.exec_params0(set_issue_key_sql, row[0].as<std::int64_t>(), key);
       ++n;
     }
   });
@@ -128,103 +162,116 @@ bool inbox_worker::process_one() {
   return key_pending() > 0 && take_one();
 }
 
+/// A pending delivery taken for processing: its row (columns of `take_next_sql`) is locked.
+struct inbox_worker::taken_delivery {
+  pqxx::row row;
+  std::int64_t id;
+  std::string platform;
+  std::string delivery_id;
+  std::string event;
+};
+
+std::optional<inbox_worker::taken_delivery> inbox_worker::take_next(pqxx::work& tx) {
+  static const std::string sql = take_next_sql();
+  const auto rows = tx.exec_params(sql, settings_.max_attempts);
+  if (rows.empty()) return std::nullopt;
+  const auto& row = rows[0];
+  return taken_delivery{.row = row, .id = row[0].as<std::int64_t>(), .platform = row[1].as<std::string>(),
+                        .delivery_id = row[2].as<std::string>(), .event = row[3].as<std::string>()};
+}
+
+std::optional<delivery_outcome> inbox_worker::apply_event(pqxx::work& tx, const bot::domain_event& translated,
+                                                          bot::utc_time now) {
+  return std::visit(
+      [&](const auto& e) -> std::optional<delivery_outcome> {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          return std::nullopt;
+        } else {
+          const app::log_scope issue_scope({.issue = issue_key_of(translated)});
+          bool first = true;  // false: this event's cause had effect under another delivery id
+          if constexpr (std::is_same_v<T, bot::comment_posted>) {
+            first = bot::process_comment(tx, e, settings_.store, now, settings_.is_maintainer);
+          } else if constexpr (std::is_same_v<T, bot::labels_changed>) {
+            first = bot::process_labels(tx, e, settings_.store, now, settings_.is_maintainer);
+          } else if constexpr (std::is_same_v<T, bot::issue_closed>) {
+            first = bot::process_closed(tx, e, settings_.store, now);
+          } else if constexpr (std::is_same_v<T, bot::change_merged>) {
+            first = bot::process_merged(tx, e, settings_.store, now);
+          } else if constexpr (std::is_same_v<T, bot::reaction_changed>) {
+            first = bot::process_reaction(tx, e, settings_.store, now);
+          }
+          if (!first) {
+            spdlog::info("the same event was processed before under another delivery id: no effect");
+            return delivery_outcome::duplicate;
+          }
+          tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
+          return delivery_outcome::done;
+        }
+      },
+      translated);
+}
+
+delivery_outcome inbox_worker::process(pqxx::work& tx, const taken_delivery& d) {
+  auto outcome = delivery_outcome::ignored;
+  const auto payload = boost::json::parse(read_payload(d.row, 4));
+  if (d.platform == "github" && (d.event == "installation" || d.event == "installation_repositories")) {
+    github::record_installation(tx, d.event, payload);
+    outcome = delivery_outcome::done;
+  }
+  const bot::domain_event translated = translate(d.platform, d.event, payload);
+  if (const auto applied = apply_event(tx, translated, app::now_utc())) outcome = *applied;
+  return outcome;
+}
+
+bool inbox_worker::record_failure(pqxx::work& tx, const taken_delivery& d, const std::exception& e) {
+  const std::string failure = e.what();
+  const bool permanent = dynamic_cast<const adapters::payload_error*>(&e) != nullptr || is_permanent_refusal(e) ||
+                         dynamic_cast<const std::invalid_argument*>(&e) != nullptr ||
+                         dynamic_cast<const std::out_of_range*>(&e) != nullptr;
+  const auto attempts = tx.exec_params1(count_failed_attempt_sql, d.id, failure)[0].as<int>();
+  if (permanent || attempts >= settings_.max_attempts) {
+    tx.exec_params0(mark_failed_sql, d.id);
+    spdlog::error("delivery failed: {}", failure);
+    return true;
+  }
+  spdlog::warn("delivery attempt {} failed, will retry: {}", attempts, failure);
+  return false;
+}
+
+std::optional<delivery_outcome> inbox_worker::handle(pqxx::work& tx, const taken_delivery& d) {
+  const app::log_scope delivery_scope({.delivery = d.platform + ":" + d.delivery_id});
+  auto outcome = delivery_outcome::ignored;
+  try {
+    tx.exec("SAVEPOINT delivery");
+    outcome = process(tx, d);
+    tx.exec("RELEASE SAVEPOINT delivery");
+  } catch (const pqxx::broken_connection&) {
+    throw;
+  } catch (const pqxx::transaction_rollback&) {
+    throw;
+  } catch (const std::exception& e) {
+    // Undo whatever this delivery did, keep the row locked, and record why.
+    tx.exec("ROLLBACK TO SAVEPOINT delivery");
+    if (record_failure(tx, d, e)) return delivery_outcome::failed;
+    return std::nullopt;
+  }
+  tx.exec_params0(mark_processed_sql, d.id, std::string(to_string(outcome)));
+  spdlog::debug("delivery {} {}", d.event, to_string(outcome));
+  return outcome;
+}
+
 bool inbox_worker::take_one() {
   bool taken = false;
-  std::int64_t id = 0;
-  std::string failure;
-  bool permanent = false;
-  std::optional<std::pair<std::string, std::string>> finished;  // platform, outcome
+  std::optional<std::pair<std::string, delivery_outcome>> finished;  // platform, outcome
   db::transact(conn_, db_url_, [&](pqxx::work& tx) {
-    taken = false;
-    failure.clear();
     finished.reset();
-    const auto rows = tx.exec_params(
-        std::string("SELECT id, platform, delivery_id, event, ") + payload_columns + " FROM inbox i "
-        "WHERE processed_at IS NULL AND attempts < $1 AND issue_key IS NOT NULL "
-        // Two separate tests, so each uses its index (inbox_unkeyed, inbox_pending_issue): an OR
-        // of both made the planner compare every pending row with every older one.
-        "AND NOT EXISTS (SELECT 1 FROM inbox o WHERE o.processed_at IS NULL AND o.issue_key IS NULL AND o.id < i.id) "
-        "AND (i.issue_key = '-' OR NOT EXISTS (SELECT 1 FROM inbox o WHERE o.processed_at IS NULL "
-        " AND o.issue_key = i.issue_key AND o.id < i.id AND o.attempts < $1)) "
-        "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
-        settings_.max_attempts);
-    if (rows.empty()) return;
-    taken = true;
-    id = rows[0][0].as<std::int64_t>();
-    const auto platform = rows[0][1].as<std::string>();
-    const auto delivery_id = rows[0][2].as<std::string>();
-    const auto event = rows[0][3].as<std::string>();
-    const auto key = platform + ":" + delivery_id;
-    const app::log_scope delivery_scope({.delivery = key});
-    std::string outcome = "ignored";
-    try {
-      tx.exec("SAVEPOINT delivery");
-      const auto payload = boost::json::parse(read_payload(rows[0], 4));
-      if (platform == "github" && (event == "installation" || event == "installation_repositories")) {
-        github::record_installation(tx, event, payload);
-        outcome = "done";
-      }
-      const bot::domain_event translated = translate(platform, event, payload);
-      const auto now = app::now_utc();
-      std::visit(
-          [&](const auto& e) {
-            using T = std::decay_t<decltype(e)>;
-            if constexpr (std::is_same_v<T, std::monostate>) {
-              return;
-            } else {
-              const app::log_scope issue_scope({.issue = issue_key_of(translated)});
-              bool first = true;  // false: this event's cause had effect under another delivery id
-              if constexpr (std::is_same_v<T, bot::comment_posted>) {
-                first = bot::process_comment(tx, e, settings_.store, now, settings_.is_maintainer);
-              } else if constexpr (std::is_same_v<T, bot::labels_changed>) {
-                first = bot::process_labels(tx, e, settings_.store, now, settings_.is_maintainer);
-              } else if constexpr (std::is_same_v<T, bot::issue_closed>) {
-                first = bot::process_closed(tx, e, settings_.store, now);
-              } else if constexpr (std::is_same_v<T, bot::change_merged>) {
-                first = bot::process_merged(tx, e, settings_.store, now);
-              } else if constexpr (std::is_same_v<T, bot::reaction_changed>) {
-                first = bot::process_reaction(tx, e, settings_.store, now);
-              }
-              if (!first) {
-                outcome = "duplicate";
-                spdlog::info("the same event was processed before under another delivery id: no effect");
-                return;
-              }
-              tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
-              outcome = "done";
-            }
-          },
-          translated);
-      tx.exec("RELEASE SAVEPOINT delivery");
-    } catch (const pqxx::broken_connection&) {
-      throw;
-    } catch (const pqxx::transaction_rollback&) {
-      throw;
-    } catch (const std::exception& e) {
-      // Undo whatever this delivery did, keep the row locked, and record why.
-      tx.exec("ROLLBACK TO SAVEPOINT delivery");
-      failure = e.what();
-      permanent = dynamic_cast<const adapters::payload_error*>(&e) != nullptr ||
-                  is_permanent_refusal(e) ||
-                  dynamic_cast<const std::invalid_argument*>(&e) != nullptr ||
-                  dynamic_cast<const std::out_of_range*>(&e) != nullptr;
-      const auto attempts = tx.exec_params1("UPDATE inbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1 "
-                                            "RETURNING attempts", id, failure)[0].as<int>();
-      if (permanent || attempts >= settings_.max_attempts) {
-        tx.exec_params0("UPDATE inbox SET processed_at = now(), outcome = 'failed' WHERE id = $1", id);
-        finished.emplace(platform, "failed");
-        spdlog::error("delivery failed: {}", failure);
-      } else {
-        spdlog::warn("delivery attempt {} failed, will retry: {}", attempts, failure);
-      }
-      return;
-    }
-    tx.exec_params0("UPDATE inbox SET processed_at = now(), outcome = $2, attempts = attempts + 1 WHERE id = $1", id,
-                    outcome);
-    finished.emplace(platform, outcome);
-    spdlog::debug("delivery {} {}", event, outcome);
+    const auto d = take_next(tx);
+    taken = d.has_value();
+    if (!d) return;
+    if (const auto outcome = handle(tx, *d)) finished.emplace(d->platform, *outcome);
   });
-  if (finished && settings_.on_processed) settings_.on_processed(finished->first, finished->second);
+  if (finished && settings_.on_processed) settings_.on_processed(finished->first, std::string(to_string(finished->second)));
   return taken;
 }
 

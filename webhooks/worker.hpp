@@ -12,9 +12,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace bountybot::webhooks {
 
@@ -25,15 +28,27 @@ struct worker_settings {
   github::identity github_self;
   gitlab::identity gitlab_self;
   int max_attempts = 5;                      // a delivery that fails this often is marked failed
-  /// Called once a delivery's processing committed, with its platform and outcome (done, ignored,
-  /// failed), for this instance's metrics; not for an attempt that will be retried. Must not block.
+  /// Called once a delivery's processing committed, with its platform and outcome (`to_string` of
+  /// a delivery_outcome), for this instance's metrics; not for an attempt that will be retried. Must not block.
   std::function<void(const std::string& platform, const std::string& outcome)> on_processed;
   std::chrono::milliseconds idle_wait{1000};  // wait for NOTIFY at most this long
 };
 
-/// How one delivery ended: done (processed), ignored (nothing to do), failed (malformed or
-/// failing too often; kept with its error for the operator).
-enum class delivery_outcome { done, ignored, failed, retry };
+/// How one delivery ended, as stored in `inbox.outcome` and counted in the metrics: done
+/// (processed), ignored (nothing to do), duplicate (its event had effect under another delivery
+/// id), failed (malformed or failing too often; kept with its error for the operator).
+enum class delivery_outcome { done, ignored, duplicate, failed };
+
+/// The stored names: "done", "ignored", "duplicate", "failed".
+constexpr std::string_view to_string(delivery_outcome o) {
+  switch (o) {
+    case delivery_outcome::done: return "done";
+    case delivery_outcome::ignored: return "ignored";
+    case delivery_outcome::duplicate: return "duplicate";
+    case delivery_outcome::failed: return "failed";
+  }
+  return "failed";
+}
 
 /// Inbox rows read per transaction by `inbox_worker::backfill_causes`.
 inline constexpr int backfill_batch_rows = 1000;
@@ -63,7 +78,23 @@ class inbox_worker {
   void run(const std::atomic<bool>& stop);
 
  private:
+  struct taken_delivery;
+  /// Takes and processes the next delivery that may be taken, in one transaction; false when none.
   bool take_one();
+  /// Locks the oldest delivery that may be taken now (see process_one), if any.
+  std::optional<taken_delivery> take_next(pqxx::work& tx);
+  /// Processes `d` under a savepoint and records how it ended: its outcome once finished (failed
+  /// included), nullopt when a failed attempt is to be retried. Rethrows a broken connection and
+  /// a rollback (serialization failure, deadlock) for the transaction runner.
+  std::optional<delivery_outcome> handle(pqxx::work& tx, const taken_delivery& d);
+  /// Parses, translates and applies `d` (a GitHub installation event also records the
+  /// installation); throws what parsing, translation or the store throws.
+  delivery_outcome process(pqxx::work& tx, const taken_delivery& d);
+  /// Lets the store process a translated event; nullopt for an event with nothing to do.
+  std::optional<delivery_outcome> apply_event(pqxx::work& tx, const bot::domain_event& translated, bot::utc_time now);
+  /// Counts a failed attempt of `d`; true when `d` is now failed for good (a malformed payload, a
+  /// final ledger refusal, or `max_attempts` reached), false when it will be retried.
+  bool record_failure(pqxx::work& tx, const taken_delivery& d, const std::exception& e);
   bot::domain_event translate(const std::string& platform, const std::string& event, const boost::json::value& payload) const;
 
   std::string db_url_;

@@ -41,9 +41,9 @@ void client::update_comment(const bot::issue_ref& issue, std::int64_t comment_id
        json::serialize(json::object{{"body", body}}));
 }
 
-void client::add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, adapters::reaction r) {
+void client::add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, bot::reaction_kind r) {
   call(issue, "POST", "/repos/" + issue.repository_path + "/issues/comments/" + std::to_string(comment_id) + "/reactions",
-       json::serialize(json::object{{"content", r == adapters::reaction::done ? "+1" : "confused"}}));
+       json::serialize(json::object{{"content", r == bot::reaction_kind::done ? "+1" : "confused"}}));
 }
 
 std::optional<std::int64_t> client::find_comment(const bot::issue_ref& issue, const std::string& tag) {

@@ -19,7 +19,7 @@ class client final : public adapters::platform_api {
          std::chrono::seconds timeout = adapters::default_request_timeout);
   std::int64_t create_comment(const bot::issue_ref& issue, const std::string& body) override;
   void update_comment(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& body) override;
-  void add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, adapters::reaction r) override;
+  void add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, bot::reaction_kind r) override;
   std::optional<std::int64_t> find_comment(const bot::issue_ref& issue, const std::string& tag) override;
   bool is_maintainer(const bot::issue_ref& issue, const bot::user_ref& user) override;
   /// The least permission that makes a maintainer: `write` (default) or `admin`.

@@ -41,10 +41,10 @@ void client::update_comment(const bot::issue_ref& issue, std::int64_t comment_id
   call("PUT", notes_path(issue) + "/" + std::to_string(comment_id), json::serialize(json::object{{"body", body}}));
 }
 
-void client::add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, adapters::reaction r) {
+void client::add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, bot::reaction_kind r) {
   // Award emoji names: https://docs.gitlab.com/ee/api/emoji_reactions.html
   call("POST", notes_path(issue) + "/" + std::to_string(comment_id) + "/award_emoji",
-       json::serialize(json::object{{"name", r == adapters::reaction::done ? "thumbsup" : "confused"}}));
+       json::serialize(json::object{{"name", r == bot::reaction_kind::done ? "thumbsup" : "confused"}}));
 }
 
 std::optional<std::int64_t> client::find_comment(const bot::issue_ref& issue, const std::string& tag) {

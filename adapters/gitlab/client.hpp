@@ -11,7 +11,7 @@ class client final : public adapters::platform_api {
   client(const std::string& base_url, std::string token);
   std::int64_t create_comment(const bot::issue_ref& issue, const std::string& body) override;
   void update_comment(const bot::issue_ref& issue, std::int64_t comment_id, const std::string& body) override;
-  void add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, adapters::reaction r) override;
+  void add_reaction(const bot::issue_ref& issue, std::int64_t comment_id, bot::reaction_kind r) override;
   std::optional<std::int64_t> find_comment(const bot::issue_ref& issue, const std::string& tag) override;
   bool is_maintainer(const bot::issue_ref& issue, const bot::user_ref& user) override;
   /// The least access level that makes a maintainer (40, Maintainer, by default).
