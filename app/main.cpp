@@ -1,15 +1,15 @@
 // bountybot: the executable. Subcommands of SPEC §10: serve, migrate, deposit, ledger check, replay.
-#include "adapters/outbox_sender.hpp"
+#include "jobs/outbox_sender.hpp"
 #include "app/clock.hpp"
 #include "app/config.hpp"
 #include "app/db.hpp"
 #include "app/logging.hpp"
 #include "app/service.hpp"
 #include "bot/store/store.hpp"
-#include "escrow/store.hpp"
+#include "escrow/store/store.hpp"
 #include "webhooks/inbox.hpp"
 #include "webhooks/signature.hpp"
-#include "webhooks/worker.hpp"
+#include "jobs/inbox_worker.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -40,7 +40,7 @@ int cmd_migrate(const app::config& c) {
   pqxx::connection conn(c.database_url);
   const int n = db::migrate(conn);
   std::cout << "database at version " << db::latest_version() << " (" << n << " migration(s) applied)\n";
-  if (const int causes = webhooks::inbox_worker(c.database_url, {}).backfill_causes(); causes > 0) {
+  if (const int causes = jobs::inbox_worker(c.database_url, {}).backfill_causes(); causes > 0) {
     std::cout << "recorded the causes of " << causes << " delivery(ies) processed before causes were recorded\n";
   }
   return 0;
@@ -80,7 +80,7 @@ int cmd_deposit(const app::config& c, const std::string& platform, std::int64_t 
     db::transact(conn, c.database_url, [&](pqxx::work& tx) {
       r = bot::record_deposit(tx, req, app::now_utc(), c.max_deposit_units);
       if (!r) throw problem_error(r.error());
-      if (!r->held_pledges.empty()) tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
+      if (!r->held_pledges.empty()) tx.exec(std::string("NOTIFY ") + jobs::outbox_channel);
     });
   } catch (const escrow::ledger_refusal& e) {
     r = e.reason;
@@ -100,7 +100,7 @@ int cmd_deposit(const app::config& c, const std::string& platform, std::int64_t 
 int cmd_outbox_list(const app::config& c, bool dead_only) {
   pqxx::connection conn(c.database_url);
   pqxx::work tx(conn);
-  const auto rows = tx.exec(dead_only ? adapters::list_dead_calls_sql : adapters::list_unsent_calls_sql);
+  const auto rows = tx.exec(dead_only ? jobs::list_dead_calls_sql : jobs::list_unsent_calls_sql);
   std::cout << "id\tkind\tissue\tattempts\tstate\tnext attempt\tlast error\n";
   for (const auto& r : rows) {
     std::cout << r[0].c_str() << "\t" << r[1].c_str() << "\t" << r[2].c_str() << "\t" << r[3].c_str() << "\t"
@@ -116,8 +116,8 @@ int cmd_outbox_retry(const app::config& c, const std::vector<std::int64_t>& ids)
   std::string list = "{";
   for (std::size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + std::to_string(ids[i]);
   list += "}";
-  const auto r = tx.exec_params(adapters::requeue_dead_calls_sql, list);
-  tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
+  const auto r = tx.exec_params(jobs::requeue_dead_calls_sql, list);
+  tx.exec(std::string("NOTIFY ") + jobs::outbox_channel);
   tx.commit();
   std::cout << r.size() << " dead call(s) queued again\n";
   return 0;
@@ -152,9 +152,9 @@ int cmd_replay(const app::config& c, const std::vector<std::string>& files) {
               << (stored ? "stored" : "already received; no effect") << "\n";
   }
   const auto apis = app::make_platform_apis(c);
-  webhooks::inbox_worker worker(c.database_url, app::make_worker_settings(c, apis));
+  jobs::inbox_worker worker(c.database_url, app::make_worker_settings(c, apis));
   const int processed = worker.drain();
-  adapters::outbox_sender sender(c.database_url, apis, {});
+  jobs::outbox_sender sender(c.database_url, apis, {});
   const int sent = sender.drain();
   std::cout << "processed " << processed << " delivery(ies); handled " << sent << " outgoing call(s)\n";
   return 0;

@@ -4,10 +4,10 @@
 #include "adapters/github/client.hpp"
 #include "adapters/github/installations.hpp"
 #include "adapters/gitlab/client.hpp"
-#include "adapters/vote_poller.hpp"
+#include "jobs/vote_poller.hpp"
 #include "app/db.hpp"
-#include "webhooks/api.hpp"
-#include "webhooks/server.hpp"
+#include "web/api.hpp"
+#include "web/server.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -55,9 +55,9 @@ std::map<std::string, std::shared_ptr<adapters::platform_api>> make_platform_api
   return apis;
 }
 
-webhooks::worker_settings make_worker_settings(const config& c,
+jobs::worker_settings make_worker_settings(const config& c,
                                                const std::map<std::string, std::shared_ptr<adapters::platform_api>>& apis) {
-  webhooks::worker_settings s;
+  jobs::worker_settings s;
   s.store.public_url = c.public_url;
   s.store.max_deposit_units = c.max_deposit_units;
   s.store.repo.default_currency = c.default_currency;
@@ -91,12 +91,12 @@ int serve(const config& c, const std::atomic<bool>& stop) {
   db::pool pool(c.database_url, static_cast<std::size_t>(c.db_pool_size));
   const auto apis = make_platform_apis(c);
   auto worker_settings = make_worker_settings(c, apis);
-  webhooks::routes routes({c.github_webhook_secret, c.gitlab_webhook_token, c.admin_token, worker_settings.store}, pool);
+  web::routes routes({c.github_webhook_secret, c.gitlab_webhook_token, c.admin_token, worker_settings.store}, pool);
   // The routes outlive the threads below (joined before returning), so they may count for them.
   worker_settings.on_processed = [&routes](const std::string& platform, const std::string& outcome) {
     routes.count_processed(platform, outcome);
   };
-  webhooks::server_settings ss;
+  web::server_settings ss;
   ss.host = c.listen_host;
   ss.port = c.listen_port;
   ss.max_body_bytes = c.max_body_bytes;
@@ -104,10 +104,10 @@ int serve(const config& c, const std::atomic<bool>& stop) {
   ss.max_connections = c.max_connections;
   ss.max_connections_per_address = c.max_connections_per_address;
   ss.max_body_bytes_in_flight = c.max_body_bytes_in_flight;
-  if (c.admin_listen) ss.admin = webhooks::listen_address{c.admin_listen_host, c.admin_listen_port};
+  if (c.admin_listen) ss.admin = web::listen_address{c.admin_listen_host, c.admin_listen_port};
   ss.read_timeout = c.read_timeout;
   ss.idle_timeout = c.idle_timeout;
-  webhooks::http_server server(ss, [&routes](webhooks::http_request r, webhooks::reply_sink reply) {
+  web::http_server server(ss, [&routes](web::http_request r, web::reply_sink reply) {
     routes.handle(std::move(r), std::move(reply));
   });
   server.start();
@@ -118,15 +118,15 @@ int serve(const config& c, const std::atomic<bool>& stop) {
   if (c.admin_listen) spdlog::info("admin listener (health, readiness, metrics) on {}:{}", c.admin_listen_host, server.admin_port());
 
   // Before any worker: deliveries processed before causes were recorded get theirs (once).
-  webhooks::inbox_worker(c.database_url, worker_settings).backfill_causes();
+  jobs::inbox_worker(c.database_url, worker_settings).backfill_causes();
   std::vector<std::thread> threads;
   for (int i = 0; i < c.workers; ++i) {
     threads.emplace_back([&] {
-      webhooks::inbox_worker worker(c.database_url, worker_settings);
+      jobs::inbox_worker worker(c.database_url, worker_settings);
       worker.run(stop);
     });
   }
-  adapters::outbox_sender sender(c.database_url, apis, {.on_retry = [&routes] { routes.count_retry(); }});
+  jobs::outbox_sender sender(c.database_url, apis, {.on_retry = [&routes] { routes.count_retry(); }});
   threads.emplace_back([&] { sender.run(stop); });
   if (auto app = platform_dry_run(c, "github") ? nullptr : github_app(c)) {
     // GitHub never redelivers by itself: look for deliveries missed while down, at start and hourly.
@@ -146,9 +146,9 @@ int serve(const config& c, const std::atomic<bool>& stop) {
       }
     });
   }
-  webhooks::timer_scheduler scheduler(c.database_url, worker_settings.store);
+  jobs::timer_scheduler scheduler(c.database_url, worker_settings.store);
   threads.emplace_back([&] { scheduler.run(stop); });
-  adapters::vote_poller poller(c.database_url, apis, worker_settings.store, {.reaction_poll = c.reaction_poll});
+  jobs::vote_poller poller(c.database_url, apis, worker_settings.store, {.reaction_poll = c.reaction_poll});
   threads.emplace_back([&] { poller.run(stop); });
 
   while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));  // signal poll

@@ -1,9 +1,9 @@
 #pragma once
 /// Composition root: config -> database pool, routes, HTTP server, inbox workers, outbox sender.
 #include "adapters/github/app_auth.hpp"
-#include "adapters/outbox_sender.hpp"
+#include "jobs/outbox_sender.hpp"
 #include "app/config.hpp"
-#include "webhooks/worker.hpp"
+#include "jobs/inbox_worker.hpp"
 
 #include <atomic>
 #include <map>
@@ -22,7 +22,7 @@ std::shared_ptr<github::app_credentials> github_app(const config& c);
 
 /// Worker settings (defaults for every repository, the service's own identity, the maintainer
 /// check through `apis`) from a config.
-webhooks::worker_settings make_worker_settings(const config& c,
+jobs::worker_settings make_worker_settings(const config& c,
                                                const std::map<std::string, std::shared_ptr<adapters::platform_api>>& apis);
 
 /// Runs `bountybot serve` until `stop` becomes true (set by SIGINT/SIGTERM). Returns an exit code.

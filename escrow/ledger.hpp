@@ -1,6 +1,6 @@
 #pragma once
 /// The double-entry ledger's rules (SPEC §3), as values: account names, transfer kinds,
-/// idempotency keys, and the invariants. No I/O; `escrow/store.hpp` persists them.
+/// idempotency keys, and the invariants. No I/O; `escrow/store/store.hpp` persists them.
 #include "escrow/money.hpp"
 
 #include <cstdint>

@@ -6,7 +6,7 @@
 #include "bot/status.hpp"
 #include "bot/store/sql.hpp"
 #include "escrow/inert.hpp"
-#include "escrow/store.hpp"
+#include "escrow/store/store.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -1,7 +1,7 @@
 // The ledger store and deposits on a real PostgreSQL (SPEC §3).
 #include "app/db.hpp"
 #include "bot/store/store.hpp"
-#include "escrow/store.hpp"
+#include "escrow/store/store.hpp"
 #include "tests/support/test_db.hpp"
 #include "webhooks/batcher.hpp"
 #include "webhooks/inbox.hpp"

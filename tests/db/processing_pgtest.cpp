@@ -1,15 +1,15 @@
 // Inbox processing and the outbox on a real PostgreSQL, with a fake platform API.
 #include "adapters/github/client.hpp"
 #include "adapters/gitlab/events.hpp"
-#include "adapters/outbox_sender.hpp"
+#include "jobs/outbox_sender.hpp"
 #include "app/db.hpp"
 #include "bot/store/store.hpp"
-#include "escrow/store.hpp"
+#include "escrow/store/store.hpp"
 #include "tests/support/fake_platform.hpp"
 #include "tests/support/payloads.hpp"
 #include "tests/support/test_db.hpp"
 #include "webhooks/inbox.hpp"
-#include "webhooks/worker.hpp"
+#include "jobs/inbox_worker.hpp"
 
 #include <gtest/gtest.h>
 
@@ -31,9 +31,9 @@ class Processing : public ::testing::Test {
   }
 
   int process() {
-    webhooks::worker_settings s;
+    jobs::worker_settings s;
     s.store.public_url = "https://bounty.example";
-    webhooks::inbox_worker w(db.url(), s);
+    jobs::inbox_worker w(db.url(), s);
     return w.drain();
   }
 
@@ -46,7 +46,7 @@ class Processing : public ::testing::Test {
   }
 
   int send(testing::fake_platform& api) {
-    adapters::outbox_sender sender(db.url(), {{"github", std::make_shared<github::client>(api.base_url(), "t0ken")}},
+    jobs::outbox_sender sender(db.url(), {{"github", std::make_shared<github::client>(api.base_url(), "t0ken")}},
                                    {.max_attempts = 3, .first_backoff = std::chrono::seconds(0)});
     return sender.drain();
   }
@@ -161,7 +161,7 @@ TEST_F(Processing, DeliveriesProcessedBeforeTheUpgradeGetTheirCausesAndAreNotRep
   // The state an older version left: the delivery processed, no cause recorded, the marker set.
   db.exec("DELETE FROM event_causes");
   db.exec("INSERT INTO event_cause_backfill (through_inbox_id) SELECT max(id) FROM inbox");
-  webhooks::inbox_worker w(db.url(), {});
+  jobs::inbox_worker w(db.url(), {});
   EXPECT_EQ(w.backfill_causes(), 1);
   EXPECT_EQ(db.scalar("SELECT count(*) FROM event_cause_backfill"), "0");
   EXPECT_EQ(db.scalar("SELECT delivery FROM event_causes WHERE cause = 'github:comment:9191'"), "github:before-upgrade");
@@ -234,9 +234,9 @@ TEST_F(Processing, DeliveriesOfOneIssueAreProcessedInTheOrderTheyArrived) {
   ASSERT_TRUE(store("o-1", testing::github_comment("/pledge $30", 21031067, "Codertocat", 1, 901)));
   ASSERT_TRUE(store("o-2", testing::github_comment("/unpledge", 21031067, "Codertocat", 1, 902)));
   ASSERT_TRUE(store("o-3", testing::github_comment("/pledge $20", 21031067, "Codertocat", 2, 903)));
-  webhooks::worker_settings s;
+  jobs::worker_settings s;
   s.store.public_url = "https://bounty.example";
-  webhooks::inbox_worker w(db.url(), s);
+  jobs::inbox_worker w(db.url(), s);
   EXPECT_EQ(w.key_pending(), 3);
   EXPECT_EQ(db.scalar("SELECT issue_key FROM inbox WHERE delivery_id = 'o-3'"), "github:Codertocat/Hello-World#2");
   {
@@ -328,7 +328,7 @@ TEST_F(Processing, ARetryAfterATimeoutDoesNotPostTheCommentTwice) {
   process();
   testing::fake_platform api;
   api.stall_next(1, std::chrono::milliseconds(2500), "/issues/1/comments");  // created, but the answer is lost
-  adapters::outbox_sender sender(db.url(),
+  jobs::outbox_sender sender(db.url(),
                                  {{"github", std::make_shared<github::client>(api.base_url(), "t0ken", std::chrono::seconds(1))}},
                                  {.max_attempts = 5, .first_backoff = std::chrono::seconds(0)});
   sender.drain();

@@ -1,6 +1,6 @@
 #include "tests/support/test_db.hpp"
 
-#include "escrow/store.hpp"
+#include "escrow/store/store.hpp"
 
 #include <atomic>
 #include <cstdlib>

@@ -1,6 +1,6 @@
 // The lifecycle core (SPEC §4, §6, §7): submissions, eligible voters and their weights, releases.
 // Pure: no database, no clock.
-#include "adapters/vote_poller.hpp"
+#include "jobs/vote_poller.hpp"
 #include "bot/bounty.hpp"
 
 #include <gtest/gtest.h>
@@ -195,15 +195,15 @@ TEST(ClosingReferences, FindsKeywordsReferencesAndUrlsOfThisRepositoryOnly) {
 }
 
 TEST(VotePolling, NewAndClosingVotesArePolledMoreOftenAndRateLimitsWait) {
-  adapters::poller_settings s;
+  jobs::poller_settings s;
   const auto opened = t0;
   const auto closes = t0 + std::chrono::days{7};
-  EXPECT_EQ(adapters::next_poll_time(t0 + std::chrono::minutes{1}, opened, closes, s, {}, {}),
+  EXPECT_EQ(jobs::next_poll_time(t0 + std::chrono::minutes{1}, opened, closes, s, {}, {}),
             t0 + std::chrono::minutes{2});  // new: every minute
-  EXPECT_EQ(adapters::next_poll_time(t0 + std::chrono::days{2}, opened, closes, s, {}, {}),
+  EXPECT_EQ(jobs::next_poll_time(t0 + std::chrono::days{2}, opened, closes, s, {}, {}),
             t0 + std::chrono::days{2} + std::chrono::minutes{5});  // idle: every five
   const auto reset = (t0 + std::chrono::days{2} + std::chrono::hours{1}).time_since_epoch().count();
-  EXPECT_EQ(adapters::next_poll_time(t0 + std::chrono::days{2}, opened, closes, s, 10, reset).time_since_epoch().count(),
+  EXPECT_EQ(jobs::next_poll_time(t0 + std::chrono::days{2}, opened, closes, s, 10, reset).time_since_epoch().count(),
             reset);
 }
 

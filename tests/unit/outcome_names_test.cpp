@@ -1,6 +1,6 @@
 // The stored names of the closed types the outbox and the inbox write: each comes back as itself.
 #include "bot/outbox.hpp"
-#include "webhooks/worker.hpp"
+#include "jobs/inbox_worker.hpp"
 
 #include <gtest/gtest.h>
 
@@ -27,10 +27,10 @@ TEST(ReactionKind, EveryStoredNameComesBack) {
 }
 
 TEST(DeliveryOutcome, TheStoredNames) {
-  EXPECT_EQ(to_string(webhooks::delivery_outcome::done), "done");
-  EXPECT_EQ(to_string(webhooks::delivery_outcome::ignored), "ignored");
-  EXPECT_EQ(to_string(webhooks::delivery_outcome::duplicate), "duplicate");
-  EXPECT_EQ(to_string(webhooks::delivery_outcome::failed), "failed");
+  EXPECT_EQ(to_string(jobs::delivery_outcome::done), "done");
+  EXPECT_EQ(to_string(jobs::delivery_outcome::ignored), "ignored");
+  EXPECT_EQ(to_string(jobs::delivery_outcome::duplicate), "duplicate");
+  EXPECT_EQ(to_string(jobs::delivery_outcome::failed), "failed");
 }
 
 }  // namespace

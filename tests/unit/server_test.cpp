@@ -2,7 +2,7 @@
 // once: malformed requests, connections per address and under pressure, the admin listener, the
 // budget of bodies in flight, and running out of file descriptors. Raw sockets play the clients
 // that misbehave. All clients come from 127.0.0.1, so each test sets the per-address limit.
-#include "webhooks/server.hpp"
+#include "web/server.hpp"
 
 #include <gtest/gtest.h>
 
@@ -27,7 +27,7 @@
 #include <thread>
 #include <vector>
 
-namespace bountybot::webhooks {
+namespace bountybot::web {
 namespace {
 
 using namespace std::chrono_literals;
@@ -541,4 +541,4 @@ TEST(ServerFiles, StartRefusesWhenTheHardLimitIsTooLowAndSaysWhatToChange) {
 }
 
 }  // namespace
-}  // namespace bountybot::webhooks
+}  // namespace bountybot::web

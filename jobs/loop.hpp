@@ -9,7 +9,7 @@
 #include <functional>
 #include <string>
 
-namespace bountybot::adapters {
+namespace bountybot::jobs {
 
 /// One unit of work (a delivery, a call, a timer, a vote): true if there was one.
 using work_unit = std::function<bool()>;
@@ -25,4 +25,4 @@ void run_on_notify(const std::atomic<bool>& stop, const std::string& db_url, con
 void run_every(const std::atomic<bool>& stop, std::chrono::milliseconds pause, const std::string& name,
                const work_unit& one);
 
-}  // namespace bountybot::adapters
+}  // namespace bountybot::jobs

@@ -1,11 +1,11 @@
-#include "adapters/loop.hpp"
+#include "jobs/loop.hpp"
 
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
 #include <thread>
 
-namespace bountybot::adapters {
+namespace bountybot::jobs {
 namespace {
 struct wake_on_notify final : pqxx::notification_receiver {
   wake_on_notify(pqxx::connection_base& c, const std::string& channel) : pqxx::notification_receiver(c, channel) {}
@@ -53,4 +53,4 @@ void run_every(const std::atomic<bool>& stop, std::chrono::milliseconds pause, c
   }
 }
 
-}  // namespace bountybot::adapters
+}  // namespace bountybot::jobs

@@ -1,6 +1,6 @@
-#include "adapters/vote_poller.hpp"
+#include "jobs/vote_poller.hpp"
 
-#include "adapters/loop.hpp"
+#include "jobs/loop.hpp"
 #include "app/clock.hpp"
 #include "app/db.hpp"
 
@@ -8,7 +8,10 @@
 
 #include <thread>
 
-namespace bountybot::adapters {
+namespace bountybot::jobs {
+
+using adapters::api_error;
+using adapters::platform_api;
 
 using std::chrono::sys_seconds;
 
@@ -82,4 +85,4 @@ void vote_poller::run(const std::atomic<bool>& stop) {
   run_every(stop, settings_.idle_wait, "vote poller", [this] { return poll_one(); });
 }
 
-}  // namespace bountybot::adapters
+}  // namespace bountybot::jobs

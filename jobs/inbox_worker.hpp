@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-namespace bountybot::webhooks {
+namespace bountybot::jobs {
 
 struct worker_settings {
   bot::store_settings store;
@@ -123,4 +123,4 @@ class timer_scheduler {
   std::unique_ptr<pqxx::connection> conn_;
 };
 
-}  // namespace bountybot::webhooks
+}  // namespace bountybot::jobs

@@ -15,7 +15,7 @@
 #include <optional>
 #include <string>
 
-namespace bountybot::adapters {
+namespace bountybot::jobs {
 
 struct sender_settings {
   int max_attempts = 10;                         // then the row is parked as dead
@@ -57,7 +57,7 @@ class outbox_sender {
  public:
   /// `apis`: one platform_api per platform name (`github`, `gitlab`); a platform without one
   /// keeps its rows pending.
-  outbox_sender(std::string db_url, std::map<std::string, std::shared_ptr<platform_api>> apis, sender_settings s);
+  outbox_sender(std::string db_url, std::map<std::string, std::shared_ptr<adapters::platform_api>> apis, sender_settings s);
   ~outbox_sender();
 
   /// Sends every row that is due now; returns how many rows were handled (sent or rescheduled).
@@ -80,8 +80,8 @@ class outbox_sender {
   bool send_claimed(pqxx::work& tx, std::int64_t claimed_id);
   std::string db_url_;
   std::unique_ptr<pqxx::connection> conn_;
-  std::map<std::string, std::shared_ptr<platform_api>> apis_;
+  std::map<std::string, std::shared_ptr<adapters::platform_api>> apis_;
   sender_settings settings_;
 };
 
-}  // namespace bountybot::adapters
+}  // namespace bountybot::jobs

@@ -1,4 +1,4 @@
-#include "webhooks/server.hpp"
+#include "web/server.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
@@ -23,7 +23,7 @@
 #include <utility>
 #include <vector>
 
-namespace bountybot::webhooks {
+namespace bountybot::web {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -612,4 +612,4 @@ unsigned short http_server::port() const { return impl_->main ? impl_->main->bou
 
 unsigned short http_server::admin_port() const { return impl_->admin ? impl_->admin->bound_port : 0; }
 
-}  // namespace bountybot::webhooks
+}  // namespace bountybot::web

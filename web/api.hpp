@@ -5,7 +5,7 @@
 #include "app/db.hpp"
 #include "bot/store/store.hpp"
 #include "webhooks/batcher.hpp"
-#include "webhooks/server.hpp"
+#include "web/server.hpp"
 
 #include <map>
 #include <mutex>
@@ -16,7 +16,7 @@ namespace boost::asio {
 class thread_pool;
 }
 
-namespace bountybot::webhooks {
+namespace bountybot::web {
 
 struct api_settings {
   std::string github_webhook_secret;  // empty: GitHub intake is off (404)
@@ -53,7 +53,7 @@ class routes {
 
   api_settings settings_;
   db::pool& pool_;
-  std::unique_ptr<delivery_batcher> batcher_;  // group commit of the inbox
+  std::unique_ptr<webhooks::delivery_batcher> batcher_;  // group commit of the inbox
   std::unique_ptr<boost::asio::thread_pool> blocking_;  // the routes that use the database
   std::mutex metrics_mutex_;
   std::map<std::tuple<std::string, std::string, std::string>, long long> deliveries_;  // platform, event, outcome
@@ -61,4 +61,4 @@ class routes {
   long long retries_ = 0;
 };
 
-}  // namespace bountybot::webhooks
+}  // namespace bountybot::web

@@ -1,4 +1,4 @@
-#include "escrow/store.hpp"
+#include "escrow/store/store.hpp"
 
 namespace bountybot::escrow {
 namespace {

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-namespace bountybot::webhooks {
+namespace bountybot::web {
 
 /// A request as the routes see it: method, target (path and query), lower-case header names, body.
 struct http_request {
@@ -132,4 +132,4 @@ class http_server {
   std::shared_ptr<impl> impl_;  // shared with the sinks of requests in flight
 };
 
-}  // namespace bountybot::webhooks
+}  // namespace bountybot::web

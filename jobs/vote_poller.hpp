@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-namespace bountybot::adapters {
+namespace bountybot::jobs {
 
 struct poller_settings {
   std::chrono::seconds reaction_poll{300};         // BOUNTYBOT_REACTION_POLL
@@ -30,7 +30,7 @@ std::chrono::sys_seconds next_poll_time(std::chrono::sys_seconds now, std::chron
 
 class vote_poller {
  public:
-  vote_poller(std::string db_url, std::map<std::string, std::shared_ptr<platform_api>> apis,
+  vote_poller(std::string db_url, std::map<std::string, std::shared_ptr<adapters::platform_api>> apis,
               bot::store_settings store, poller_settings settings);
   ~vote_poller();
   /// Polls every vote that is due; returns how many were polled.
@@ -41,9 +41,9 @@ class vote_poller {
   bool poll_one();
   std::string db_url_;
   std::unique_ptr<pqxx::connection> conn_;
-  std::map<std::string, std::shared_ptr<platform_api>> apis_;
+  std::map<std::string, std::shared_ptr<adapters::platform_api>> apis_;
   bot::store_settings store_;
   poller_settings settings_;
 };
 
-}  // namespace bountybot::adapters
+}  // namespace bountybot::jobs

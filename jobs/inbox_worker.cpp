@@ -1,9 +1,9 @@
-#include "webhooks/worker.hpp"
+#include "jobs/inbox_worker.hpp"
 
 #include "adapters/github/installations.hpp"
 #include "adapters/json_util.hpp"
-#include "adapters/loop.hpp"
-#include "adapters/outbox_sender.hpp"
+#include "jobs/loop.hpp"
+#include "jobs/outbox_sender.hpp"
 #include "app/clock.hpp"
 #include "app/db.hpp"
 #include "app/log_context.hpp"
@@ -17,7 +17,11 @@
 #include <thread>
 #include <utility>
 
-namespace bountybot::webhooks {
+namespace bountybot::jobs {
+
+using webhooks::inbox_channel;
+using webhooks::payload_columns;
+using webhooks::read_payload;
 namespace {
 
 // The issue an event is about (`platform:path#number`); empty for events of no single issue.
@@ -205,7 +209,7 @@ std::optional<delivery_outcome> inbox_worker::apply_event(pqxx::work& tx, const 
             spdlog::info("the same event was processed before under another delivery id: no effect");
             return delivery_outcome::duplicate;
           }
-          tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
+          tx.exec(std::string("NOTIFY ") + jobs::outbox_channel);
           return delivery_outcome::done;
         }
       },
@@ -282,7 +286,7 @@ int inbox_worker::drain() {
 }
 
 void inbox_worker::run(const std::atomic<bool>& stop) {
-  adapters::run_on_notify(stop, db_url_, inbox_channel, settings_.idle_wait, "inbox worker", [this] { return process_one(); });
+  jobs::run_on_notify(stop, db_url_, inbox_channel, settings_.idle_wait, "inbox worker", [this] { return process_one(); });
 }
 
 timer_scheduler::timer_scheduler(std::string db_url, bot::store_settings store, std::chrono::milliseconds tick)
@@ -293,7 +297,7 @@ bool timer_scheduler::fire_one() {
   bool fired = false;
   db::transact(conn_, db_url_, [&](pqxx::work& tx) {
     fired = bot::fire_next_timer(tx, store_, app::now_utc());
-    if (fired) tx.exec(std::string("NOTIFY ") + adapters::outbox_channel);
+    if (fired) tx.exec(std::string("NOTIFY ") + jobs::outbox_channel);
   });
   return fired;
 }
@@ -306,7 +310,7 @@ int timer_scheduler::fire_due() {
 
 void timer_scheduler::run(const std::atomic<bool>& stop) {
   // Timers are due at whole seconds; looking every tick is the schedule itself.
-  adapters::run_every(stop, tick_, "timer scheduler", [this] { return fire_one(); });
+  jobs::run_every(stop, tick_, "timer scheduler", [this] { return fire_one(); });
 }
 
-}  // namespace bountybot::webhooks
+}  // namespace bountybot::jobs

@@ -1,11 +1,11 @@
-#include "webhooks/api.hpp"
+#include "web/api.hpp"
 
 #include "adapters/github/events.hpp"
 #include "adapters/gitlab/events.hpp"
 #include "app/clock.hpp"
 #include "bot/store/store.hpp"
 #include "escrow/ledger.hpp"
-#include "escrow/store.hpp"
+#include "escrow/store/store.hpp"
 #include "webhooks/inbox.hpp"
 #include "webhooks/intake.hpp"
 #include "webhooks/signature.hpp"
@@ -19,7 +19,12 @@
 #include <algorithm>
 #include <charconv>
 
-namespace bountybot::webhooks {
+namespace bountybot::web {
+
+using webhooks::constant_time_equal;
+using webhooks::decide_github;
+using webhooks::decide_gitlab;
+using webhooks::delivery_batcher;
 namespace json = boost::json;
 
 namespace {
@@ -401,4 +406,4 @@ http_reply routes::account(const std::string& platform, const std::string& user_
   return json_reply(200, json::object{{"platform", platform}, {"user_id", *id}, {"balances", std::move(balances)}});
 }
 
-}  // namespace bountybot::webhooks
+}  // namespace bountybot::web
