@@ -73,7 +73,7 @@ int cmd_deposit(const app::config& c, const std::string& platform, std::int64_t 
     std::cerr << "amount: " << money.error().message << "\n";
     return 2;
   }
-  bot::deposit_request req{platform, user_id, login, money->amount_minor, money->currency, reference};
+  bot::deposit_request req{platform, user_id, login, money->amount_minor(), money->currency(), reference};
   std::unique_ptr<pqxx::connection> conn;
   result<bot::deposit_result> r = make_problem("none", "");
   try {
@@ -92,7 +92,7 @@ int cmd_deposit(const app::config& c, const std::string& platform, std::int64_t 
   }
   std::cout << (r->created ? "deposit recorded" : "deposit already recorded") << ": " << escrow::format_money(*money)
             << " for " << platform << " user " << user_id << "; available now "
-            << escrow::format_money(r->available_minor, money->currency) << "; pledges now held: "
+            << escrow::format_money(r->available_minor, money->currency()) << "; pledges now held: "
             << r->held_pledges.size() << "\n";
   return 0;
 }

@@ -69,7 +69,7 @@ std::optional<effect> end_pledge(const pledge& p) {
   if (p.is_support()) return cancel_pledge{p.id};
   const std::int64_t rest = p.amount_minor - p.released_minor;
   if (rest <= 0) return std::nullopt;  // fully released: it stays as it is
-  return refund_pledge{p.id, rest, p.currency, p.sponsor};
+  return refund_pledge{p.id, escrow::money(rest, p.currency), p.sponsor};
 }
 
 void end_all(const std::vector<pledge>& pledges, std::vector<effect>& effects) {
@@ -188,7 +188,7 @@ struct working {
       refuse(inline_code(line.text) + ": the date " + format_rfc3339(*c.until) + " has already passed");
       return;
     }
-    std::int64_t minor = amount->amount_minor;
+    std::int64_t minor = amount->amount_minor();
     if (view.current && view.current->goal_minor) {
       const std::int64_t remaining = *view.current->goal_minor - totals(view.pledges).held_minor;
       if (remaining <= 0) {
@@ -262,7 +262,7 @@ struct working {
         return;
       }
       auto m = escrow::to_money(*c.amount, currency, max_goal_units);
-      if (!m || m->amount_minor <= 0) {
+      if (!m || m->amount_minor() <= 0) {
         refuse(inline_code(line.text) + ": " + (m ? std::string("the goal must be more than zero") : m.error().message));
         return;
       }
@@ -270,8 +270,8 @@ struct working {
         view.current->currency = currency;
         out.effects.emplace_back(fix_currency{currency});
       }
-      view.current->goal_minor = m->amount_minor;
-      out.effects.emplace_back(set_goal{m->amount_minor});
+      view.current->goal_minor = m->amount_minor();
+      out.effects.emplace_back(set_goal{m->amount_minor()});
     }
     ++out.done;
     changed = true;
@@ -373,7 +373,7 @@ struct working {
       const auto ended = end_pledge(p);
       if (!ended) continue;
       if (const auto* r = std::get_if<refund_pledge>(&*ended)) {
-        view.author_available[p.currency] += r->amount_minor;
+        view.author_available[p.currency] += r->amount.amount_minor();
         p.state = pledge_state::refunded;
       } else {
         p.state = pledge_state::cancelled;
@@ -597,8 +597,8 @@ release_plan plan_release(const std::vector<pledge>& pledges, const std::vector<
       plan.per_milestone.emplace_back(pos, 0);
     }
   }
-  plan.platform_fee_minor = static_cast<std::int64_t>(static_cast<escrow::int128>(plan.total_minor) * platform_fee_bps / 10000);
-  plan.project_fee_minor = static_cast<std::int64_t>(static_cast<escrow::int128>(plan.total_minor) * project_fee_bps / 10000);
+  plan.platform_fee_minor = escrow::basis_points_rounded_down(plan.total_minor, platform_fee_bps);
+  plan.project_fee_minor = escrow::basis_points_rounded_down(plan.total_minor, project_fee_bps);
   const std::int64_t rest = plan.total_minor - plan.platform_fee_minor - plan.project_fee_minor;
   std::vector<std::int64_t> weights;
   for (const auto& s : solvers) weights.push_back(s.percent);

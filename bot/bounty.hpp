@@ -237,9 +237,13 @@ timer_kind timer_kind_from(std::string_view name);
 struct create_bounty {};                           // first pledge on the issue
 struct fix_currency { std::string currency; };     // first money pledge fixes it
 struct add_pledge { pledge p; };                   // p.id < 0; state held or awaiting_funds
-/// Escrow -> the sponsor's available balance, `amount_minor` (what is left unreleased); the
-/// pledge becomes refunded. A negative `pledge_id` names a pledge added by this decision.
-struct refund_pledge { std::int64_t pledge_id; std::int64_t amount_minor; std::string currency; user_ref sponsor; };
+/// Escrow -> the sponsor's available balance, `amount` (what is left unreleased); the pledge
+/// becomes refunded. A negative `pledge_id` names a pledge added by this decision.
+struct refund_pledge {
+  std::int64_t pledge_id;
+  escrow::money amount;
+  user_ref sponsor;
+};
 struct cancel_pledge { std::int64_t pledge_id; };  // -> cancelled, no money moves
 struct refresh_status {};                          // queue an edit of the status comment
 struct set_goal { std::optional<std::int64_t> goal_minor; };

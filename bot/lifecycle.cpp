@@ -256,7 +256,7 @@ decision decide_timer(const bounty_view& view, const due_timer& timer, const rep
       if (!ended) continue;
       if (const auto* r = std::get_if<refund_pledge>(&*ended)) {
         d.effects.emplace_back(*ended);
-        d.effects.emplace_back(post_reply{render_reply(p.sponsor.login, {text_pledge_deadline(r->amount_minor, r->currency)})});
+        d.effects.emplace_back(post_reply{render_reply(p.sponsor.login, {text_pledge_deadline(r->amount.amount_minor(), r->amount.currency())})});
         p.state = pledge_state::refunded;
       } else {
         d.effects.emplace_back(*ended);

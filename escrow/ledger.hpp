@@ -25,7 +25,7 @@ std::string external_account(std::string_view provider);
 /// True for `external:*` accounts.
 bool may_go_negative(std::string_view account);
 
-/// One immutable movement of `amount_minor` (> 0) of `currency` from `debit` to `credit`.
+/// One immutable movement of `amount` (> 0) from `debit` to `credit`.
 /// `idempotency_key` is unique ledger-wide and derived from the cause, so replaying the cause
 /// never moves money twice (TigerBeetle: the transfer id is the idempotency key).
 struct transfer {
@@ -33,8 +33,7 @@ struct transfer {
   transfer_kind kind;
   std::string debit;   // account the money leaves
   std::string credit;  // account the money enters
-  std::int64_t amount_minor;
-  std::string currency;
+  money amount;
   std::int64_t pledge_id = 0;  // 0 when the transfer is not about one pledge
 };
 
@@ -50,7 +49,7 @@ struct balances_after_transfer {
   std::int64_t credit_minor = 0;
 };
 
-/// The balances after `t` moves `t.amount_minor` from a debit account holding `debit_minor` to a
+/// The balances after `t` moves `t.amount` from a debit account holding `debit_minor` to a
 /// credit account holding `credit_minor`. Refusals (`problem` codes): `amount` (not positive),
 /// `insufficient` (the debit account may not go negative, SPEC §3 invariant 2, and would),
 /// `overflow` (a balance would leave the signed 64-bit range; the message names the account).

@@ -269,7 +269,7 @@ result<money> to_money(const amount_text& text, std::string_view currency_code, 
   frac.resize(static_cast<std::size_t>(c->exponent), '0');
   for (char d : frac) minor = minor * 10 + static_cast<unsigned>(d - '0');
   if (minor > static_cast<uint128>(max_minor)) return amount_problem("the most one pledge can be is " + limit);
-  return money{static_cast<std::int64_t>(minor), std::string(c->code)};
+  return money(static_cast<std::int64_t>(minor), std::string(c->code));
 }
 
 std::int64_t default_max_pledge_minor(const currency& c) { return default_max_pledge_units * minor_per_unit(c); }
@@ -298,6 +298,32 @@ std::vector<std::int64_t> split_largest_remainder(std::int64_t total, std::span<
                    [&](std::size_t a, std::size_t b) { return remainders[a] > remainders[b]; });
   for (std::size_t k = 0; assigned < total; ++k, ++assigned) ++parts[order[k % order.size()]];
   return parts;
+}
+
+result<money> checked_add(const money& a, const money& b) {
+  if (a.currency() != b.currency()) {
+    return make_problem("currency", "cannot add " + b.currency() + " to " + a.currency());
+  }
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(a.amount_minor(), b.amount_minor(), &sum)) {
+    return make_problem("overflow", "the sum leaves the range of 64-bit minor units");
+  }
+  return money(sum, a.currency());
+}
+
+result<money> checked_sub(const money& a, const money& b) {
+  if (a.currency() != b.currency()) {
+    return make_problem("currency", "cannot subtract " + b.currency() + " from " + a.currency());
+  }
+  std::int64_t difference = 0;
+  if (__builtin_sub_overflow(a.amount_minor(), b.amount_minor(), &difference)) {
+    return make_problem("overflow", "the difference leaves the range of 64-bit minor units");
+  }
+  return money(difference, a.currency());
+}
+
+std::int64_t basis_points_rounded_down(std::int64_t total_minor, int bps) {
+  return static_cast<std::int64_t>(static_cast<int128>(total_minor) * bps / 10000);
 }
 
 }  // namespace bountybot::escrow

@@ -30,16 +30,39 @@ const currency* find_currency(std::string_view code);
 /// 10^exponent for exponents 0..3.
 std::int64_t minor_per_unit(const currency& c);
 
-/// An amount: a signed count of minor units of `currency` (an upper-case ISO 4217 code).
-struct money {
-  std::int64_t amount_minor = 0;
-  std::string currency;
+/// An amount: a signed count of minor units of one currency (an upper-case ISO 4217 code), the
+/// one type in which money crosses a module boundary. Built only explicitly (no conversion from a
+/// bare number), read through `amount_minor()` and `currency()`; arithmetic only between amounts
+/// of the same currency, checked (`checked_add`, `checked_sub`). Never a float.
+class money {
+ public:
+  /// `amount_minor` minor units of `currency`. Precondition: an upper-case ISO 4217 code (from
+  /// `find_currency`, a parsed amount or a stored row), or empty for zero-value support.
+  explicit money(std::int64_t amount_minor, std::string currency)
+      : amount_minor_(amount_minor), currency_(std::move(currency)) {}
+  std::int64_t amount_minor() const { return amount_minor_; }
+  const std::string& currency() const { return currency_; }
   friend bool operator==(const money&, const money&) = default;
+
+ private:
+  std::int64_t amount_minor_;
+  std::string currency_;
 };
+
+/// `a + b`. Refusals (`problem` codes): `currency` (the currencies differ), `overflow` (the sum
+/// leaves the signed 64-bit range).
+[[nodiscard]] result<money> checked_add(const money& a, const money& b);
+/// `a - b`, refused as `checked_add` is.
+[[nodiscard]] result<money> checked_sub(const money& a, const money& b);
+
+/// `bps` basis points (1/10,000; 0 <= bps <= 10,000) of `total_minor`, rounded down (toward zero):
+/// the one rule for fees (SPEC §10 `platform_fee_bps`, `project_fee_bps`). 128-bit intermediate,
+/// so exact for every int64 total. Splits that must sum exactly use `split_largest_remainder`.
+[[nodiscard]] std::int64_t basis_points_rounded_down(std::int64_t total_minor, int bps);
 
 /// "$1,234.50", "€50.00", "£3.00", "¥500", "12.500 KWD". Precondition: a known currency code.
 std::string format_money(std::int64_t amount_minor, std::string_view currency_code);
-inline std::string format_money(const money& m) { return format_money(m.amount_minor, m.currency); }
+inline std::string format_money(const money& m) { return format_money(m.amount_minor(), m.currency()); }
 
 /// An amount as a user wrote it, before the currency that gives it minor units is known:
 /// `integer_digits` (no separators, no leading zeros but "0"), `fraction_digits` (possibly empty),

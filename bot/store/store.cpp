@@ -221,7 +221,7 @@ void set_pledge_state(pqxx::work& tx, int64_t pledge_id, pledge_state s) {
 void hold(pqxx::work& tx, const pledge& p, int64_t amount_minor, int64_t bounty_id) {
   escrow::apply_transfer(tx, {escrow::hold_key(p.id), escrow::transfer_kind::pledge_hold,
                               escrow::available_account(p.sponsor.platform, p.sponsor.id),
-                              escrow::escrow_account(bounty_id), amount_minor, p.currency, p.id});
+                              escrow::escrow_account(bounty_id), escrow::money(amount_minor, p.currency), p.id});
 }
 
 // Ensures milestone rows exist (the implicit "done" 100% becomes a row) and returns them.
@@ -284,7 +284,7 @@ struct applier {
     const int64_t id = stored(e.pledge_id);
     if (id == 0) return;
     escrow::apply_transfer(tx, {escrow::refund_key(id), escrow::transfer_kind::refund, escrow::escrow_account(bounty_id()),
-                                escrow::available_account(e.sponsor.platform, e.sponsor.id), e.amount_minor, e.currency, id});
+                                escrow::available_account(e.sponsor.platform, e.sponsor.id), e.amount, id});
     set_pledge_state(tx, id, pledge_state::refunded);
   }
   void operator()(const cancel_pledge& e) {
@@ -365,18 +365,18 @@ void applier::operator()(const release_milestones& e) {
   const std::string prefix = "vote:" + std::to_string(e.vote_id);
   if (plan.platform_fee_minor > 0) {
     escrow::apply_transfer(tx, {prefix + ":fee:platform", escrow::transfer_kind::fee, escrow, "platform:fees",
-                                plan.platform_fee_minor, e.currency});
+                                escrow::money(plan.platform_fee_minor, e.currency)});
   }
   if (plan.project_fee_minor > 0) {
     escrow::apply_transfer(tx, {prefix + ":fee:project", escrow::transfer_kind::fee, escrow,
                                 "project:" + sb.rec.issue.platform + ":" + sb.rec.issue.repository_path + ":fees",
-                                plan.project_fee_minor, e.currency});
+                                escrow::money(plan.project_fee_minor, e.currency)});
   }
   for (const auto& [user, amount] : plan.to_solvers) {
     if (amount <= 0) continue;
     escrow::apply_transfer(tx, {prefix + ":release:" + user.platform + ":" + std::to_string(user.id),
                                 escrow::transfer_kind::release, escrow, escrow::payable_account(user.platform, user.id),
-                                amount, e.currency});
+                                escrow::money(amount, e.currency)});
   }
   for (const auto& [pledge_id, amount] : plan.per_pledge) tx.exec_params0(sql::add_released, pledge_id, amount);
   for (const auto& [position, released] : plan.per_milestone) {
@@ -699,7 +699,8 @@ result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& req
                    request.login.empty() ? "user-" + std::to_string(request.user_id) : request.login});
   escrow::apply_transfer(tx,
                          {escrow::deposit_key(request.provider, request.reference), escrow::transfer_kind::deposit,
-                          escrow::external_account(request.provider), account, request.amount_minor, currency},
+                          escrow::external_account(request.provider), account,
+                          escrow::money(request.amount_minor, currency)},
                          request.reference);
   out.held_pledges = fund_awaiting(tx, request, currency, locked, now);
   out.available_minor = escrow::balance_of(tx, account, currency);

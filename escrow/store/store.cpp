@@ -44,11 +44,11 @@ std::int64_t ensure_account(pqxx::work& tx, const std::string& name, const std::
 }
 
 bool apply_transfer(pqxx::work& tx, const transfer& t, const std::string& reference) {
-  const auto debit = lock_account(tx, t.debit, t.currency);
-  const auto credit = lock_account(tx, t.credit, t.currency);
+  const auto debit = lock_account(tx, t.debit, t.amount.currency());
+  const auto credit = lock_account(tx, t.credit, t.amount.currency());
   const auto after = balances_after(t, debit.balance_minor, credit.balance_minor);
   const auto inserted = tx.exec_params(insert_transfer_sql, t.idempotency_key, std::string(to_string(t.kind)), debit.id,
-                                       credit.id, t.amount_minor, t.currency, t.pledge_id, reference);
+                                       credit.id, t.amount.amount_minor(), t.amount.currency(), t.pledge_id, reference);
   if (inserted.empty()) return false;  // applied before: nothing moves, whatever the balances are now
   if (!after) throw ledger_refusal(after.error());
   tx.exec_params0(set_balance_sql, debit.id, after->debit_minor);

@@ -160,7 +160,7 @@ TEST_F(Ledger, NoUserAccountCanGoNegative) {
   {
     pqxx::work tx(c);
     EXPECT_THROW(escrow::apply_transfer(tx, {"t-1", escrow::transfer_kind::pledge_hold, escrow::available_account("github", 1),
-                                             escrow::escrow_account(1), 100, "USD"}),
+                                             escrow::escrow_account(1), escrow::money(100, "USD")}),
                  escrow::ledger_refusal);
   }
   // The database refuses it as well, whatever writes the row.
@@ -173,7 +173,7 @@ TEST_F(Ledger, ApplyingTheSameIdempotencyKeyTwiceIsANoOp) {
   pqxx::connection c(db.url());
   pqxx::work tx(c);
   const escrow::transfer t{"deposit:test:1", escrow::transfer_kind::deposit, escrow::external_account("test"),
-                           escrow::available_account("github", 1), 100, "EUR"};
+                           escrow::available_account("github", 1), escrow::money(100, "EUR")};
   EXPECT_TRUE(escrow::apply_transfer(tx, t));
   EXPECT_FALSE(escrow::apply_transfer(tx, t));
   EXPECT_EQ(escrow::balance_of(tx, escrow::available_account("github", 1), "EUR"), 100);

@@ -172,7 +172,7 @@ TEST(Unpledge, RefundsHeldAndCancelsAwaitingWhileOpen) {
   const auto d = run(v, alice, "/unpledge");
   ASSERT_EQ(effects_of<refund_pledge>(d).size(), 1u);
   EXPECT_EQ(effects_of<refund_pledge>(d)[0].pledge_id, 1);
-  EXPECT_EQ(effects_of<refund_pledge>(d)[0].amount_minor, 5000);
+  EXPECT_EQ(effects_of<refund_pledge>(d)[0].amount, escrow::money(5000, "USD"));
   ASSERT_EQ(effects_of<cancel_pledge>(d).size(), 1u);
   EXPECT_EQ(effects_of<cancel_pledge>(d)[0].pledge_id, 2);
 }

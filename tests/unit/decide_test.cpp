@@ -57,7 +57,7 @@ struct tracer {
   std::string operator()(const fix_currency& e) const { return "fix_currency(" + e.currency + ")"; }
   std::string operator()(const add_pledge& e) const { return "add_pledge(" + std::to_string(e.p.amount_minor) + ")"; }
   std::string operator()(const refund_pledge& e) const {
-    return "refund(" + std::to_string(e.pledge_id) + ":" + std::to_string(e.amount_minor) + ")";
+    return "refund(" + std::to_string(e.pledge_id) + ":" + std::to_string(e.amount.amount_minor()) + ")";
   }
   std::string operator()(const cancel_pledge& e) const { return "cancel(" + std::to_string(e.pledge_id) + ")"; }
   std::string operator()(const refresh_status&) const { return "status"; }

@@ -31,8 +31,8 @@ TEST_P(AmountAccepted, ParsesToMinorUnits) {
   const auto& c = GetParam();
   const auto m = pledge_amount(c.text);
   ASSERT_TRUE(m) << c.text << ": " << m.error().message;
-  EXPECT_EQ(m->amount_minor, c.minor) << c.text;
-  EXPECT_EQ(m->currency, c.currency) << c.text;
+  EXPECT_EQ(m->amount_minor(), c.minor) << c.text;
+  EXPECT_EQ(m->currency(), c.currency) << c.text;
 }
 
 INSTANTIATE_TEST_SUITE_P(Spec, AmountAccepted,
@@ -59,7 +59,7 @@ class AmountRefused : public ::testing::TestWithParam<refused_case> {};
 TEST_P(AmountRefused, SaysWhy) {
   const auto& c = GetParam();
   const auto m = pledge_amount(c.text);
-  ASSERT_FALSE(m) << c.text << " was accepted as " << m->amount_minor;
+  ASSERT_FALSE(m) << c.text << " was accepted as " << m->amount_minor();
   EXPECT_NE(m.error().message.find(c.why), std::string::npos) << c.text << ": " << m.error().message;
 }
 
@@ -129,7 +129,7 @@ TEST(LargestRemainder, PropertyPartsAlwaysSumToTheWhole) {
 // Every balance change is checked in the core before the store writes it (SPEC §3 invariant 2,
 // and the int64 range of the stored balances).
 TEST(Ledger, BalancesAfterATransferAreCheckedForOverflowAndNegativeBalances) {
-  const transfer deposit{"k", transfer_kind::deposit, "external:manual", "user:github:7:available", 100, "JPY"};
+  const transfer deposit{"k", transfer_kind::deposit, "external:manual", "user:github:7:available", money(100, "JPY")};
   const auto ok = balances_after(deposit, -50, 20);
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->debit_minor, -150);
@@ -138,12 +138,33 @@ TEST(Ledger, BalancesAfterATransferAreCheckedForOverflowAndNegativeBalances) {
   EXPECT_NE(balances_after(deposit, 0, INT64_MAX - 99).error().message.find("user:github:7:available"), std::string::npos);
   EXPECT_EQ(balances_after(deposit, INT64_MIN + 99, 0).error().code, "overflow");
   EXPECT_TRUE(balances_after(deposit, INT64_MIN + 100, INT64_MAX - 100));
-  const transfer hold{"h", transfer_kind::pledge_hold, "user:github:7:available", "bounty:1:escrow", 100, "USD"};
+  const transfer hold{"h", transfer_kind::pledge_hold, "user:github:7:available", "bounty:1:escrow", money(100, "USD")};
   EXPECT_EQ(balances_after(hold, 99, 0).error().code, "insufficient");
   EXPECT_TRUE(balances_after(hold, 100, 0));
   transfer zero = hold;
-  zero.amount_minor = 0;
+  zero.amount = money(0, "USD");
   EXPECT_EQ(balances_after(zero, 100, 0).error().code, "amount");
+}
+
+// Amounts of one currency add and subtract, checked; fees are basis points rounded down.
+TEST(Money, ArithmeticIsCheckedAndStaysInOneCurrency) {
+  EXPECT_EQ(*checked_add(money(150, "USD"), money(250, "USD")), money(400, "USD"));
+  EXPECT_EQ(*checked_sub(money(150, "USD"), money(250, "USD")), money(-100, "USD"));
+  EXPECT_EQ(checked_add(money(1, "USD"), money(1, "EUR")).error().code, "currency");
+  EXPECT_EQ(checked_sub(money(1, "JPY"), money(1, "USD")).error().code, "currency");
+  EXPECT_EQ(checked_add(money(INT64_MAX, "USD"), money(1, "USD")).error().code, "overflow");
+  EXPECT_EQ(checked_sub(money(INT64_MIN, "USD"), money(1, "USD")).error().code, "overflow");
+  EXPECT_NE(money(1, "USD"), money(1, "EUR"));
+  static_assert(!std::is_convertible_v<std::int64_t, money>, "no implicit conversion from a number");
+}
+
+TEST(Money, BasisPointsRoundDownAndStayExactAtTheInt64Limit) {
+  EXPECT_EQ(basis_points_rounded_down(7500, 500), 375);
+  EXPECT_EQ(basis_points_rounded_down(199, 100), 1);  // 1.99 rounds down to 1
+  EXPECT_EQ(basis_points_rounded_down(9999, 1), 0);
+  EXPECT_EQ(basis_points_rounded_down(10000, 10000), 10000);
+  EXPECT_EQ(basis_points_rounded_down(INT64_MAX, 10000), INT64_MAX);
+  EXPECT_EQ(basis_points_rounded_down(INT64_MAX, 5000), INT64_MAX / 2);
 }
 
 }  // namespace
