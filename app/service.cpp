@@ -4,6 +4,7 @@
 #include "adapters/github/client.hpp"
 #include "adapters/github/installations.hpp"
 #include "adapters/gitlab/client.hpp"
+#include "jobs/redelivery.hpp"
 #include "jobs/vote_poller.hpp"
 #include "app/db.hpp"
 #include "web/api.hpp"
@@ -80,6 +81,25 @@ jobs::worker_settings make_worker_settings(const config& c,
   return s;
 }
 
+namespace {
+
+web::server_settings server_settings_of(const config& c) {
+  web::server_settings ss;
+  ss.host = c.listen_host;
+  ss.port = c.listen_port;
+  ss.max_body_bytes = c.max_body_bytes;
+  ss.io_threads = c.io_threads;
+  ss.max_connections = c.max_connections;
+  ss.max_connections_per_address = c.max_connections_per_address;
+  ss.max_body_bytes_in_flight = c.max_body_bytes_in_flight;
+  if (c.admin_listen) ss.admin = web::listen_address{c.admin_listen_host, c.admin_listen_port};
+  ss.read_timeout = c.read_timeout;
+  ss.idle_timeout = c.idle_timeout;
+  return ss;
+}
+
+}  // namespace
+
 int serve(const config& c, const std::atomic<bool>& stop) {
   {
     pqxx::connection conn(c.database_url);
@@ -96,18 +116,7 @@ int serve(const config& c, const std::atomic<bool>& stop) {
   worker_settings.on_processed = [&routes](const std::string& platform, const std::string& outcome) {
     routes.count_processed(platform, outcome);
   };
-  web::server_settings ss;
-  ss.host = c.listen_host;
-  ss.port = c.listen_port;
-  ss.max_body_bytes = c.max_body_bytes;
-  ss.io_threads = c.io_threads;
-  ss.max_connections = c.max_connections;
-  ss.max_connections_per_address = c.max_connections_per_address;
-  ss.max_body_bytes_in_flight = c.max_body_bytes_in_flight;
-  if (c.admin_listen) ss.admin = web::listen_address{c.admin_listen_host, c.admin_listen_port};
-  ss.read_timeout = c.read_timeout;
-  ss.idle_timeout = c.idle_timeout;
-  web::http_server server(ss, [&routes](web::http_request r, web::reply_sink reply) {
+  web::http_server server(server_settings_of(c), [&routes](web::http_request r, web::reply_sink reply) {
     routes.handle(std::move(r), std::move(reply));
   });
   server.start();
@@ -129,22 +138,7 @@ int serve(const config& c, const std::atomic<bool>& stop) {
   jobs::outbox_sender sender(c.database_url, apis, {.on_retry = [&routes] { routes.count_retry(); }});
   threads.emplace_back([&] { sender.run(stop); });
   if (auto app = platform_dry_run(c, "github") ? nullptr : github_app(c)) {
-    // GitHub never redelivers by itself: look for deliveries missed while down, at start and hourly.
-    threads.emplace_back([&stop, app, url = c.database_url] {
-      auto next = std::chrono::steady_clock::now();
-      while (!stop) {
-        if (std::chrono::steady_clock::now() >= next) {
-          try {
-            pqxx::connection conn(url);
-            github::redeliver_missed(*app, conn);
-          } catch (const std::exception& e) {
-            spdlog::warn("looking for missed GitHub deliveries: {}", e.what());
-          }
-          next = std::chrono::steady_clock::now() + std::chrono::hours{1};
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));  // stop-flag poll
-      }
-    });
+    threads.emplace_back([&stop, app, url = c.database_url] { jobs::run_redelivery(stop, app, url); });
   }
   jobs::timer_scheduler scheduler(c.database_url, worker_settings.store);
   threads.emplace_back([&] { scheduler.run(stop); });

@@ -63,6 +63,10 @@ bounty_totals totals(const std::vector<pledge>& pledges) {
   return t;
 }
 
+bool is_live(bounty_state s) {
+  return s == bounty_state::open || s == bounty_state::accepted || s == bounty_state::voting;
+}
+
 std::optional<effect> end_pledge(const pledge& p) {
   if (p.state == pledge_state::awaiting_funds) return cancel_pledge{p.id};
   if (p.state != pledge_state::held) return std::nullopt;
@@ -100,9 +104,6 @@ namespace {
 // A goal is a cap, not a pledge: it may be far above the per-pledge maximum.
 constexpr std::int64_t max_goal_units = 1'000'000'000'000;
 
-bool pledges_open(bounty_state s) {
-  return s == bounty_state::open || s == bounty_state::accepted || s == bounty_state::voting;
-}
 
 // Mutable working copy of the view while one comment's commands run in order.
 struct working {
@@ -138,7 +139,7 @@ struct working {
       refuse(inline_code(line) + ": this repository does not take zero-value support; pledge an amount instead");
       return;
     }
-    if (view.current && !pledges_open(view.current->state)) {
+    if (view.current && !is_live(view.current->state)) {
       refuse(inline_code(line) + ": this bounty is " + std::string(to_string(view.current->state)) + "; it takes no more pledges");
       return;
     }
@@ -157,9 +158,25 @@ struct working {
     changed = true;
   }
 
+  // A pledge of `minor` under the bounty's goal (SPEC §4): whole, cut to the room left (the author
+  // told), or refused when the goal is reached (nullopt).
+  std::optional<std::int64_t> fit_to_goal(const command_line& line, std::int64_t minor, const std::string& currency) {
+    if (!view.current || !view.current->goal_minor) return minor;
+    const std::int64_t remaining = *view.current->goal_minor - totals(view.pledges).held_minor;
+    if (remaining <= 0) {
+      refuse(inline_code(line.text) + ": this bounty has reached its goal of " +
+             escrow::format_money(*view.current->goal_minor, currency) + "; it takes no more money");
+      return std::nullopt;
+    }
+    if (minor <= remaining) return minor;
+    out.reply.emplace_back(inline_code(line.text) + ": the goal is " + escrow::format_money(*view.current->goal_minor, currency) +
+                           ", so your pledge was cut to the " + escrow::format_money(remaining, currency) + " that remained");
+    return remaining;
+  }
+
   void add_money(const command_line& line, const command& c) {
     const auto& text = *c.amount;
-    if (view.current && !pledges_open(view.current->state)) {
+    if (view.current && !is_live(view.current->state)) {
       refuse(inline_code(line.text) + ": this bounty is " + std::string(to_string(view.current->state)) +
              "; it takes no more pledges");
       return;
@@ -188,21 +205,9 @@ struct working {
       refuse(inline_code(line.text) + ": the date " + format_rfc3339(*c.until) + " has already passed");
       return;
     }
-    std::int64_t minor = amount->amount_minor();
-    if (view.current && view.current->goal_minor) {
-      const std::int64_t remaining = *view.current->goal_minor - totals(view.pledges).held_minor;
-      if (remaining <= 0) {
-        refuse(inline_code(line.text) + ": this bounty has reached its goal of " +
-               escrow::format_money(*view.current->goal_minor, currency) + "; it takes no more money");
-        return;
-      }
-      if (minor > remaining) {
-        out.reply.emplace_back(inline_code(line.text) + ": the goal is " + escrow::format_money(*view.current->goal_minor, currency) +
-                               ", so your pledge was cut to the " + escrow::format_money(remaining, currency) +
-                               " that remained");
-        minor = remaining;
-      }
-    }
+    const auto fitted = fit_to_goal(line, amount->amount_minor(), currency);
+    if (!fitted) return;
+    const std::int64_t minor = *fitted;
     ensure_bounty();
     if (!view.current->currency) {
       view.current->currency = currency;
@@ -242,7 +247,7 @@ struct working {
       refuse(inline_code(line.text) + ": there is no bounty on this issue yet; start one with `/pledge 50`");
       return false;
     }
-    if (!pledges_open(view.current->state)) {
+    if (!is_live(view.current->state)) {
       refuse(inline_code(line.text) + ": this bounty is " + std::string(to_string(view.current->state)));
       return false;
     }
@@ -364,7 +369,7 @@ struct working {
              (b.deadline ? " until the bounty deadline, " + format_rfc3339(*b.deadline) : std::string(" while the work is done")));
       return;
     }
-    if (!pledges_open(b.state)) {
+    if (!is_live(b.state)) {
       refuse(inline_code(line.text) + ": this bounty is " + std::string(to_string(b.state)) + "; nothing is left to withdraw");
       return;
     }
@@ -473,7 +478,7 @@ funding_plan plan_funding(std::int64_t available_minor, const std::vector<awaiti
       continue;
     }
     if (blocked) continue;
-    if (!pledges_open(a.bounty)) {
+    if (!is_live(a.bounty)) {
       plan.ended.push_back(p.id);
       continue;
     }

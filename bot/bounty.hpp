@@ -109,6 +109,12 @@ using domain_event =
 enum class bounty_state { open, accepted, voting, completed, cancelled, expired };
 std::string_view to_string(bounty_state s);
 bounty_state bounty_state_from(std::string_view s);
+/// True while a bounty takes pledges and its lifecycle goes on: open, accepted or voting. Every
+/// other state (completed, cancelled, expired) is final. SQL that counts live bounties names the
+/// same three states (`live_states_sql`).
+bool is_live(bounty_state s);
+/// The live states as a SQL list, for queries that count or filter live bounties.
+inline constexpr const char* live_states_sql = "('open', 'accepted', 'voting')";
 
 /// held: in escrow. awaiting_funds: recorded, not yet covered by the sponsor's balance.
 /// refunded: returned to the sponsor. cancelled: withdrawn or expired before it was ever held.

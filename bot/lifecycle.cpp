@@ -73,10 +73,6 @@ void apply_ballot(bounty_view& view, const set_ballot& b, decision& d) {
 
 }  // namespace
 
-bool is_live(bounty_state s) {
-  return s == bounty_state::open || s == bounty_state::accepted || s == bounty_state::voting;
-}
-
 std::optional<bool> accepted_label_change(const labels_changed& event, const repo_settings& settings) {
   const std::string accepted = ascii_lower(settings.accepted_label);
   const auto has = [&](const std::vector<std::string>& labels) {

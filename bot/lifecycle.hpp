@@ -14,10 +14,6 @@
 
 namespace bountybot::bot {
 
-/// True while a bounty takes pledges and its lifecycle goes on: open, accepted or voting. Every
-/// other state (completed, cancelled, expired) is final.
-bool is_live(bounty_state s);
-
 /// Whether a label change concerns the accepted label of `settings` (case-insensitive): nullopt
 /// when it does not (the bot ignores it), else true when the label was added, false when removed.
 std::optional<bool> accepted_label_change(const labels_changed& event, const repo_settings& settings);

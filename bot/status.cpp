@@ -37,7 +37,7 @@ std::string render_status(const issue_ref& issue, const bounty& b, const std::ve
          ". Approve " + std::to_string(t.approve) + " / reject " + std::to_string(t.reject) + " of " +
          std::to_string(t.eligible_weight) + " eligible weight; two thirds approve.\n\n";
   }
-  if (b.state == bounty_state::open || b.state == bounty_state::accepted || b.state == bounty_state::voting) {
+  if (is_live(b.state)) {
     const std::string example = currency.empty() || currency == "USD" ? "$50" : "50 " + currency;
     s += "To pledge, comment `/pledge " + example + "` (optionally `until YYYY-MM-DD`); `/support` to back it "
          "without money; `/bounty help` for every command.\n";

@@ -278,7 +278,7 @@ http_reply routes::metrics() {
       out += "bountybot_outbox_dead " + ob[1].as<std::string>() + "\n";
       out += "# HELP bountybot_open_bounties Bounties open, accepted or voting.\n# TYPE bountybot_open_bounties gauge\n";
       out += "bountybot_open_bounties " +
-             tx.exec1("SELECT count(*) FROM bounties WHERE state IN ('open', 'accepted', 'voting')")[0].as<std::string>() + "\n";
+             tx.exec1(std::string("SELECT count(*) FROM bounties WHERE state IN ") + bot::live_states_sql)[0].as<std::string>() + "\n";
       out += "# HELP bountybot_held_minor Money held in escrow, minor units by currency.\n# TYPE bountybot_held_minor gauge\n";
       for (const auto& r : tx.exec("SELECT currency, sum(balance_minor) FROM accounts WHERE name LIKE 'bounty:%:escrow' "
                                    "GROUP BY 1 ORDER BY 1")) {
