@@ -123,6 +123,7 @@ class route_table {
     return {m.outcome, m.index ? &entries_[*m.index] : nullptr, std::move(m.params)};
   }
 
+  /// The entries, in the order given.
   [[nodiscard]] const std::vector<Entry>& entries() const { return entries_; }
 
  private:
