@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 
 namespace bountybot::web {
 
@@ -92,11 +93,23 @@ json::value bounty_json(const bot::bounty_record& rec) {
   return out;
 }
 
+http_reply refuse(const api_route& route, unsigned status, const std::string& message) {
+  return route.refusals == refusal_format::json ? json_error(status, message) : text(status, message);
+}
+
+template <class... Lists>
+std::vector<api_route> concatenated(Lists... lists) {
+  std::vector<api_route> out;
+  (out.insert(out.end(), std::make_move_iterator(lists.begin()), std::make_move_iterator(lists.end())), ...);
+  return out;
+}
+
 }  // namespace
 
 routes::routes(api_settings settings, db::pool& pool)
     : settings_(std::move(settings)),
       pool_(pool),
+      table_(concatenated(health_routes(), intake_routes(), bounty_routes(), admin_routes())),
       batcher_(std::make_unique<delivery_batcher>(pool.url())),
       blocking_(std::make_unique<boost::asio::thread_pool>(pool.size())) {}
 
@@ -104,15 +117,86 @@ routes::~routes() {
   blocking_->join();  // answers still owed are given before the batcher and the pool go
 }
 
+std::vector<api_route> routes::health_routes() {
+  return {
+      /// Liveness: 200 "ok" while the process serves.
+      {"GET", "/healthz", route_auth::none, refusal_format::text,
+       blocking_handler([](const http_request&, const route_params&) { return text(200, "ok"); })},
+      /// Prometheus metrics (text exposition 0.0.4); `bountybot_database_up 0` when the database fails.
+      {"GET", "/metrics", route_auth::none, refusal_format::text,
+       blocking_handler([this](const http_request&, const route_params&) { return metrics(); })},
+      /// Readiness: 200 "ready", or 503 when the database is not migrated or unavailable.
+      {"GET", "/readyz", route_auth::none, refusal_format::text,
+       blocking_handler([this](const http_request&, const route_params&) { return ready(); })},
+  };
+}
+
+std::vector<api_route> routes::intake_routes() {
+  std::vector<api_route> out;
+  /// GitHub deliveries: verified against the HMAC secret, stored in the inbox; answered
+  /// from the io thread once the delivery's batch committed. Absent (404) without a secret.
+  if (!settings_.github_webhook_secret.empty()) {
+    out.push_back({"POST", "/webhooks/github", route_auth::none, refusal_format::text,
+                   io_handler([this](const http_request& r, const route_params&, reply_sink reply) {
+                     intake(r, true, std::move(reply));
+                   })});
+  }
+  /// GitLab deliveries: as GitHub's, checked against the secret token. Absent (404) without a token.
+  if (!settings_.gitlab_webhook_token.empty()) {
+    out.push_back({"POST", "/webhooks/gitlab", route_auth::none, refusal_format::text,
+                   io_handler([this](const http_request& r, const route_params&, reply_sink reply) {
+                     intake(r, false, std::move(reply));
+                   })});
+  }
+  return out;
+}
+
+std::vector<api_route> routes::bounty_routes() {
+  return {
+      /// A bounty as JSON (amounts in minor units): `path` is the repository's full path ("group/sub/project").
+      /// 404 {"error": "no such bounty"} for an unknown platform, a number that is not an integer,
+      /// or no such bounty.
+      {"GET", "/api/v1/bounties/{platform}/{path+}/{number}", route_auth::none, refusal_format::json,
+       blocking_handler([this](const http_request&, const route_params& p) {
+         return bounty(p.at("platform"), p.at("path"), p.at("number"));
+       })},
+  };
+}
+
+std::vector<api_route> routes::admin_routes() {
+  // Without an admin token, no admin route exists: every path under /api/v1/admin/ is 404.
+  if (settings_.admin_token.empty()) return {};
+  return {
+      /// Records a deposit: body {platform, user_id, amount (integer minor units), currency
+      /// (ISO 4217), reference, login?}; 201 recorded, 200 the same reference again, 409 a
+      /// conflict (the same reference with other values, or the ledger refuses), 400 otherwise.
+      {"POST", "/api/v1/admin/deposits", route_auth::admin, refusal_format::json,
+       blocking_handler([this](const http_request& r, const route_params&) { return deposit(r); })},
+      /// Resolves a disputed bounty: body {"action": "release"|"refund", "reason": "..."}; 404 no
+      /// such bounty, 409 not disputed or refused by the ledger, 400 a malformed body.
+      {"POST", "/api/v1/admin/bounties/{platform}/{path+}/{number}/resolve", route_auth::admin, refusal_format::json,
+       blocking_handler([this](const http_request& r, const route_params& p) {
+         return resolve(r, p.at("platform"), p.at("path"), p.at("number"));
+       })},
+      /// A user's balances by currency: {platform, user_id, balances: {CUR: {available, payable}}}
+      /// in minor units; 404 for an unknown platform or a user id that is not an integer.
+      {"GET", "/api/v1/admin/accounts/{platform}/{user_id}", route_auth::admin, refusal_format::json,
+       blocking_handler([this](const http_request&, const route_params& p) {
+         return account(p.at("platform"), p.at("user_id"));
+       })},
+  };
+}
+
 void routes::handle(http_request request, reply_sink reply) {
   // Webhook intake stays on the io thread: verifying is CPU work, and storing is handed to the
   // batcher, which answers when the delivery's batch committed. No thread waits on the database.
-  if (request.method == "POST") {
-    const auto parsed = boost::urls::parse_origin_form(request.target);
-    if (parsed && (parsed->path() == "/webhooks/github" || parsed->path() == "/webhooks/gitlab")) {
-      const bool github = parsed->path() == "/webhooks/github";
-      if ((github ? settings_.github_webhook_secret : settings_.gitlab_webhook_token).empty()) return reply(text(404, "not found"));
-      return intake(request, github, std::move(reply));
+  // The io thread's routes are matched against the decoded path cut at each '/', as intake has
+  // always compared the decoded path as a whole: there `%2F` separates segments and a leading
+  // "/." stays a segment, where `segments()` (below) keeps `%2F` inside one and drops "/.".
+  if (const auto target = boost::urls::parse_origin_form(request.target)) {
+    const auto m = table_.match(request.method, split_path(target->path()));
+    if (m.outcome == route_outcome::found) {
+      if (const auto* run = std::get_if<io_handler>(&m.entry->handler)) return (*run)(request, m.params, std::move(reply));
     }
   }
   boost::asio::post(*blocking_, [this, request = std::move(request), reply = std::move(reply)] {
@@ -132,57 +216,29 @@ bool routes::admin_allowed(const http_request& request) const {
 }
 
 http_reply routes::handle_blocking(const http_request& request) {
-  auto parsed = boost::urls::parse_origin_form(request.target);
-  if (!parsed) return text(400, "bad request target");
+  const auto target = boost::urls::parse_origin_form(request.target);
+  if (!target) return text(400, "bad request target");
   std::vector<std::string> seg;
-  for (auto s : parsed->segments()) seg.push_back(s);
-  const auto& m = request.method;
-  auto only = [&](const char* method) { return m == method; };
+  for (auto s : target->segments()) seg.push_back(s);
+  const auto m = table_.match(request.method, seg);
+  if (m.outcome == route_outcome::not_found) return text(404, "not found");
+  const auto& route = *m.entry;
+  // An io-thread route found here was not taken by `handle`: its path is spelled so only once
+  // decoded into segments (e.g. "/./webhooks/github"), and it is refused as another method is.
+  const auto* run = std::get_if<blocking_handler>(&route.handler);
+  if (m.outcome == route_outcome::method_not_allowed || run == nullptr) return refuse(route, 405, "method not allowed");
+  if (route.auth == route_auth::admin && !admin_allowed(request)) return refuse(route, 401, "admin token required");
+  return (*run)(request, m.params);
+}
 
-  if (seg.size() == 1 && seg[0] == "healthz") return only("GET") ? text(200, "ok") : text(405, "method not allowed");
-  if (seg.size() == 1 && seg[0] == "metrics") return only("GET") ? metrics() : text(405, "method not allowed");
-  if (seg.size() == 1 && seg[0] == "readyz") {
-    if (!only("GET")) return text(405, "method not allowed");
-    try {
-      bool ready = false;
-      pool_.with_connection([&](pqxx::connection& c) { ready = db::is_migrated(c); });
-      return ready ? text(200, "ready") : text(503, "database not migrated");
-    } catch (const std::exception& e) {
-      return text(503, "database unavailable");
-    }
+http_reply routes::ready() {
+  try {
+    bool ready = false;
+    pool_.with_connection([&](pqxx::connection& c) { ready = db::is_migrated(c); });
+    return ready ? text(200, "ready") : text(503, "database not migrated");
+  } catch (const std::exception&) {
+    return text(503, "database unavailable");
   }
-  if (seg.size() == 2 && seg[0] == "webhooks" && (seg[1] == "github" || seg[1] == "gitlab")) {
-    const bool github = seg[1] == "github";
-    if ((github ? settings_.github_webhook_secret : settings_.gitlab_webhook_token).empty()) return text(404, "not found");
-    return text(405, "method not allowed");  // a POST was taken by `handle`
-  }
-  if (seg.size() >= 6 && seg[0] == "api" && seg[1] == "v1" && seg[2] == "bounties") {
-    if (!only("GET")) return json_error(405, "method not allowed");
-    std::string path;
-    for (std::size_t i = 4; i + 1 < seg.size(); ++i) path += (path.empty() ? "" : "/") + seg[i];
-    return bounty(seg[3], path, seg.back());
-  }
-  if (seg.size() >= 3 && seg[0] == "api" && seg[1] == "v1" && seg[2] == "admin") {
-    if (settings_.admin_token.empty()) return text(404, "not found");
-    if (seg.size() == 4 && seg[3] == "deposits") {
-      if (!only("POST")) return json_error(405, "method not allowed");
-      if (!admin_allowed(request)) return json_error(401, "admin token required");
-      return deposit(request);
-    }
-    if (seg.size() >= 8 && seg[3] == "bounties" && seg.back() == "resolve") {
-      if (!only("POST")) return json_error(405, "method not allowed");
-      if (!admin_allowed(request)) return json_error(401, "admin token required");
-      std::string path;
-      for (std::size_t i = 5; i + 2 < seg.size(); ++i) path += (path.empty() ? "" : "/") + seg[i];
-      return resolve(request, seg[4], path, seg[seg.size() - 2]);
-    }
-    if (seg.size() == 6 && seg[3] == "accounts") {
-      if (!only("GET")) return json_error(405, "method not allowed");
-      if (!admin_allowed(request)) return json_error(401, "admin token required");
-      return account(seg[4], seg[5]);
-    }
-  }
-  return text(404, "not found");
 }
 
 void routes::intake(const http_request& request, bool github, reply_sink reply) {

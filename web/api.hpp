@@ -5,12 +5,16 @@
 #include "app/db.hpp"
 #include "bot/store/store.hpp"
 #include "webhooks/batcher.hpp"
+#include "web/route_table.hpp"
 #include "web/server.hpp"
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <tuple>
+#include <variant>
+#include <vector>
 
 namespace boost::asio {
 class thread_pool;
@@ -25,12 +29,38 @@ struct api_settings {
   bot::store_settings store;          // for operator resolutions
 };
 
+/// What a route asks of the caller, checked after its method (a wrong method is 405 first).
+enum class route_auth {
+  none,
+  admin,  // `Authorization: Bearer <admin_token>`, else 401 "admin token required"
+};
+
+/// How a route writes its refusals (405, 401): `text` as text/plain, `json` as `{"error": message}`.
+enum class refusal_format { text, json };
+
+/// Runs on the io thread and answers through the sink, now or later: it must not block.
+using io_handler = std::function<void(const http_request&, const route_params&, reply_sink)>;
+/// Runs on the routes' thread pool and may wait on the database; an exception it throws is
+/// logged and answered 500.
+using blocking_handler = std::function<http_reply(const http_request&, const route_params&)>;
+
+/// One route of the service: `method` and `pattern` as route_table reads them (`pattern` matches
+/// the percent-decoded segments of the target's path); the handler's kind says which thread runs it.
+struct api_route {
+  std::string method;
+  std::string pattern;
+  route_auth auth = route_auth::none;
+  refusal_format refusals = refusal_format::json;
+  std::variant<blocking_handler, io_handler> handler;
+};
+
 class routes {
  public:
   routes(api_settings settings, db::pool& pool);
   ~routes();
-  /// Answers one request through `reply` (a `request_handler`: never blocks the caller). Unknown
-  /// paths 404, known paths with another method 405.
+  /// Answers one request through `reply` (a `request_handler`: never blocks the caller), through
+  /// the route table: a target that is not origin-form 400 (text), unknown paths 404 (text), known
+  /// paths with another method 405, then a route's auth 401, in the route's refusal format.
   void handle(http_request request, reply_sink reply);
 
   /// Counts, for `GET /metrics`, a delivery this instance's workers processed: `outcome` is done,
@@ -40,7 +70,12 @@ class routes {
   void count_retry();
 
  private:
+  std::vector<api_route> health_routes();
+  std::vector<api_route> intake_routes();
+  std::vector<api_route> bounty_routes();
+  std::vector<api_route> admin_routes();
   http_reply handle_blocking(const http_request& request);
+  http_reply ready();
   void intake(const http_request& request, bool github, reply_sink reply);
   http_reply bounty(const std::string& platform, const std::string& full_path, const std::string& number);
   http_reply deposit(const http_request& request);
@@ -53,6 +88,7 @@ class routes {
 
   api_settings settings_;
   db::pool& pool_;
+  route_table<api_route> table_;  // built from settings_: intake and admin routes exist only when configured
   std::unique_ptr<webhooks::delivery_batcher> batcher_;  // group commit of the inbox
   std::unique_ptr<boost::asio::thread_pool> blocking_;  // the routes that use the database
   std::mutex metrics_mutex_;

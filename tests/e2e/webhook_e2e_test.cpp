@@ -330,5 +330,62 @@ TEST_F(Service, ReplayFeedsARecordedDeliveryThroughTheIntakeInDryRun) {
   EXPECT_TRUE(github.calls().empty()) << "dry run sends nothing";
 }
 
+// The route table's refusals, seen from outside: 400 and 404 as text; 405 in the route's format
+// (text for health, metrics and intake, JSON for the API), before the admin API's 401.
+TEST_F(Service, RoutesRefuseInTheFormatOfTheirRoute) {
+  service = std::make_unique<testing::service_process>(env());
+  const std::map<std::string, std::string> admin{{"Authorization", "Bearer " + admin_token}};
+  struct expected {
+    std::string method, target;
+    std::map<std::string, std::string> headers;
+    unsigned status;
+    std::string body;
+  };
+  const std::vector<expected> cases = {
+      {"POST", "/healthz", {}, 405, "method not allowed\n"},
+      {"POST", "/metrics", {}, 405, "method not allowed\n"},
+      {"PUT", "/readyz", {}, 405, "method not allowed\n"},
+      {"GET", "/webhooks/gitlab", {}, 405, "method not allowed\n"},
+      {"POST", "/./webhooks/github", {}, 405, "method not allowed\n"},  // intake matches the decoded path whole
+      {"GET", "/healthz/", {}, 404, "not found\n"},
+      {"GET", "/%zz", {}, 400, "bad request target\n"},
+      {"POST", "/api/v1/bounties/github/Codertocat/Hello-World/1", {}, 405, "{\"error\":\"method not allowed\"}\n"},
+      {"GET", "/api/v1/bounties/github/1", {}, 404, "not found\n"},
+      {"GET", "/api/v1/bounties/github//Codertocat/Hello-World/x", {}, 404, "{\"error\":\"no such bounty\"}\n"},
+      {"GET", "/api/v1/admin/deposits", {}, 405, "{\"error\":\"method not allowed\"}\n"},  // 405 before 401
+      {"GET", "/api/v1/admin/bounties/github/o/r/1/resolve", {}, 405, "{\"error\":\"method not allowed\"}\n"},
+      {"POST", "/api/v1/admin/bounties/github/o/r/1/resolve", {}, 401, "{\"error\":\"admin token required\"}\n"},
+      {"GET", "/api/v1/admin/accounts/github/1", {{"Authorization", "bearer " + admin_token}}, 401,
+       "{\"error\":\"admin token required\"}\n"},
+      {"GET", "/api/v1/admin/accounts/github/x", admin, 404, "{\"error\":\"no such account\"}\n"},
+      {"GET", "/api/v1/admin/accounts/github/1/", admin, 404, "not found\n"},
+      {"POST", "/api/v1/admin/bounties/github/1/resolve", admin, 404, "not found\n"},
+      {"GET", "/api/v1/admin/nothing", admin, 404, "not found\n"},
+  };
+  for (const auto& c : cases) {
+    const auto r = service->request(c.method, c.target, c.method == "GET" ? "" : "{}", c.headers);
+    EXPECT_EQ(r.status, c.status) << c.method << " " << c.target;
+    EXPECT_EQ(r.body, c.body) << c.method << " " << c.target;
+  }
+}
+
+// Without a webhook secret or an admin token, their routes do not exist: every method, and every
+// path under /api/v1/admin/, is 404 as text.
+TEST_F(Service, RoutesWithoutTheirSecretDoNotExist) {
+  service = std::make_unique<testing::service_process>(env(
+      {{"BOUNTYBOT_GITHUB_WEBHOOK_SECRET", ""}, {"BOUNTYBOT_GITLAB_WEBHOOK_TOKEN", ""}, {"BOUNTYBOT_ADMIN_TOKEN", ""}}));
+  const std::map<std::string, std::string> admin{{"Authorization", "Bearer " + admin_token}};
+  for (const std::string method : {"GET", "POST"}) {
+    for (const std::string target : {"/webhooks/github", "/webhooks/gitlab", "/api/v1/admin/deposits",
+                                     "/api/v1/admin/accounts/github/1", "/api/v1/admin/bounties/github/o/r/1/resolve",
+                                     "/api/v1/admin/nothing"}) {
+      const auto r = service->request(method, target, method == "GET" ? "" : "{}", admin);
+      EXPECT_EQ(r.status, 404u) << method << " " << target;
+      EXPECT_EQ(r.body, "not found\n") << method << " " << target;
+    }
+  }
+  EXPECT_EQ(service->request("GET", "/healthz").status, 200u);
+}
+
 }  // namespace
 }  // namespace bountybot
