@@ -1,4 +1,5 @@
 #include "app/config.hpp"
+#include "bot/platform.hpp"
 
 #include "bot/time.hpp"
 #include "escrow/money.hpp"
@@ -274,7 +275,7 @@ std::map<std::string, std::string> environment_variables() {
 
 bool platform_dry_run(const config& c, const std::string& platform) {
   if (c.dry_run) return true;
-  return platform == "github" ? c.github_token.empty() && (c.github_app_id.empty() || c.github_private_key_file.empty())
+  return bot::platform_from(platform) == bot::platform::github ? c.github_token.empty() && (c.github_app_id.empty() || c.github_private_key_file.empty())
                               : c.gitlab_token.empty();
 }
 

@@ -2,7 +2,7 @@
 #include "jobs/outbox_sender.hpp"
 #include "app/clock.hpp"
 #include "app/config.hpp"
-#include "app/db.hpp"
+#include "db/db.hpp"
 #include "app/logging.hpp"
 #include "app/service.hpp"
 #include "bot/store/store.hpp"

@@ -6,7 +6,7 @@
 #include "adapters/gitlab/client.hpp"
 #include "jobs/redelivery.hpp"
 #include "jobs/vote_poller.hpp"
-#include "app/db.hpp"
+#include "db/db.hpp"
 #include "web/api.hpp"
 #include "web/server.hpp"
 

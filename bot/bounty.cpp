@@ -1,4 +1,5 @@
 #include "bot/bounty.hpp"
+#include "bot/platform.hpp"
 
 #include "escrow/inert.hpp"
 
@@ -441,7 +442,7 @@ decision decide(const bounty_view& view, const user_ref& author, const std::vect
 }
 
 result<std::string> check_deposit(const deposit_request& request, std::int64_t max_units) {
-  if (request.platform != "github" && request.platform != "gitlab") {
+  if (!platform_from(request.platform)) {
     return make_problem("platform", "platform must be `github` or `gitlab`");
   }
   if (request.user_id <= 0) return make_problem("user", "user_id must be a positive platform user id");
@@ -464,6 +465,15 @@ result<std::string> check_deposit(const deposit_request& request, std::int64_t m
                                      std::to_string(max_login_chars) + " characters)");
   }
   return result<std::string>(boost::system::in_place_value, cur->code);
+}
+
+result<bool> check_deposit_replay(const deposit_request& request, const std::string& currency,
+                                  const stored_deposit& stored) {
+  if (stored.platform != request.platform || stored.user_id != request.user_id ||
+      stored.amount_minor != request.amount_minor || stored.currency != currency) {
+    return make_problem("conflict", "reference " + inline_code(request.reference) + " was recorded before with other values");
+  }
+  return true;
 }
 
 funding_plan plan_funding(std::int64_t available_minor, const std::vector<awaiting_pledge>& awaiting_oldest_first,

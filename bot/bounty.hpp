@@ -441,6 +441,20 @@ struct deposit_request {
 /// `reference` (empty, over `max_reference_chars`, control characters), `login` (not a login).
 [[nodiscard]] result<std::string> check_deposit(const deposit_request& request, std::int64_t max_units);
 
+/// A deposit as stored under its (provider, reference).
+struct stored_deposit {
+  std::string platform;
+  std::int64_t user_id = 0;
+  std::int64_t amount_minor = 0;
+  std::string currency;
+};
+
+/// A deposit whose reference was recorded before: a replay when it repeats `stored` exactly (the
+/// caller then changes nothing and answers as before), else problem `conflict`. `currency` is the
+/// request's code as `check_deposit` returned it.
+[[nodiscard]] result<bool> check_deposit_replay(const deposit_request& request, const std::string& currency,
+                                                const stored_deposit& stored);
+
 /// Totals shown in the status comment and the API: money held in escrow, sponsors (users with a
 /// held money pledge), supporters (users with zero-value support and no held money).
 struct bounty_totals {

@@ -208,9 +208,11 @@ decision decide_reaction(const bounty_view& view, const reaction_changed& event,
   return d;
 }
 
-decision decide_polled_reactions(const bounty_view& view, const std::vector<std::pair<std::int64_t, std::string>>& reactions,
+decision decide_polled_reactions(const bounty_view& view, std::int64_t vote_id,
+                                 const std::vector<std::pair<std::int64_t, std::string>>& reactions,
                                  const repo_settings& settings, utc_time now) {
   decision d;
+  if (!view.vote || view.vote->id != vote_id) return d;
   std::map<int64_t, std::pair<bool, bool>> given;  // user id -> (👍, 👎)
   for (const auto& [user, content] : reactions) {
     if (content == "+1" || content == "thumbsup") given[user].first = true;

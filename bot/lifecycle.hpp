@@ -61,8 +61,9 @@ bool is_ballot_emoji(std::string_view name);
 /// The reactions of the vote comment as polled: (user id, content) with content `+1`/`-1`
 /// (GitHub) or `thumbsup`/`thumbsdown` (GitLab). Every eligible voter's ballot is set from what
 /// they gave now; if any changed, the early rule is applied as for `decide_reaction`. Reactions
-/// of users who are not eligible are ignored. Precondition: `view.vote`.
-[[nodiscard]] decision decide_polled_reactions(const bounty_view& view,
+/// of users who are not eligible are ignored, and so is everything when `vote_id` is not the open
+/// vote of `view` any more (it closed since the poll began).
+[[nodiscard]] decision decide_polled_reactions(const bounty_view& view, std::int64_t vote_id,
                                                const std::vector<std::pair<std::int64_t, std::string>>& reactions,
                                                const repo_settings& settings, utc_time now);
 

@@ -1,11 +1,12 @@
 #include "jobs/inbox_worker.hpp"
+#include "bot/platform.hpp"
 
 #include "adapters/github/installations.hpp"
 #include "adapters/json_util.hpp"
 #include "jobs/loop.hpp"
 #include "jobs/outbox_sender.hpp"
 #include "app/clock.hpp"
-#include "app/db.hpp"
+#include "db/db.hpp"
 #include "app/log_context.hpp"
 #include "escrow/ledger.hpp"
 #include "webhooks/inbox.hpp"
@@ -135,7 +136,7 @@ inbox_worker::~inbox_worker() = default;
 
 bot::domain_event inbox_worker::translate(const std::string& platform, const std::string& event,
                                           const boost::json::value& payload) const {
-  return platform == "github" ? github::translate(event, payload, settings_.github_self)
+  return bot::platform_from(platform) == bot::platform::github ? github::translate(event, payload, settings_.github_self)
                               : gitlab::translate(event, payload, settings_.gitlab_self);
 }
 
@@ -219,7 +220,7 @@ std::optional<delivery_outcome> inbox_worker::apply_event(pqxx::work& tx, const 
 delivery_outcome inbox_worker::process(pqxx::work& tx, const taken_delivery& d) {
   auto outcome = delivery_outcome::ignored;
   const auto payload = boost::json::parse(read_payload(d.row, 4));
-  if (d.platform == "github" && (d.event == "installation" || d.event == "installation_repositories")) {
+  if (bot::platform_from(d.platform) == bot::platform::github && (d.event == "installation" || d.event == "installation_repositories")) {
     github::record_installation(tx, d.event, payload);
     outcome = delivery_outcome::done;
   }

@@ -1,7 +1,7 @@
 #include "jobs/outbox_sender.hpp"
 
 #include "jobs/loop.hpp"
-#include "app/db.hpp"
+#include "db/db.hpp"
 #include "app/log_context.hpp"
 #include "bot/outbox.hpp"
 #include "bot/status.hpp"

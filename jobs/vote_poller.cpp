@@ -2,7 +2,7 @@
 
 #include "jobs/loop.hpp"
 #include "app/clock.hpp"
-#include "app/db.hpp"
+#include "db/db.hpp"
 
 #include <spdlog/spdlog.h>
 

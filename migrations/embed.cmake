@@ -1,7 +1,7 @@
 # Writes OUT: a C++ file defining bountybot::db::embedded_migrations from DIR/*.sql, in name order.
 file(GLOB FILES ${DIR}/*.sql)
 list(SORT FILES)
-set(body "// generated from migrations/*.sql; do not edit\n#include \"app/db.hpp\"\nnamespace bountybot::db {\nconst std::vector<migration>& embedded_migrations() {\n  static const std::vector<migration> all = {\n")
+set(body "// generated from migrations/*.sql; do not edit\n#include \"db/db.hpp\"\nnamespace bountybot::db {\nconst std::vector<migration>& embedded_migrations() {\n  static const std::vector<migration> all = {\n")
 foreach(f IN LISTS FILES)
   get_filename_component(name ${f} NAME)
   string(REGEX MATCH "^[0-9]+" version ${name})

@@ -1,4 +1,5 @@
 #include "web/api.hpp"
+#include "bot/platform.hpp"
 
 #include "adapters/github/events.hpp"
 #include "adapters/gitlab/events.hpp"
@@ -279,7 +280,8 @@ void routes::count_retry() {
 void routes::count_delivery(const std::string& platform, const std::string& event, const std::string& outcome) {
   // Event names come from a header: only those the service handles are kept as label values,
   // so a sender cannot grow the series without bound.
-  const bool known = platform == "github" ? github::is_handled_event(event) || event == "ping" : gitlab::is_handled_event(event);
+  const bool known = bot::platform_from(platform) == bot::platform::github ? github::is_handled_event(event) || event == "ping"
+                                                                          : gitlab::is_handled_event(event);
   std::lock_guard lock(metrics_mutex_);
   ++deliveries_[{platform, known ? event : "other", outcome}];
 }
@@ -350,7 +352,7 @@ http_reply routes::metrics() {
 
 http_reply routes::bounty(const std::string& platform, const std::string& full_path, const std::string& number) {
   const auto n = to_int(number);
-  if (!n || (platform != "github" && platform != "gitlab")) return json_error(404, "no such bounty");
+  if (!n || !bot::platform_from(platform)) return json_error(404, "no such bounty");
   std::optional<bot::bounty_record> rec;
   pool_.transact([&](pqxx::work& tx) { rec = bot::find_bounty(tx, platform, full_path, *n); });
   if (!rec) return json_error(404, "no such bounty");
@@ -444,7 +446,7 @@ http_reply routes::resolve(const http_request& request, const std::string& platf
 
 http_reply routes::account(const std::string& platform, const std::string& user_id) {
   const auto id = to_int(user_id);
-  if (!id || (platform != "github" && platform != "gitlab")) return json_error(404, "no such account");
+  if (!id || !bot::platform_from(platform)) return json_error(404, "no such account");
   json::object balances;
   pool_.transact([&](pqxx::work& tx) {
     for (const auto& [cur, v] : escrow::balances_by_currency(tx, escrow::available_account(platform, *id))) {

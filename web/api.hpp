@@ -2,7 +2,7 @@
 /// The service's routes (SPEC §8, §9): webhook intake, health, the bounty API, the admin API.
 /// Webhook intake answers from the io thread and the group-commit batcher; every other route
 /// does blocking (database) work on a thread pool of its own, one thread per pooled connection.
-#include "app/db.hpp"
+#include "db/db.hpp"
 #include "bot/store/store.hpp"
 #include "webhooks/batcher.hpp"
 #include "web/route_table.hpp"

@@ -1,6 +1,6 @@
 #include "webhooks/batcher.hpp"
 
-#include "app/db.hpp"
+#include "db/db.hpp"
 #include "webhooks/inbox.hpp"
 
 #include <libpq-fe.h>

@@ -1,6 +1,6 @@
 #include "bot/store/store.hpp"
 
-#include "app/db.hpp"
+#include "db/db.hpp"
 #include "app/log_context.hpp"
 #include "bot/outbox.hpp"
 #include "bot/status.hpp"
@@ -555,8 +555,7 @@ void record_vote_reactions(pqxx::work& tx, std::int64_t vote_id,
   // Not under the lock: the poller holds the vote's row, which every path that closes the
   // vote updates after taking the lock; taking the lock here would invert that order.
   auto sb = *load_stored(tx, v[0][0].as<int64_t>());
-  if (!sb.rec.vote || sb.rec.vote->id != vote_id) return;  // closed meanwhile
-  applier{tx, sb, now, {}, {}}.apply(decide_polled_reactions(view_of(sb), reactions, settings.repo, now));
+  applier{tx, sb, now, {}, {}}.apply(decide_polled_reactions(view_of(sb), vote_id, reactions, settings.repo, now));
 }
 
 bool fire_next_timer(pqxx::work& tx, const store_settings& settings, utc_time now) {
@@ -684,10 +683,8 @@ result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& req
                                        request.user_id, request.amount_minor, currency);
   if (inserted.empty()) {
     const auto row = tx.exec_params1(sql::deposit_by_reference, request.provider, request.reference);
-    if (row[1].as<std::string>() != request.platform || row[2].as<int64_t>() != request.user_id ||
-        row[3].as<int64_t>() != request.amount_minor || row[4].as<std::string>() != currency) {
-      return make_problem("conflict", "reference " + inline_code(request.reference) + " was recorded before with other values");
-    }
+    const stored_deposit stored{row[1].as<std::string>(), row[2].as<int64_t>(), row[3].as<int64_t>(), row[4].as<std::string>()};
+    if (const auto replay = check_deposit_replay(request, currency, stored); !replay) return replay.error();
     out.deposit_id = row[0].as<int64_t>();
     out.available_minor = escrow::balance_of(tx, account, currency);
     return out;

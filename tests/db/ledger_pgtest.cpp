@@ -1,5 +1,5 @@
 // The ledger store and deposits on a real PostgreSQL (SPEC §3).
-#include "app/db.hpp"
+#include "db/db.hpp"
 #include "bot/store/store.hpp"
 #include "escrow/store/store.hpp"
 #include "tests/support/test_db.hpp"

@@ -2,7 +2,7 @@
 #include "adapters/github/client.hpp"
 #include "adapters/gitlab/events.hpp"
 #include "jobs/outbox_sender.hpp"
-#include "app/db.hpp"
+#include "db/db.hpp"
 #include "bot/store/store.hpp"
 #include "escrow/store/store.hpp"
 #include "tests/support/fake_platform.hpp"

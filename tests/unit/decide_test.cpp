@@ -1,6 +1,7 @@
 // Table tests of the lifecycle's pure decisions (SPEC §4–§7): each row is a view, an input and the
 // effects expected, in order, written as a short trace. No database, no clock.
 #include "bot/lifecycle.hpp"
+#include "bot/platform.hpp"
 #include "bot/status.hpp"
 
 #include <gtest/gtest.h>
@@ -374,14 +375,16 @@ TEST(DecidePolledReactions, Table) {
       {"both thumbs abstain", {{2, "+1"}, {2, "-1"}}, "ballot(s2:abstain) status"},
   };
   for (const auto& r : rows) {
-    EXPECT_EQ(trace(decide_polled_reactions(with_vote(view_in(bounty_state::voting)), r.given, {}, t0)), r.expected)
+    EXPECT_EQ(trace(decide_polled_reactions(with_vote(view_in(bounty_state::voting)), 30, r.given, {}, t0)), r.expected)
         << r.name;
   }
   auto s1_up = with_vote(view_in(bounty_state::voting));
   s1_up.vote->voters[0].thumbs_up = true;
   s1_up.vote->voters[0].ballot = voting::ballot::approve;
-  EXPECT_EQ(trace(decide_polled_reactions(s1_up, {{1, "+1"}}, {}, t0)), "") << "unchanged ballots change nothing";
-  EXPECT_EQ(trace(decide_polled_reactions(s1_up, {}, {}, t0)), "ballot(s1:none) status") << "a reaction removed";
+  EXPECT_EQ(trace(decide_polled_reactions(s1_up, 30, {{1, "+1"}}, {}, t0)), "") << "unchanged ballots change nothing";
+  EXPECT_EQ(trace(decide_polled_reactions(s1_up, 30, {}, {}, t0)), "ballot(s1:none) status") << "a reaction removed";
+  EXPECT_EQ(trace(decide_polled_reactions(s1_up, 31, {}, {}, t0)), "") << "a vote that closed meanwhile";
+  EXPECT_EQ(trace(decide_polled_reactions(view_in(bounty_state::accepted), 30, {{1, "+1"}}, {}, t0)), "") << "no open vote";
 }
 
 // ---- timers (SPEC §4, §6, §7) ----
@@ -561,6 +564,41 @@ TEST(EndPledge, Table) {
     end_all({r.p}, d.effects);
     EXPECT_EQ(trace(d), r.expected) << r.name;
   }
+}
+
+}  // namespace
+}  // namespace bountybot::bot
+
+namespace bountybot::bot {
+namespace {
+
+TEST(DepositReplay, TheSameReferenceWithTheSameValuesIsAReplayAndWithOthersAConflict) {
+  const deposit_request asked{"github", 7, "alice", 5000, "usd", "wire-1"};
+  const struct {
+    const char* name;
+    stored_deposit stored;
+    bool replay;
+  } rows[] = {
+      {"the same values", {"github", 7, 5000, "USD"}, true},
+      {"another user", {"github", 8, 5000, "USD"}, false},
+      {"another platform", {"gitlab", 7, 5000, "USD"}, false},
+      {"another amount", {"github", 7, 5001, "USD"}, false},
+      {"another currency", {"github", 7, 5000, "EUR"}, false},
+  };
+  for (const auto& r : rows) {
+    const auto checked = check_deposit_replay(asked, "USD", r.stored);
+    EXPECT_EQ(static_cast<bool>(checked), r.replay) << r.name;
+    if (!checked) {
+      EXPECT_EQ(checked.error().code, "conflict") << r.name;
+    }
+  }
+}
+
+TEST(Platform, NamesRoundTripAndNothingElseIsAPlatform) {
+  EXPECT_EQ(platform_from(to_string(platform::github)), platform::github);
+  EXPECT_EQ(platform_from(to_string(platform::gitlab)), platform::gitlab);
+  EXPECT_EQ(platform_from("GitHub"), std::nullopt);
+  EXPECT_EQ(platform_from("bitbucket"), std::nullopt);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "app/db.hpp"
+#include "db/db.hpp"
 
 #include <spdlog/spdlog.h>
 
