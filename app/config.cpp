@@ -19,7 +19,7 @@ extern char** environ;
 namespace bountybot::app {
 namespace {
 
-problem bad(const std::string& var, const std::string& why) { return make_problem("config", var + ": " + why); }
+problem bad(const std::string& var, const std::string& why) { return make_problem(problem_code::config, var + ": " + why); }
 
 template <class Int>
 bool parse_int(const std::string& s, Int& out) {

@@ -75,7 +75,7 @@ int cmd_deposit(const app::config& c, const std::string& platform, std::int64_t 
   }
   bot::deposit_request req{platform, user_id, login, money->amount_minor(), money->currency(), reference};
   std::unique_ptr<pqxx::connection> conn;
-  result<bot::deposit_result> r = make_problem("none", "");
+  result<bot::deposit_result> r = make_problem(problem_code::none, "");
   try {
     db::transact(conn, c.database_url, [&](pqxx::work& tx) {
       r = bot::record_deposit(tx, req, app::now_utc(), c.max_deposit_units);

@@ -443,25 +443,25 @@ decision decide(const bounty_view& view, const user_ref& author, const std::vect
 
 result<std::string> check_deposit(const deposit_request& request, std::int64_t max_units) {
   if (!platform_from(request.platform)) {
-    return make_problem("platform", "platform must be `github` or `gitlab`");
+    return make_problem(problem_code::platform, "platform must be `github` or `gitlab`");
   }
-  if (request.user_id <= 0) return make_problem("user", "user_id must be a positive platform user id");
-  if (request.amount_minor <= 0) return make_problem("amount", "amount must be a positive integer of minor units");
+  if (request.user_id <= 0) return make_problem(problem_code::user, "user_id must be a positive platform user id");
+  if (request.amount_minor <= 0) return make_problem(problem_code::amount, "amount must be a positive integer of minor units");
   const auto* cur = escrow::find_currency(request.currency);
   if (cur == nullptr) {
-    return make_problem("currency", inline_code(request.currency, max_preview_chars) + " is not an ISO 4217 code this service knows");
+    return make_problem(problem_code::currency, inline_code(request.currency, max_preview_chars) + " is not an ISO 4217 code this service knows");
   }
   const escrow::int128 bound = static_cast<escrow::int128>(max_units) * escrow::minor_per_unit(*cur);
   if (request.amount_minor > bound) {  // bound <= amount_minor < INT64_MAX here, so it fits
-    return make_problem("amount", "a deposit is at most " + escrow::format_money(static_cast<std::int64_t>(bound), cur->code) +
+    return make_problem(problem_code::amount, "a deposit is at most " + escrow::format_money(static_cast<std::int64_t>(bound), cur->code) +
                                       " (BOUNTYBOT_MAX_DEPOSIT)");
   }
   if (request.reference.empty() || request.reference.size() > max_reference_chars || has_control_chars(request.reference)) {
-    return make_problem("reference", "reference must be 1 to " + std::to_string(max_reference_chars) +
+    return make_problem(problem_code::reference, "reference must be 1 to " + std::to_string(max_reference_chars) +
                                          " characters, without control characters");
   }
   if (!request.login.empty() && !is_login(request.login)) {
-    return make_problem("login", "login must be a platform login (letters, digits, `-`, `_`, `.`; at most " +
+    return make_problem(problem_code::login, "login must be a platform login (letters, digits, `-`, `_`, `.`; at most " +
                                      std::to_string(max_login_chars) + " characters)");
   }
   return result<std::string>(boost::system::in_place_value, cur->code);
@@ -471,7 +471,7 @@ result<bool> check_deposit_replay(const deposit_request& request, const std::str
                                   const stored_deposit& stored) {
   if (stored.platform != request.platform || stored.user_id != request.user_id ||
       stored.amount_minor != request.amount_minor || stored.currency != currency) {
-    return make_problem("conflict", "reference " + inline_code(request.reference) + " was recorded before with other values");
+    return make_problem(problem_code::conflict, "reference " + inline_code(request.reference) + " was recorded before with other values");
   }
   return true;
 }
@@ -625,14 +625,14 @@ release_plan plan_release(const std::vector<pledge>& pledges, const std::vector<
 result<start_vote> plan_submission(const bounty_view& view, std::vector<user_ref> solvers, const user_ref& submitter,
                                    const std::string& name, const std::string& url, const repo_settings& settings,
                                    utc_time now, bool all_remaining) {
-  if (!view.current) return make_problem("submit", "there is no bounty on this issue");
+  if (!view.current) return make_problem(problem_code::submit, "there is no bounty on this issue");
   const auto& b = *view.current;
-  if (b.disputed) return make_problem("submit", "this bounty is disputed; the operator decides how it ends");
-  if (view.vote || b.state == bounty_state::voting) return make_problem("submit", "a vote is already open");
+  if (b.disputed) return make_problem(problem_code::submit, "this bounty is disputed; the operator decides how it ends");
+  if (view.vote || b.state == bounty_state::voting) return make_problem(problem_code::submit, "a vote is already open");
   if (b.state == bounty_state::open) {
-    return make_problem("submit", "a maintainer has not accepted this task yet (label " + inline_code(settings.accepted_label) + ")");
+    return make_problem(problem_code::submit, "a maintainer has not accepted this task yet (label " + inline_code(settings.accepted_label) + ")");
   }
-  if (b.state != bounty_state::accepted) return make_problem("submit", "this bounty is " + std::string(to_string(b.state)));
+  if (b.state != bounty_state::accepted) return make_problem(problem_code::submit, "this bounty is " + std::string(to_string(b.state)));
   const auto ms = effective_milestones(view.milestones);
   std::vector<int> positions;
   for (const auto& m : ms) {
@@ -642,7 +642,7 @@ result<start_vote> plan_submission(const bounty_view& view, std::vector<user_ref
     if (!all_remaining) break;
   }
   if (positions.empty()) {
-    return make_problem("submit", name.empty() ? "every milestone was submitted already"
+    return make_problem(problem_code::submit, name.empty() ? "every milestone was submitted already"
                                                : "there is no pending milestone named " + inline_code(name));
   }
   start_vote v;
@@ -653,7 +653,7 @@ result<start_vote> plan_submission(const bounty_view& view, std::vector<user_ref
   v.closes_at = now + settings.vote_window;
   const auto plan = plan_release(view.pledges, ms, positions, v.solvers, 0, 0);
   v.release_minor = plan.total_minor;
-  if (v.release_minor <= 0) return make_problem("submit", "nothing is held in escrow for this milestone");
+  if (v.release_minor <= 0) return make_problem(problem_code::submit, "nothing is held in escrow for this milestone");
   // Eligible voters: sponsors with held money, except the solvers; weights snapshotted now.
   std::map<std::int64_t, vote_voter> voters;
   for (const auto& p : view.pledges) {

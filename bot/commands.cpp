@@ -46,7 +46,7 @@ std::string join(std::span<const std::string_view> tokens) {
   return out;
 }
 
-problem usage(std::string message) { return make_problem("usage", std::move(message)); }
+problem usage(std::string message) { return make_problem(problem_code::usage, std::move(message)); }
 
 std::optional<int> parse_percent(std::string_view t) {
   if (t.ends_with('%')) t.remove_suffix(1);

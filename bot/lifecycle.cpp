@@ -287,10 +287,10 @@ decision decide_timer(const bounty_view& view, const due_timer& timer, const rep
 }
 
 result<bool> check_resolution(const dispute_resolution& r) {
-  if (r.action != "release" && r.action != "refund") return make_problem("action", "action must be `release` or `refund`");
-  if (r.reason.empty()) return make_problem("reason", "a reason is required");
+  if (r.action != "release" && r.action != "refund") return make_problem(problem_code::action, "action must be `release` or `refund`");
+  if (r.reason.empty()) return make_problem(problem_code::reason, "a reason is required");
   if (r.reason.size() > max_reason_chars || has_control_chars(r.reason)) {
-    return make_problem("reason", "a reason is at most " + std::to_string(max_reason_chars) +
+    return make_problem(problem_code::reason, "a reason is at most " + std::to_string(max_reason_chars) +
                                       " characters on one line, without control characters");
   }
   return true;
@@ -299,9 +299,9 @@ result<bool> check_resolution(const dispute_resolution& r) {
 result<decision> decide_dispute(const bounty_view& view, const dispute_resolution& r,
                                 const std::optional<open_vote>& last_rejected, const repo_settings& settings,
                                 utc_time /*now*/) {
-  if (!view.current->disputed) return make_problem("not_disputed", "this bounty is not disputed");
+  if (!view.current->disputed) return make_problem(problem_code::not_disputed, "this bounty is not disputed");
   const bool refund = r.action == "refund";
-  if (!refund && !last_rejected) return make_problem("no_vote", "there is no rejected submission to release");
+  if (!refund && !last_rejected) return make_problem(problem_code::no_vote, "there is no rejected submission to release");
   decision d;
   d.effects.emplace_back(record_resolution{r.action, r.reason});
   d.effects.emplace_back(set_disputed{false});

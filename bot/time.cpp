@@ -17,7 +17,7 @@ bool read_int(std::string_view s, std::size_t pos, std::size_t len, int& out) {
 }
 
 problem date_problem(std::string_view text) {
-  return make_problem("date", inline_code(text) +
+  return make_problem(problem_code::date, inline_code(text) +
                                   " is not a date; write `YYYY-MM-DD` or an RFC 3339 time like `2027-01-31T18:00:00Z`");
 }
 
@@ -79,7 +79,7 @@ std::string format_date(utc_time t) { return format_rfc3339(t).substr(0, 10); }
 
 result<std::chrono::seconds> parse_duration(std::string_view text) {
   auto bad = [&] {
-    return make_problem("duration", inline_code(text) + " is not a duration; write `30s`, `15m`, `2h` or `7d`");
+    return make_problem(problem_code::duration, inline_code(text) + " is not a duration; write `30s`, `15m`, `2h` or `7d`");
   };
   if (text.size() < 2) return bad();
   long long n = 0;

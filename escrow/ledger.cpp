@@ -34,17 +34,17 @@ std::string hold_key(std::int64_t pledge_id) { return "pledge_hold:" + std::to_s
 std::string refund_key(std::int64_t pledge_id) { return "refund:" + std::to_string(pledge_id); }
 
 result<balances_after_transfer> balances_after(const transfer& t, std::int64_t debit_minor, std::int64_t credit_minor) {
-  if (t.amount.amount_minor() <= 0) return make_problem("amount", "a transfer moves a positive amount");
+  if (t.amount.amount_minor() <= 0) return make_problem(problem_code::amount, "a transfer moves a positive amount");
   std::int64_t debit = 0, credit = 0;
   const bool debit_overflows = __builtin_sub_overflow(debit_minor, t.amount.amount_minor(), &debit);
   const bool credit_overflows = __builtin_add_overflow(credit_minor, t.amount.amount_minor(), &credit);
   if (debit_overflows || credit_overflows) {
     const auto& account = credit_overflows ? t.credit : t.debit;
-    return make_problem("overflow", "this would take the balance of " + account + " (" + t.amount.currency() +
+    return make_problem(problem_code::overflow, "this would take the balance of " + account + " (" + t.amount.currency() +
                                         ") beyond what the ledger can hold");
   }
   if (debit < 0 && !may_go_negative(t.debit)) {
-    return make_problem("insufficient", "the balance of " + t.debit + " (" + t.amount.currency() + ") does not cover " +
+    return make_problem(problem_code::insufficient, "the balance of " + t.debit + " (" + t.amount.currency() + ") does not cover " +
                                             std::to_string(t.amount.amount_minor()) + " minor units");
   }
   return balances_after_transfer{debit, credit};

@@ -53,7 +53,7 @@ bool is_code_token(std::string_view t) {
   return t.size() == 3 && std::all_of(t.begin(), t.end(), is_alpha);
 }
 
-problem amount_problem(std::string message) { return make_problem("amount", std::move(message)); }
+problem amount_problem(std::string message) { return make_problem(problem_code::amount, std::move(message)); }
 
 std::optional<std::string_view> strip_symbol(std::string_view& s) {
   for (const auto& m : symbols) {
@@ -302,22 +302,22 @@ std::vector<std::int64_t> split_largest_remainder(std::int64_t total, std::span<
 
 result<money> checked_add(const money& a, const money& b) {
   if (a.currency() != b.currency()) {
-    return make_problem("currency", "cannot add " + b.currency() + " to " + a.currency());
+    return make_problem(problem_code::currency, "cannot add " + b.currency() + " to " + a.currency());
   }
   std::int64_t sum = 0;
   if (__builtin_add_overflow(a.amount_minor(), b.amount_minor(), &sum)) {
-    return make_problem("overflow", "the sum leaves the range of 64-bit minor units");
+    return make_problem(problem_code::overflow, "the sum leaves the range of 64-bit minor units");
   }
   return money(sum, a.currency());
 }
 
 result<money> checked_sub(const money& a, const money& b) {
   if (a.currency() != b.currency()) {
-    return make_problem("currency", "cannot subtract " + b.currency() + " from " + a.currency());
+    return make_problem(problem_code::currency, "cannot subtract " + b.currency() + " from " + a.currency());
   }
   std::int64_t difference = 0;
   if (__builtin_sub_overflow(a.amount_minor(), b.amount_minor(), &difference)) {
-    return make_problem("overflow", "the difference leaves the range of 64-bit minor units");
+    return make_problem(problem_code::overflow, "the difference leaves the range of 64-bit minor units");
   }
   return money(difference, a.currency());
 }
@@ -327,3 +327,34 @@ std::int64_t basis_points_rounded_down(std::int64_t total_minor, int bps) {
 }
 
 }  // namespace bountybot::escrow
+
+namespace bountybot {
+
+std::string_view to_string(problem_code c) {
+  switch (c) {
+    case problem_code::action: return "action";
+    case problem_code::amount: return "amount";
+    case problem_code::config: return "config";
+    case problem_code::conflict: return "conflict";
+    case problem_code::currency: return "currency";
+    case problem_code::date: return "date";
+    case problem_code::duration: return "duration";
+    case problem_code::insufficient: return "insufficient";
+    case problem_code::ledger: return "ledger";
+    case problem_code::login: return "login";
+    case problem_code::no_vote: return "no_vote";
+    case problem_code::none: return "none";
+    case problem_code::not_disputed: return "not_disputed";
+    case problem_code::not_found: return "not_found";
+    case problem_code::overflow: return "overflow";
+    case problem_code::platform: return "platform";
+    case problem_code::reason: return "reason";
+    case problem_code::reference: return "reference";
+    case problem_code::submit: return "submit";
+    case problem_code::usage: return "usage";
+    case problem_code::user: return "user";
+  }
+  return "none";
+}
+
+}  // namespace bountybot

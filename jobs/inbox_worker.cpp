@@ -39,7 +39,7 @@ std::string issue_key_of(const bot::domain_event& event) {
 // spent meanwhile: a retry decides again on the new balance (the pledge then awaits funds).
 bool is_permanent_refusal(const std::exception& e) {
   const auto* r = dynamic_cast<const escrow::ledger_refusal*>(&e);
-  return r != nullptr && r->reason.code != "insufficient";
+  return r != nullptr && r->reason.code != problem_code::insufficient;
 }
 
 // The cause of a domain event, empty for nothing to do.

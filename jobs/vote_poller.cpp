@@ -15,6 +15,24 @@ using adapters::platform_api;
 
 using std::chrono::sys_seconds;
 
+namespace {
+
+/// The open vote whose poll is due longest, locked (another instance skips it): its id, comment,
+/// ETag, open and close times (epoch seconds) and its issue (platform, repository id and path, number).
+constexpr const char* next_due_vote_sql =
+    "SELECT v.id, v.comment_id, coalesce(v.etag, ''), extract(epoch from v.opened_at), extract(epoch from v.closes_at), "
+    "r.platform, r.platform_id, r.full_path, b.issue_number FROM votes v JOIN bounties b ON b.id = v.bounty_id "
+    "JOIN repositories r ON r.id = b.repository_id WHERE v.state = 'open' AND v.comment_id IS NOT NULL "
+    "AND v.next_poll_at <= now() ORDER BY v.next_poll_at LIMIT 1 FOR UPDATE OF v SKIP LOCKED";
+/// The ETag $2 of vote $1's reactions, for the next conditional request.
+constexpr const char* set_etag_sql = "UPDATE votes SET etag = NULLIF($2, '') WHERE id = $1";
+/// When vote $1 is polled next (epoch seconds $2), while it is open.
+constexpr const char* set_next_poll_sql =
+    "UPDATE votes SET next_poll_at = to_timestamp($2) WHERE id = $1 AND state = 'open'";
+
+}  // namespace
+
+
 sys_seconds next_poll_time(sys_seconds now, sys_seconds opened_at, sys_seconds closes_at, const poller_settings& s,
                            std::optional<long long> remaining, std::optional<long long> reset_epoch) {
   const bool hot = now - opened_at < s.hot_window || closes_at - now < s.hot_window;
@@ -38,11 +56,7 @@ bool vote_poller::poll_one() {
   bool polled = false;
   db::transact(conn_, db_url_, [&](pqxx::work& tx) {
     polled = false;
-    const auto rows = tx.exec(
-        "SELECT v.id, v.comment_id, coalesce(v.etag, ''), extract(epoch from v.opened_at), extract(epoch from v.closes_at), "
-        "r.platform, r.platform_id, r.full_path, b.issue_number FROM votes v JOIN bounties b ON b.id = v.bounty_id "
-        "JOIN repositories r ON r.id = b.repository_id WHERE v.state = 'open' AND v.comment_id IS NOT NULL "
-        "AND v.next_poll_at <= now() ORDER BY v.next_poll_at LIMIT 1 FOR UPDATE OF v SKIP LOCKED");
+    const auto rows = tx.exec(next_due_vote_sql);
     if (rows.empty()) return;
     polled = true;
     const auto& row = rows[0];
@@ -57,7 +71,7 @@ bool vote_poller::poll_one() {
       const auto page = api->second->list_reactions(issue, row[1].as<std::int64_t>(), row[2].as<std::string>());
       remaining = page.ratelimit_remaining;
       reset = page.ratelimit_reset_epoch;
-      tx.exec_params0("UPDATE votes SET etag = NULLIF($2, '') WHERE id = $1", vote_id, page.etag);
+      tx.exec_params0(set_etag_sql, vote_id, page.etag);
       if (!page.not_modified) bot::record_vote_reactions(tx, vote_id, page.reactions, store_, now);
     } catch (const pqxx::failure&) {
       throw;
@@ -68,7 +82,7 @@ bool vote_poller::poll_one() {
       spdlog::warn("polling vote {} on {}: {}", vote_id, issue.key(), e.what());
     }
     const auto next = next_poll_time(now, db::to_time(row[3]), db::to_time(row[4]), settings_, remaining, reset);
-    tx.exec_params0("UPDATE votes SET next_poll_at = to_timestamp($2) WHERE id = $1 AND state = 'open'", vote_id,
+    tx.exec_params0(set_next_poll_sql, vote_id,
                     static_cast<long long>(next.time_since_epoch().count()));
   });
   return polled;

@@ -31,6 +31,22 @@ namespace json = boost::json;
 
 namespace {
 
+// ---- the statements of `GET /metrics` ----
+/// Receipt-to-processed seconds over the last 1,000 processed deliveries: p50, p99, count.
+constexpr const char* processing_latency_sql =
+    "SELECT coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY s), 0), coalesce(percentile_cont(0.99) WITHIN GROUP "
+    "(ORDER BY s), 0), count(*) FROM (SELECT extract(epoch from processed_at - received_at) AS s FROM inbox "
+    "WHERE processed_at IS NOT NULL ORDER BY id DESC LIMIT 1000) t";
+/// Platform calls waiting, and parked dead; both read partial indexes (migrations 010 and 011).
+constexpr const char* outbox_depth_sql =
+    "SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND NOT dead), "
+    "(SELECT count(*) FROM outbox WHERE dead AND sent_at IS NULL)";
+/// Live bounties (bot::is_live's states).
+const std::string live_bounties_sql = std::string("SELECT count(*) FROM bounties WHERE state IN ") + bot::live_states_sql;
+/// Money in escrow by currency (minor units).
+constexpr const char* held_by_currency_sql =
+    "SELECT currency, sum(balance_minor) FROM accounts WHERE name LIKE 'bounty:%:escrow' GROUP BY 1 ORDER BY 1";
+
 http_reply text(unsigned status, std::string body) {
   return {status, "text/plain; charset=utf-8", std::move(body) + "\n", {}};
 }
@@ -317,29 +333,22 @@ http_reply routes::metrics() {
   }
   try {
     pool_.transact([&](pqxx::work& tx) {
-      const auto lat = tx.exec1(
-          "SELECT coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY s), 0), coalesce(percentile_cont(0.99) WITHIN GROUP "
-          "(ORDER BY s), 0), count(*) FROM (SELECT extract(epoch from processed_at - received_at) AS s FROM inbox "
-          "WHERE processed_at IS NOT NULL ORDER BY id DESC LIMIT 1000) t");
+      const auto lat = tx.exec1(processing_latency_sql);
       out += "# HELP bountybot_processing_latency_seconds Receipt to processed, over the last 1000 deliveries.\n";
       out += "# TYPE bountybot_processing_latency_seconds summary\n";
       out += "bountybot_processing_latency_seconds{quantile=\"0.5\"} " + lat[0].as<std::string>() + "\n";
       out += "bountybot_processing_latency_seconds{quantile=\"0.99\"} " + lat[1].as<std::string>() + "\n";
       out += "bountybot_processing_latency_seconds_count " + lat[2].as<std::string>() + "\n";
-      // Both counts read partial indexes (migrations 010 and 011), never the sent calls.
-      const auto ob = tx.exec1(
-          "SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND NOT dead), "
-          "(SELECT count(*) FROM outbox WHERE dead AND sent_at IS NULL)");
+      const auto ob = tx.exec1(outbox_depth_sql);
       out += "# HELP bountybot_outbox_depth Platform calls waiting to be sent.\n# TYPE bountybot_outbox_depth gauge\n";
       out += "bountybot_outbox_depth " + ob[0].as<std::string>() + "\n";
       out += "# HELP bountybot_outbox_dead Platform calls parked after failing.\n# TYPE bountybot_outbox_dead gauge\n";
       out += "bountybot_outbox_dead " + ob[1].as<std::string>() + "\n";
       out += "# HELP bountybot_open_bounties Bounties open, accepted or voting.\n# TYPE bountybot_open_bounties gauge\n";
       out += "bountybot_open_bounties " +
-             tx.exec1(std::string("SELECT count(*) FROM bounties WHERE state IN ") + bot::live_states_sql)[0].as<std::string>() + "\n";
+             tx.exec1(live_bounties_sql)[0].as<std::string>() + "\n";
       out += "# HELP bountybot_held_minor Money held in escrow, minor units by currency.\n# TYPE bountybot_held_minor gauge\n";
-      for (const auto& r : tx.exec("SELECT currency, sum(balance_minor) FROM accounts WHERE name LIKE 'bounty:%:escrow' "
-                                   "GROUP BY 1 ORDER BY 1")) {
+      for (const auto& r : tx.exec(held_by_currency_sql)) {
         out += "bountybot_held_minor{currency=\"" + r[0].as<std::string>() + "\"} " + r[1].as<std::string>() + "\n";
       }
     });
@@ -392,7 +401,7 @@ http_reply routes::deposit(const http_request& request) {
   req.amount_minor = *amount;
   req.currency = *currency;
   req.reference = *reference;
-  result<bot::deposit_result> r = make_problem("none", "");
+  result<bot::deposit_result> r = make_problem(problem_code::none, "");
   try {
     pool_.transact([&](pqxx::work& tx) {
       r = bot::record_deposit(tx, req, app::now_utc(), settings_.store.max_deposit_units);
@@ -400,11 +409,11 @@ http_reply routes::deposit(const http_request& request) {
       if (!r->held_pledges.empty()) tx.exec("NOTIFY bountybot_outbox");
     });
   } catch (const escrow::ledger_refusal& e) {
-    r = make_problem("conflict", e.reason.message);  // the ledger cannot take it: nothing was written
+    r = make_problem(problem_code::conflict, e.reason.message);  // the ledger cannot take it: nothing was written
   } catch (const problem_error&) {
     // r holds the refusal
   }
-  if (!r) return json_error(r.error().code == "conflict" ? 409 : 400, r.error().message);
+  if (!r) return json_error(r.error().code == problem_code::conflict ? 409 : 400, r.error().message);
   json::array held;
   for (auto id : r->held_pledges) held.push_back(id);
   return json_reply(r->created ? 201 : 200, json::object{{"deposit_id", r->deposit_id},
@@ -425,7 +434,7 @@ http_reply routes::resolve(const http_request& request, const std::string& platf
   if (!action || !action->is_string() || !reason || !reason->is_string()) {
     return json_error(400, "body must be {\"action\": \"release\"|\"refund\", \"reason\": \"...\"}");
   }
-  result<std::string> r = make_problem("none", "");
+  result<std::string> r = make_problem(problem_code::none, "");
   try {
     pool_.transact([&](pqxx::work& tx) {
       r = bot::resolve_dispute(tx, platform, full_path, *n, std::string(action->as_string()),
@@ -434,12 +443,12 @@ http_reply routes::resolve(const http_request& request, const std::string& platf
       tx.exec("NOTIFY bountybot_outbox");
     });
   } catch (const escrow::ledger_refusal& e) {
-    r = make_problem("ledger", e.reason.message);  // the ledger cannot take it: nothing was written
+    r = make_problem(problem_code::ledger, e.reason.message);  // the ledger cannot take it: nothing was written
   } catch (const problem_error&) {
   }
   if (!r) {
     const auto& code = r.error().code;
-    return json_error(code == "not_found" ? 404 : code == "not_disputed" || code == "ledger" ? 409 : 400, r.error().message);
+    return json_error(code == problem_code::not_found ? 404 : code == problem_code::not_disputed || code == problem_code::ledger ? 409 : 400, r.error().message);
   }
   return json_reply(200, json::object{{"resolved", *r}});
 }

@@ -530,7 +530,11 @@ bool process_merged(pqxx::work& tx, const change_merged& event, const store_sett
     auto sb = load_for_issue(tx, repo_id, number);
     if (!sb) continue;
     const auto key = event.cause + ":" + std::to_string(number) + ":vote";
-    applier{tx, *sb, now, event.cause, key}.apply(decide_merged(view_of(*sb), event, settings.repo, now));
+    const auto d = decide_merged(view_of(*sb), event, settings.repo, now);
+    // A merge the bounty takes records its author (insert only: a login known already stays),
+    // whether or not the submission can open a vote.
+    if (!d.effects.empty()) tx.exec_params0(sql::insert_user, event.author.platform, event.author.id, event.author.login);
+    applier{tx, *sb, now, event.cause, key}.apply(d);
   }
   return true;
 }
@@ -596,7 +600,7 @@ result<std::string> resolve_dispute(pqxx::work& tx, const std::string& platform,
   const dispute_resolution asked{action, reason};
   if (const auto checked = check_resolution(asked); !checked) return checked.error();
   const auto found = tx.exec_params(sql::bounty_by_path, platform, full_path, number);
-  if (found.empty()) return make_problem("not_found", "no such bounty");
+  if (found.empty()) return make_problem(problem_code::not_found, "no such bounty");
   auto sb = lock_and_load(tx, found[0][0].as<int64_t>());
   std::optional<open_vote> last_rejected;
   if (const auto last = tx.exec_params(sql::last_rejected_vote, sb.rec.current.id); !last.empty()) {

@@ -26,7 +26,7 @@ class Ledger : public ::testing::Test {
   result<bot::deposit_result> deposit(std::int64_t user, std::int64_t amount, const std::string& currency,
                                       const std::string& reference) {
     std::unique_ptr<pqxx::connection> conn;
-    result<bot::deposit_result> r = make_problem("none", "");
+    result<bot::deposit_result> r = make_problem(problem_code::none, "");
     db::transact(conn, db.url(), [&](pqxx::work& tx) {
       r = bot::record_deposit(tx, {"github", user, "user", amount, currency, reference}, now);
     });
@@ -56,7 +56,7 @@ TEST_F(Ledger, DepositCreditsAvailableFromTheExternalAccount) {
 TEST_F(Ledger, ADepositOverTheBoundIsRefusedAndChangesNothing) {
   const auto r = deposit(7, 100'000'001, "USD", "big");  // 1,000,000.01 USD
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "amount");
+  EXPECT_EQ(r.error().code, problem_code::amount);
   EXPECT_NE(r.error().message.find("$1,000,000.00"), std::string::npos) << r.error().message;
   EXPECT_TRUE(deposit(7, 100'000'000, "USD", "just-right"));
   EXPECT_EQ(db.scalar("SELECT count(*) FROM deposits"), "1");
@@ -111,14 +111,14 @@ TEST_F(Ledger, ATimerTheLedgerRefusesIsPutBackAndLaterTimersStillFire) {
 TEST_F(Ledger, ReferencesAndLoginsWithControlCharactersAreRefusedNotCut) {
   const auto nul = deposit(7, 5000, "USD", std::string("n\0two", 5));
   ASSERT_FALSE(nul);
-  EXPECT_EQ(nul.error().code, "reference");
+  EXPECT_EQ(nul.error().code, problem_code::reference);
   std::unique_ptr<pqxx::connection> conn;
-  result<bot::deposit_result> r = make_problem("none", "");
+  result<bot::deposit_result> r = make_problem(problem_code::none, "");
   db::transact(conn, db.url(), [&](pqxx::work& tx) {
     r = bot::record_deposit(tx, {"github", 7, std::string("al\0ice", 6), 5000, "USD", "n"}, now);
   });
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "login");
+  EXPECT_EQ(r.error().code, problem_code::login);
   EXPECT_TRUE(deposit(7, 5000, "USD", "n"));  // the reference `n` was never taken
   EXPECT_EQ(db.scalar("SELECT reference FROM deposits"), "n");
 }
@@ -136,15 +136,15 @@ TEST_F(Ledger, SameReferenceWithOtherValuesIsAConflictAndChangesNothing) {
   ASSERT_TRUE(deposit(7, 5000, "USD", "wire-1"));
   const auto other = deposit(7, 6000, "USD", "wire-1");
   ASSERT_FALSE(other);
-  EXPECT_EQ(other.error().code, "conflict");
+  EXPECT_EQ(other.error().code, problem_code::conflict);
   EXPECT_EQ(available(7, "USD"), 5000);
 }
 
 TEST_F(Ledger, BadDepositsAreRefused) {
-  EXPECT_EQ(deposit(7, 0, "USD", "a").error().code, "amount");
-  EXPECT_EQ(deposit(7, -5, "USD", "b").error().code, "amount");
-  EXPECT_EQ(deposit(7, 5, "XYZ", "c").error().code, "currency");
-  EXPECT_EQ(deposit(0, 5, "USD", "d").error().code, "user");
+  EXPECT_EQ(deposit(7, 0, "USD", "a").error().code, problem_code::amount);
+  EXPECT_EQ(deposit(7, -5, "USD", "b").error().code, problem_code::amount);
+  EXPECT_EQ(deposit(7, 5, "XYZ", "c").error().code, problem_code::currency);
+  EXPECT_EQ(deposit(0, 5, "USD", "d").error().code, problem_code::user);
   EXPECT_EQ(db.scalar("SELECT count(*) FROM transfers"), "0");
 }
 

@@ -93,6 +93,21 @@ TEST_F(Processing, ARedeliveryHasNoEffect) {
   EXPECT_EQ(db.scalar("SELECT count(*) FROM transfers"), "2");
 }
 
+// A pledge and its withdrawal in one comment: the withdrawal names the pledge the same
+// decision added, so the store maps it to the stored row before refunding or cancelling it.
+TEST_F(Processing, APledgeWithdrawnInTheSameCommentIsRefundedAndSupportCancelled) {
+  deposit(21031067, 10000, "wire-1");
+  ASSERT_TRUE(store("d-1", testing::github_comment("/pledge $50\n/unpledge")));
+  EXPECT_EQ(process(), 1);
+  EXPECT_EQ(db.scalar("SELECT outcome FROM inbox WHERE delivery_id = 'd-1'"), "done");
+  EXPECT_EQ(db.scalar("SELECT state FROM pledges"), "refunded");
+  EXPECT_EQ(db.scalar("SELECT balance_minor FROM accounts WHERE name = 'user:github:21031067:available'"), "10000");
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM transfers WHERE kind = 'refund'"), "1");
+  ASSERT_TRUE(store("d-2", testing::github_comment("/support\n/unpledge", 21031067, "Codertocat", 2)));
+  EXPECT_EQ(process(), 1);
+  EXPECT_EQ(db.scalar("SELECT string_agg(state, ',' ORDER BY id) FROM pledges"), "refunded,cancelled");
+}
+
 // The delivery id is a header the signature does not cover: anyone who saw a delivery could
 // resend its signed body under fresh ids. The event has effect once.
 TEST_F(Processing, TheSameCommentUnderNewDeliveryIdsMovesMoneyOnce) {

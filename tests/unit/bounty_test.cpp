@@ -282,7 +282,7 @@ TEST(Deposit, EveryBadInputIsRefusedWithItsReason) {
   for (const auto& [request, code] : bad) {
     const auto r = check_deposit(request, default_max_deposit_units);
     ASSERT_FALSE(r) << code;
-    EXPECT_EQ(r.error().code, code) << r.error().message;
+    EXPECT_EQ(to_string(r.error().code), code) << r.error().message;
   }
   EXPECT_TRUE(check_deposit({"github", 7, "", 100'000'000, "USD", "r"}, default_max_deposit_units));  // exactly the bound
   EXPECT_TRUE(check_deposit({"github", 7, "", 1'000'000, "JPY", "r"}, default_max_deposit_units));

@@ -460,10 +460,10 @@ TEST(TimerKind, NamesRoundTrip) {
 // ---- disputes (SPEC §7 "Disputed") ----
 
 TEST(DecideDispute, ChecksTheResolutionFirst) {
-  EXPECT_EQ(check_resolution({"pay", "x"}).error().code, "action");
-  EXPECT_EQ(check_resolution({"refund", ""}).error().code, "reason");
-  EXPECT_EQ(check_resolution({"refund", std::string(max_reason_chars + 1, 'a')}).error().code, "reason");
-  EXPECT_EQ(check_resolution({"refund", "two\nlines"}).error().code, "reason");
+  EXPECT_EQ(check_resolution({"pay", "x"}).error().code, problem_code::action);
+  EXPECT_EQ(check_resolution({"refund", ""}).error().code, problem_code::reason);
+  EXPECT_EQ(check_resolution({"refund", std::string(max_reason_chars + 1, 'a')}).error().code, problem_code::reason);
+  EXPECT_EQ(check_resolution({"refund", "two\nlines"}).error().code, problem_code::reason);
   EXPECT_TRUE(check_resolution({"release", std::string(max_reason_chars, 'a')}));
 }
 
@@ -476,8 +476,8 @@ TEST(DecideDispute, Table) {
   last.milestone_ids = {70};
   last.solvers = {{dev, 100}};
   last.release_minor = 15000;
-  EXPECT_EQ(decide_dispute(view_in(bounty_state::accepted), {"refund", "r"}, last, {}, t0).error().code, "not_disputed");
-  EXPECT_EQ(decide_dispute(disputed, {"release", "r"}, std::nullopt, {}, t0).error().code, "no_vote");
+  EXPECT_EQ(decide_dispute(view_in(bounty_state::accepted), {"refund", "r"}, last, {}, t0).error().code, problem_code::not_disputed);
+  EXPECT_EQ(decide_dispute(disputed, {"release", "r"}, std::nullopt, {}, t0).error().code, problem_code::no_vote);
   const auto refund = decide_dispute(disputed, {"refund", "the work was not done"}, std::nullopt, {}, t0);
   ASSERT_TRUE(refund);
   EXPECT_EQ(trace(*refund), "resolution(refund) undisputed refund(1:10000) refund(2:5000) cancelled reply status");
@@ -589,7 +589,7 @@ TEST(DepositReplay, TheSameReferenceWithTheSameValuesIsAReplayAndWithOthersAConf
     const auto checked = check_deposit_replay(asked, "USD", r.stored);
     EXPECT_EQ(static_cast<bool>(checked), r.replay) << r.name;
     if (!checked) {
-      EXPECT_EQ(checked.error().code, "conflict") << r.name;
+      EXPECT_EQ(checked.error().code, problem_code::conflict) << r.name;
     }
   }
 }

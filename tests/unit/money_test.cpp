@@ -15,7 +15,7 @@ result<money> pledge_amount(std::string_view text, std::string_view bounty_curre
   auto t = parse_amount(text);
   if (!t) return t.error();
   const auto* c = find_currency(t->currency_code ? std::string_view(*t->currency_code) : bounty_currency);
-  if (c == nullptr) return make_problem("amount", "unknown");
+  if (c == nullptr) return make_problem(problem_code::amount, "unknown");
   return to_money(*t, c->code, default_max_pledge_units);
 }
 
@@ -134,26 +134,26 @@ TEST(Ledger, BalancesAfterATransferAreCheckedForOverflowAndNegativeBalances) {
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->debit_minor, -150);
   EXPECT_EQ(ok->credit_minor, 120);
-  EXPECT_EQ(balances_after(deposit, 0, INT64_MAX - 99).error().code, "overflow");
+  EXPECT_EQ(balances_after(deposit, 0, INT64_MAX - 99).error().code, problem_code::overflow);
   EXPECT_NE(balances_after(deposit, 0, INT64_MAX - 99).error().message.find("user:github:7:available"), std::string::npos);
-  EXPECT_EQ(balances_after(deposit, INT64_MIN + 99, 0).error().code, "overflow");
+  EXPECT_EQ(balances_after(deposit, INT64_MIN + 99, 0).error().code, problem_code::overflow);
   EXPECT_TRUE(balances_after(deposit, INT64_MIN + 100, INT64_MAX - 100));
   const transfer hold{"h", transfer_kind::pledge_hold, "user:github:7:available", "bounty:1:escrow", money(100, "USD")};
-  EXPECT_EQ(balances_after(hold, 99, 0).error().code, "insufficient");
+  EXPECT_EQ(balances_after(hold, 99, 0).error().code, problem_code::insufficient);
   EXPECT_TRUE(balances_after(hold, 100, 0));
   transfer zero = hold;
   zero.amount = money(0, "USD");
-  EXPECT_EQ(balances_after(zero, 100, 0).error().code, "amount");
+  EXPECT_EQ(balances_after(zero, 100, 0).error().code, problem_code::amount);
 }
 
 // Amounts of one currency add and subtract, checked; fees are basis points rounded down.
 TEST(Money, ArithmeticIsCheckedAndStaysInOneCurrency) {
   EXPECT_EQ(*checked_add(money(150, "USD"), money(250, "USD")), money(400, "USD"));
   EXPECT_EQ(*checked_sub(money(150, "USD"), money(250, "USD")), money(-100, "USD"));
-  EXPECT_EQ(checked_add(money(1, "USD"), money(1, "EUR")).error().code, "currency");
-  EXPECT_EQ(checked_sub(money(1, "JPY"), money(1, "USD")).error().code, "currency");
-  EXPECT_EQ(checked_add(money(INT64_MAX, "USD"), money(1, "USD")).error().code, "overflow");
-  EXPECT_EQ(checked_sub(money(INT64_MIN, "USD"), money(1, "USD")).error().code, "overflow");
+  EXPECT_EQ(checked_add(money(1, "USD"), money(1, "EUR")).error().code, problem_code::currency);
+  EXPECT_EQ(checked_sub(money(1, "JPY"), money(1, "USD")).error().code, problem_code::currency);
+  EXPECT_EQ(checked_add(money(INT64_MAX, "USD"), money(1, "USD")).error().code, problem_code::overflow);
+  EXPECT_EQ(checked_sub(money(INT64_MIN, "USD"), money(1, "USD")).error().code, problem_code::overflow);
   EXPECT_NE(money(1, "USD"), money(1, "EUR"));
   static_assert(!std::is_convertible_v<std::int64_t, money>, "no implicit conversion from a number");
 }
