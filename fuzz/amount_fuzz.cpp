@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto* c = find_currency(code);
     const auto m = to_money(*parsed, c->code, default_max_pledge_units);
     if (!m) continue;
-    if (m->amount_minor < 0 || m->amount_minor > default_max_pledge_minor(*find_currency(m->currency))) std::abort();
+    if (m->amount_minor() < 0 || m->amount_minor() > default_max_pledge_minor(*find_currency(m->currency()))) std::abort();
     if (format_money(*m).empty()) std::abort();
   }
   return 0;
