@@ -1,5 +1,6 @@
 #include "bot/bounty.hpp"
 #include "bot/platform.hpp"
+#include "bot/status.hpp"
 
 #include "escrow/inert.hpp"
 
@@ -137,11 +138,11 @@ struct working {
 
   void add_support(const std::string& line) {
     if (!settings.zero_value_support) {
-      refuse(inline_code(line) + ": this repository does not take zero-value support; pledge an amount instead");
+      refuse(inline_code(line) + ": " + text_no_support());
       return;
     }
     if (view.current && !is_live(view.current->state)) {
-      refuse(inline_code(line) + ": this bounty is " + std::string(to_string(view.current->state)) + "; it takes no more pledges");
+      refuse(inline_code(line) + ": " + text_no_more_pledges(view.current->state));
       return;
     }
     ++out.done;
@@ -165,21 +166,18 @@ struct working {
     if (!view.current || !view.current->goal_minor) return minor;
     const std::int64_t remaining = *view.current->goal_minor - totals(view.pledges).held_minor;
     if (remaining <= 0) {
-      refuse(inline_code(line.text) + ": this bounty has reached its goal of " +
-             escrow::format_money(*view.current->goal_minor, currency) + "; it takes no more money");
+      refuse(inline_code(line.text) + ": " + text_goal_reached(*view.current->goal_minor, currency));
       return std::nullopt;
     }
     if (minor <= remaining) return minor;
-    out.reply.emplace_back(inline_code(line.text) + ": the goal is " + escrow::format_money(*view.current->goal_minor, currency) +
-                           ", so your pledge was cut to the " + escrow::format_money(remaining, currency) + " that remained");
+    out.reply.emplace_back(inline_code(line.text) + ": " + text_pledge_cut_to_goal(*view.current->goal_minor, remaining, currency));
     return remaining;
   }
 
   void add_money(const command_line& line, const command& c) {
     const auto& text = *c.amount;
     if (view.current && !is_live(view.current->state)) {
-      refuse(inline_code(line.text) + ": this bounty is " + std::string(to_string(view.current->state)) +
-             "; it takes no more pledges");
+      refuse(inline_code(line.text) + ": " + text_no_more_pledges(view.current->state));
       return;
     }
     const std::string bounty_currency =
@@ -187,14 +185,12 @@ struct working {
     const std::string currency =
         text.currency_code ? *text.currency_code : (bounty_currency.empty() ? settings.default_currency : bounty_currency);
     if (!bounty_currency.empty() && currency != bounty_currency) {
-      refuse(inline_code(line.text) + ": this bounty is in " + bounty_currency + "; pledge in " + bounty_currency +
-             ", like `/pledge " + escrow::format_money(5000 * escrow::minor_per_unit(*escrow::find_currency(bounty_currency)) / 100,
-                                                      bounty_currency) + "`");
+      refuse(inline_code(line.text) + ": " + text_other_currency(bounty_currency));
       return;
     }
     const auto* cur = escrow::find_currency(currency);
     if (cur == nullptr) {
-      refuse(inline_code(line.text) + ": " + inline_code(currency) + " is not a currency this service knows");
+      refuse(inline_code(line.text) + ": " + text_unknown_currency(currency));
       return;
     }
     auto amount = escrow::to_money(text, currency, settings.max_pledge_units.value_or(escrow::default_max_pledge_units));
@@ -203,7 +199,7 @@ struct working {
       return;
     }
     if (c.until && *c.until <= now) {
-      refuse(inline_code(line.text) + ": the date " + format_rfc3339(*c.until) + " has already passed");
+      refuse(inline_code(line.text) + ": " + text_date_passed(*c.until));
       return;
     }
     const auto fitted = fit_to_goal(line, amount->amount_minor(), currency);
@@ -239,17 +235,17 @@ struct working {
 
   bool require_maintainer(const command_line& line) {
     if (view.author_is_maintainer) return true;
-    refuse(inline_code(line.text) + ": only maintainers of this repository can do that");
+    refuse(inline_code(line.text) + ": " + text_maintainers_only());
     return false;
   }
 
   bool require_live_bounty(const command_line& line) {
     if (!view.current) {
-      refuse(inline_code(line.text) + ": there is no bounty on this issue yet; start one with `/pledge 50`");
+      refuse(inline_code(line.text) + ": " + text_no_bounty_yet());
       return false;
     }
     if (!is_live(view.current->state)) {
-      refuse(inline_code(line.text) + ": this bounty is " + std::string(to_string(view.current->state)));
+      refuse(inline_code(line.text) + ": " + text_bounty_is(view.current->state));
       return false;
     }
     return true;
@@ -264,12 +260,12 @@ struct working {
       const std::string currency =
           c.amount->currency_code.value_or(view.current->currency.value_or(settings.default_currency));
       if (view.current->currency && currency != *view.current->currency) {
-        refuse(inline_code(line.text) + ": this bounty is in " + *view.current->currency);
+        refuse(inline_code(line.text) + ": " + text_bounty_in(*view.current->currency));
         return;
       }
       auto m = escrow::to_money(*c.amount, currency, max_goal_units);
       if (!m || m->amount_minor() <= 0) {
-        refuse(inline_code(line.text) + ": " + (m ? std::string("the goal must be more than zero") : m.error().message));
+        refuse(inline_code(line.text) + ": " + (m ? text_goal_not_positive() : m.error().message));
         return;
       }
       if (!view.current->currency) {
@@ -286,7 +282,7 @@ struct working {
   void deadline(const command_line& line, const command& c) {
     if (!require_maintainer(line) || !require_live_bounty(line)) return;
     if (*c.until <= now) {
-      refuse(inline_code(line.text) + ": the date " + format_rfc3339(*c.until) + " has already passed");
+      refuse(inline_code(line.text) + ": " + text_date_passed(*c.until));
       return;
     }
     view.current->deadline = *c.until;
@@ -301,7 +297,7 @@ struct working {
                              return m.state != milestone_state::pending || m.rejections > 0;
                            });
     if (submitted) {
-      refuse(inline_code(line.text) + ": milestones can only be defined before the first submission");
+      refuse(inline_code(line.text) + ": " + text_milestones_after_submission());
       return;
     }
     view.milestones.clear();
@@ -315,13 +311,13 @@ struct working {
   void split(const command_line& line, const command& c) {
     if (!require_live_bounty(line)) return;
     if (view.vote) {
-      refuse(inline_code(line.text) + ": a vote is open; set the split after it closes");
+      refuse(inline_code(line.text) + ": " + text_split_during_vote());
       return;
     }
     const bool is_solver = std::any_of(view.assignees.begin(), view.assignees.end(),
                                        [&](const user_ref& u) { return u.id == author.id; });
     if (!is_solver && !view.author_is_maintainer) {
-      refuse(inline_code(line.text) + ": only an assignee or a maintainer can set the split");
+      refuse(inline_code(line.text) + ": " + text_split_not_allowed());
       return;
     }
     view.current->split = c.split;
@@ -343,7 +339,7 @@ struct working {
     if (!require_live_bounty(line)) return;
     std::vector<user_ref> solvers = view.assignees;
     if (!solvers.empty() && std::none_of(solvers.begin(), solvers.end(), [&](const user_ref& u) { return u.id == author.id; })) {
-      refuse(inline_code(line.text) + ": this issue is assigned; only an assignee can submit the work");
+      refuse(inline_code(line.text) + ": " + text_submit_not_assignee());
       return;
     }
     if (solvers.empty()) solvers.push_back(author);
@@ -360,18 +356,17 @@ struct working {
 
   void unpledge(const command_line& line) {
     if (!has_active_pledge(false)) {
-      refuse(inline_code(line.text) + ": you have no pledge on this issue");
+      refuse(inline_code(line.text) + ": " + text_no_pledge_here());
       return;
     }
     const auto& b = *view.current;
     const bool deadline_passed = b.deadline && *b.deadline <= now;
     if ((b.state == bounty_state::accepted || b.state == bounty_state::voting) && !deadline_passed) {
-      refuse(inline_code(line.text) + ": a maintainer accepted this task, so pledges are locked" +
-             (b.deadline ? " until the bounty deadline, " + format_rfc3339(*b.deadline) : std::string(" while the work is done")));
+      refuse(inline_code(line.text) + ": " + text_pledges_locked(b.deadline));
       return;
     }
     if (!is_live(b.state)) {
-      refuse(inline_code(line.text) + ": this bounty is " + std::string(to_string(b.state)) + "; nothing is left to withdraw");
+      refuse(inline_code(line.text) + ": " + text_nothing_to_withdraw(b.state));
       return;
     }
     for (auto& p : view.pledges) {
@@ -407,7 +402,7 @@ decision decide(const bounty_view& view, const user_ref& author, const std::vect
       case command_kind::pledge:
         if (c.amount->is_zero()) {
           if (c.until) {
-            w.refuse(inline_code(line.text) + ": zero-value support has no deadline; write `/pledge 0` or `/support`");
+            w.refuse(inline_code(line.text) + ": " + text_support_has_no_deadline());
           } else {
             w.add_support(line.text);
           }
@@ -422,7 +417,7 @@ decision decide(const bounty_view& view, const user_ref& author, const std::vect
         if (w.view.current) {
           want_status = true;
         } else {
-          w.out.reply.emplace_back(std::string("There is no bounty on this issue yet; start one with `/pledge 50`."));
+          w.out.reply.emplace_back(text_status_without_bounty());
         }
         break;
       case command_kind::help:

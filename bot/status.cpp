@@ -182,4 +182,64 @@ std::string text_dispute_released(std::int64_t release_minor, std::string_view c
               " released to the solvers. Reason: " + inline_code(reason, max_reason_chars));
 }
 
+std::string text_no_support() { return "this repository does not take zero-value support; pledge an amount instead"; }
+
+std::string text_no_more_pledges(bounty_state s) {
+  return "this bounty is " + std::string(to_string(s)) + "; it takes no more pledges";
+}
+
+std::string text_goal_reached(std::int64_t goal_minor, std::string_view currency) {
+  return "this bounty has reached its goal of " + escrow::format_money(goal_minor, currency) + "; it takes no more money";
+}
+
+std::string text_pledge_cut_to_goal(std::int64_t goal_minor, std::int64_t remaining_minor, std::string_view currency) {
+  return "the goal is " + escrow::format_money(goal_minor, currency) + ", so your pledge was cut to the " +
+         escrow::format_money(remaining_minor, currency) + " that remained";
+}
+
+std::string text_other_currency(std::string_view bounty_currency) {
+  const auto fifty = 5000 * escrow::minor_per_unit(*escrow::find_currency(bounty_currency)) / 100;
+  return "this bounty is in " + std::string(bounty_currency) + "; pledge in " + std::string(bounty_currency) +
+         ", like `/pledge " + escrow::format_money(fifty, bounty_currency) + "`";
+}
+
+std::string text_unknown_currency(std::string_view code) {
+  return inline_code(code) + " is not a currency this service knows";
+}
+
+std::string text_date_passed(utc_time when) { return "the date " + format_rfc3339(when) + " has already passed"; }
+
+std::string text_maintainers_only() { return "only maintainers of this repository can do that"; }
+
+std::string text_no_bounty_yet() { return "there is no bounty on this issue yet; start one with `/pledge 50`"; }
+
+std::string text_bounty_is(bounty_state s) { return "this bounty is " + std::string(to_string(s)); }
+
+std::string text_bounty_in(std::string_view currency) { return "this bounty is in " + std::string(currency); }
+
+std::string text_goal_not_positive() { return "the goal must be more than zero"; }
+
+std::string text_milestones_after_submission() { return "milestones can only be defined before the first submission"; }
+
+std::string text_split_during_vote() { return "a vote is open; set the split after it closes"; }
+
+std::string text_split_not_allowed() { return "only an assignee or a maintainer can set the split"; }
+
+std::string text_submit_not_assignee() { return "this issue is assigned; only an assignee can submit the work"; }
+
+std::string text_no_pledge_here() { return "you have no pledge on this issue"; }
+
+std::string text_pledges_locked(const std::optional<utc_time>& deadline) {
+  return "a maintainer accepted this task, so pledges are locked" +
+         (deadline ? " until the bounty deadline, " + format_rfc3339(*deadline) : std::string(" while the work is done"));
+}
+
+std::string text_nothing_to_withdraw(bounty_state s) {
+  return "this bounty is " + std::string(to_string(s)) + "; nothing is left to withdraw";
+}
+
+std::string text_support_has_no_deadline() { return "zero-value support has no deadline; write `/pledge 0` or `/support`"; }
+
+std::string text_status_without_bounty() { return "There is no bounty on this issue yet; start one with `/pledge 50`."; }
+
 }  // namespace bountybot::bot

@@ -79,4 +79,49 @@ std::string text_dispute_refunded(std::string_view reason);
 /// Body: the operator released a disputed milestone, `release_minor` of `currency`, with `reason`.
 std::string text_dispute_released(std::int64_t release_minor, std::string_view currency, std::string_view reason);
 
+// ---- why a command is refused (the reply puts the command, in code, before each) ----
+
+/// The repository takes no zero-value support.
+std::string text_no_support();
+/// The bounty is in final state `s` and takes no more pledges.
+std::string text_no_more_pledges(bounty_state s);
+/// The bounty reached its goal of `goal_minor`.
+std::string text_goal_reached(std::int64_t goal_minor, std::string_view currency);
+/// Notice: the pledge was cut to the `remaining_minor` left under the goal of `goal_minor`.
+std::string text_pledge_cut_to_goal(std::int64_t goal_minor, std::int64_t remaining_minor, std::string_view currency);
+/// The bounty is in `bounty_currency`; the reason shows a pledge of 50 units in it.
+std::string text_other_currency(std::string_view bounty_currency);
+/// `code` is not a currency this service knows (shown inert).
+std::string text_unknown_currency(std::string_view code);
+/// The date `when` has passed.
+std::string text_date_passed(utc_time when);
+/// Only maintainers may use the command.
+std::string text_maintainers_only();
+/// There is no bounty on the issue yet.
+std::string text_no_bounty_yet();
+/// The bounty is in state `s`, where the command does nothing.
+std::string text_bounty_is(bounty_state s);
+/// The bounty is in `currency`, not the goal's.
+std::string text_bounty_in(std::string_view currency);
+/// A goal of zero.
+std::string text_goal_not_positive();
+/// Milestones are defined before the first submission only.
+std::string text_milestones_after_submission();
+/// The split cannot change while a vote is open.
+std::string text_split_during_vote();
+/// Only an assignee or a maintainer sets the split.
+std::string text_split_not_allowed();
+/// The issue is assigned to others: only an assignee submits.
+std::string text_submit_not_assignee();
+/// The author has no pledge on the issue.
+std::string text_no_pledge_here();
+/// Pledges are locked since the task was accepted, until `deadline` if there is one.
+std::string text_pledges_locked(const std::optional<utc_time>& deadline);
+/// The bounty is in final state `s`: nothing is left to withdraw.
+std::string text_nothing_to_withdraw(bounty_state s);
+/// Zero-value support takes no deadline.
+std::string text_support_has_no_deadline();
+/// The answer to `/bounty status` on an issue without a bounty (a whole sentence).
+std::string text_status_without_bounty();
+
 }  // namespace bountybot::bot
