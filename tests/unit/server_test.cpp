@@ -1,4 +1,4 @@
-// The HTTP server's limits (webhooks/server.*), over loopback against a handler that answers at
+// The HTTP server's limits (web/server.*), over loopback against a handler that answers at
 // once: malformed requests, connections per address and under pressure, the admin listener, the
 // budget of bodies in flight, and running out of file descriptors. Raw sockets play the clients
 // that misbehave. All clients come from 127.0.0.1, so each test sets the per-address limit.
