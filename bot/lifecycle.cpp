@@ -44,7 +44,7 @@ void release_and_settle(const bounty_view& view, const open_vote& vote, const re
   effects.emplace_back(set_state{bounty_state::completed});
 }
 
-// The open vote of `view` with the voter `user_id` given `up`/`down`, and the ballot effect.
+// The ballot effect of `voter` on `vote` with the reactions `up` (👍) and `down` (👎).
 set_ballot ballot_of(const open_vote& vote, const vote_voter& voter, bool up, bool down) {
   return {vote.id, voter.user, up, down, voting::ballot_from_reactions(up, down)};
 }
@@ -69,6 +69,17 @@ void apply_ballot(bounty_view& view, const set_ballot& b, decision& d) {
     }
   }
   d.effects.emplace_back(b);
+}
+
+// A close as completed or a merge is the maintainers taking the work (SPEC §6): an open bounty
+// counts as accepted. Returns the view as it is afterwards.
+bounty_view take_the_work(const bounty_view& view, decision& d) {
+  bounty_view taken = view;
+  if (taken.current->state == bounty_state::open) {
+    taken.current->state = bounty_state::accepted;
+    d.effects.emplace_back(set_state{bounty_state::accepted});
+  }
+  return taken;
 }
 
 }  // namespace
@@ -128,12 +139,7 @@ decision decide_closed(const bounty_view& view, const issue_closed& event, const
   }
   d.effects.emplace_back(mark_closed_completed{});
   if (view.vote) return d;  // the open vote decides first
-  bounty_view taken = view;
-  if (taken.current->state == bounty_state::open) {
-    // Closing as completed is the maintainers taking the work: the task counts as accepted.
-    taken.current->state = bounty_state::accepted;
-    d.effects.emplace_back(set_state{bounty_state::accepted});
-  }
+  bounty_view taken = take_the_work(view, d);
   if (event.assignees.empty()) {
     d.effects.emplace_back(post_reply{text_closed_completed_submit()});
     d.effects.emplace_back(refresh_status{});
@@ -151,12 +157,7 @@ decision decide_merged(const bounty_view& view, const change_merged& event, cons
   const auto state = view.current->state;
   if (view.vote || (state != bounty_state::open && state != bounty_state::accepted)) return d;
   d.effects.emplace_back(mark_closed_completed{});
-  bounty_view taken = view;
-  if (state == bounty_state::open) {
-    // Merging the change is the maintainers taking the work: the task counts as accepted.
-    taken.current->state = bounty_state::accepted;
-    d.effects.emplace_back(set_state{bounty_state::accepted});
-  }
+  bounty_view taken = take_the_work(view, d);
   taken.assignees.clear();
   auto plan = plan_submission(taken, {event.author}, event.author, "", event.url, settings, now);
   if (plan) d.effects.emplace_back(std::move(*plan));
@@ -252,13 +253,12 @@ decision decide_timer(const bounty_view& view, const due_timer& timer, const rep
       if (!timer.pledge_id || p.id != *timer.pledge_id) continue;
       auto ended = end_pledge(p);
       if (!ended) continue;
-      if (const auto* r = std::get_if<refund_pledge>(&*ended)) {
-        d.effects.emplace_back(*ended);
-        d.effects.emplace_back(post_reply{render_reply(p.sponsor.login, {text_pledge_deadline(r->amount.amount_minor(), r->amount.currency())})});
-        p.state = pledge_state::refunded;
-      } else {
-        d.effects.emplace_back(*ended);
-        p.state = pledge_state::cancelled;
+      d.effects.push_back(*ended);
+      const auto* r = std::get_if<refund_pledge>(&*ended);
+      p.state = r ? pledge_state::refunded : pledge_state::cancelled;
+      if (r) {
+        const auto told = text_pledge_deadline(r->amount.amount_minor(), r->amount.currency());
+        d.effects.emplace_back(post_reply{render_reply(p.sponsor.login, {told})});
       }
     }
     // Expired when the deadlines refunded everything the bounty held.

@@ -18,6 +18,23 @@ outcome decide_at_close(const tally& t, silence_rule silence) {
   return 3 * a >= 2 * (a + r) ? outcome::approved : outcome::rejected;
 }
 
+std::string_view to_string(ballot b) {
+  switch (b) {
+    case ballot::none: return "none";
+    case ballot::approve: return "approve";
+    case ballot::reject: return "reject";
+    case ballot::abstain: return "abstain";
+  }
+  return "none";
+}
+
+ballot ballot_from(std::string_view name) {
+  for (auto b : {ballot::approve, ballot::reject, ballot::abstain}) {
+    if (to_string(b) == name) return b;
+  }
+  return ballot::none;
+}
+
 ballot ballot_from_reactions(bool thumbs_up, bool thumbs_down) {
   if (thumbs_up && thumbs_down) return ballot::abstain;
   if (thumbs_up) return ballot::approve;

@@ -1,6 +1,7 @@
 #pragma once
 /// The two-thirds vote of SPEC §7, as pure functions over integer weights.
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 namespace bountybot::voting {
@@ -28,6 +29,10 @@ outcome decide_at_close(const tally& t, silence_rule silence);
 /// A voter's reactions on the vote comment: both 👍 and 👎 abstain, neither is no vote.
 enum class ballot { none, approve, reject, abstain };
 ballot ballot_from_reactions(bool thumbs_up, bool thumbs_down);
+/// The stored name: "none", "approve", "reject", "abstain".
+std::string_view to_string(ballot b);
+/// The ballot stored as `name`; `none` for any other text (a voter who has not voted).
+ballot ballot_from(std::string_view name);
 
 /// One eligible voter: weight snapshotted when the vote opened, and the current ballot.
 struct voter {

@@ -127,13 +127,8 @@ open_vote load_vote_details(pqxx::work& tx, const pqxx::row& row) {
     v.solvers.push_back({{s[0].as<std::string>(), s[1].as<int64_t>(), s[2].as<std::string>()}, s[3].as<int>()});
   }
   for (const auto& s : tx.exec_params(sql::vote_voters, v.id)) {
-    const auto b = s[4].as<std::string>();
-    const auto ballot = b == "approve" ? voting::ballot::approve
-                        : b == "reject" ? voting::ballot::reject
-                        : b == "abstain" ? voting::ballot::abstain
-                                         : voting::ballot::none;
-    v.voters.push_back({{s[0].as<std::string>(), s[1].as<int64_t>(), s[2].as<std::string>()}, s[3].as<int64_t>(), ballot,
-                        s[5].as<bool>(), s[6].as<bool>()});
+    v.voters.push_back({{s[0].as<std::string>(), s[1].as<int64_t>(), s[2].as<std::string>()}, s[3].as<int64_t>(),
+                        voting::ballot_from(s[4].as<std::string>()), s[5].as<bool>(), s[6].as<bool>()});
   }
   return v;
 }
@@ -317,11 +312,8 @@ struct applier {
   void operator()(const set_disputed& e) { tx.exec_params0(sql::set_disputed, bounty_id(), e.disputed); }
   void operator()(const rearm_deferred_timers&) { tx.exec_params0(sql::rearm_deferred_timers, bounty_id(), epoch(now)); }
   void operator()(const set_ballot& e) {
-    const std::string name = e.ballot == voting::ballot::approve   ? "approve"
-                             : e.ballot == voting::ballot::reject  ? "reject"
-                             : e.ballot == voting::ballot::abstain ? "abstain"
-                                                                   : "none";
-    tx.exec_params0(sql::set_ballot, e.vote_id, e.voter.platform, e.voter.id, e.thumbs_up, e.thumbs_down, name);
+    tx.exec_params0(sql::set_ballot, e.vote_id, e.voter.platform, e.voter.id, e.thumbs_up, e.thumbs_down,
+                    std::string(voting::to_string(e.ballot)));
   }
   void operator()(const defer_timer& e) { tx.exec_params0(sql::put_back_timer, e.timer_id, epoch(e.fire_at)); }
   void operator()(const timer_fired& e) { tx.exec_params0(sql::timer_fired, e.timer_id, epoch(now)); }

@@ -84,8 +84,7 @@ struct tracer {
   std::string operator()(const set_disputed& e) const { return e.disputed ? "disputed" : "undisputed"; }
   std::string operator()(const rearm_deferred_timers&) const { return "rearm"; }
   std::string operator()(const set_ballot& e) const {
-    const char* names[] = {"none", "approve", "reject", "abstain"};
-    return "ballot(" + e.voter.login + ":" + names[static_cast<int>(e.ballot)] + ")";
+    return "ballot(" + e.voter.login + ":" + std::string(voting::to_string(e.ballot)) + ")";
   }
   std::string operator()(const defer_timer& e) const {
     return "defer(+" + std::to_string((e.fire_at - t0).count()) + "s)";
