@@ -44,7 +44,10 @@ asio::awaitable<http_response> exchange(Stream& stream, http::request<http::stri
   for (const auto& field : res) {
     std::string name(field.name_string());
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    out.headers[name] = std::string(field.value());
+    auto [it, fresh] = out.headers.try_emplace(name, std::string(field.value()));
+    // A repeated field is one list (RFC 9110 §5.3), except Set-Cookie, which cannot be joined
+    // with commas (RFC 6265 §3): its values are kept one a line.
+    if (!fresh) it->second += (name == "set-cookie" ? "\n" : ", ") + std::string(field.value());
   }
   co_return out;
 }
@@ -75,7 +78,7 @@ http_response http_client::request(const std::string& method, const std::string&
   req.set(http::field::user_agent, "bountybot/0.1");
   for (const auto& [name, value] : headers) req.set(name, value);
   if (!body.empty()) {
-    req.set(http::field::content_type, "application/json");
+    if (req.find(http::field::content_type) == req.end()) req.set(http::field::content_type, "application/json");
     req.body() = body;
   }
   req.prepare_payload();

@@ -12,7 +12,7 @@ namespace bountybot::adapters {
 struct http_response {
   unsigned status = 0;
   std::string body;
-  std::map<std::string, std::string> headers;  // lower-case names
+  std::map<std::string, std::string> headers;  // lower-case names; a repeated field joined by ", " (Set-Cookie: one a line)
   std::string header(const std::string& name) const {
     const auto it = headers.find(name);
     return it == headers.end() ? std::string() : it->second;
@@ -35,7 +35,8 @@ class http_client {
   /// ::1, localhost); anything else throws std::invalid_argument.
   explicit http_client(const std::string& base_url, std::chrono::seconds timeout = default_request_timeout);
 
-  /// Sends `method` `base path + target` with `headers` and a JSON `body` (empty: none).
+  /// Sends `method` `base path + target` with `headers` and a `body` (empty: none), sent as
+  /// `application/json` unless `headers` name another `Content-Type`.
   /// Throws transport_error when no HTTP response arrives.
   http_response request(const std::string& method, const std::string& target, const std::string& body,
                         const std::map<std::string, std::string>& headers) const;

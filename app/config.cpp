@@ -10,6 +10,7 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <tuple>
 #include <stdexcept>
 #include <type_traits>
 #include <vector>
@@ -143,6 +144,28 @@ refusal read_admin_listen(const std::string& v, config& c) {
   return std::nullopt;
 }
 
+/// BOUNTYBOT_SECRET_KEY: 32 bytes as 64 hex digits (`openssl rand -hex 32`).
+refusal read_secret_key(const std::string& v, config& c) {
+  const bool hex = v.size() == 64 && v.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+  if (!hex) return "expected 64 hex digits (32 random bytes: `openssl rand -hex 32`)";
+  c.secret_key = v;
+  return std::nullopt;
+}
+
+/// An OAuth application needs its id, its secret and the secret key that seals users' tokens.
+refusal check_oauth(const config& c) {
+  for (const auto& [id, secret, name] : {std::tuple{&c.github_client_id, &c.github_client_secret, "GITHUB"},
+                                         std::tuple{&c.gitlab_client_id, &c.gitlab_client_secret, "GITLAB"}}) {
+    if (id->empty() != secret->empty()) {
+      return std::string("BOUNTYBOT_") + name + "_CLIENT_ID and BOUNTYBOT_" + name + "_CLIENT_SECRET are set together";
+    }
+    if (!id->empty() && c.secret_key.empty()) {
+      return std::string("sign-in with ") + name + " needs BOUNTYBOT_SECRET_KEY (64 hex digits) to seal users' tokens";
+    }
+  }
+  return std::nullopt;
+}
+
 /// The bytes in flight must hold at least one whole body.
 refusal check_bodies_in_flight(const config& c) {
   if (c.max_body_bytes_in_flight >= c.max_body_bytes) return std::nullopt;
@@ -214,6 +237,12 @@ const std::vector<setting>& settings() {
        integer(&config::max_connections, 1, max_connections_limit, "expected 1 to 1000000")},
       {"BOUNTYBOT_IO_THREADS", "HTTP threads (read, verify, answer)",
        integer(&config::io_threads, 1, max_threads, "expected 1 to 64")},
+      {"BOUNTYBOT_SECRET_KEY", "64 hex digits: seals stored platform tokens", read_secret_key},
+      {"BOUNTYBOT_GITHUB_WEB_URL", "where users sign in with GitHub", text(&config::github_web_url)},
+      {"BOUNTYBOT_GITHUB_CLIENT_ID", "OAuth client id for sign-in with GitHub", text(&config::github_client_id)},
+      {"BOUNTYBOT_GITHUB_CLIENT_SECRET", "its secret", text(&config::github_client_secret)},
+      {"BOUNTYBOT_GITLAB_CLIENT_ID", "OAuth application id for sign-in with GitLab", text(&config::gitlab_client_id)},
+      {"BOUNTYBOT_GITLAB_CLIENT_SECRET", "its secret", text(&config::gitlab_client_secret), nullptr, check_oauth},
   };
   return table;
 }

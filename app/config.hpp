@@ -55,6 +55,12 @@ struct config {
   int workers = 2;                              // BOUNTYBOT_WORKERS: inbox worker threads (0: none)
   int db_pool_size = 4;                         // BOUNTYBOT_DB_POOL: connections for the API routes
   int io_threads = 1;                           // BOUNTYBOT_IO_THREADS: HTTP threads (read, verify, answer)
+  std::string secret_key;                       // BOUNTYBOT_SECRET_KEY: 64 hex digits (32 bytes); never logged
+  std::string github_web_url = "https://github.com";  // BOUNTYBOT_GITHUB_WEB_URL: where users sign in
+  std::string github_client_id;                 // BOUNTYBOT_GITHUB_CLIENT_ID: OAuth, "Sign in with GitHub"
+  std::string github_client_secret;             // BOUNTYBOT_GITHUB_CLIENT_SECRET
+  std::string gitlab_client_id;                 // BOUNTYBOT_GITLAB_CLIENT_ID: OAuth, "Sign in with GitLab"
+  std::string gitlab_client_secret;             // BOUNTYBOT_GITLAB_CLIENT_SECRET
 };
 
 /// The largest BOUNTYBOT_MAX_DEPOSIT accepted (whole units): times 1,000 minor units (KWD) it

@@ -83,6 +83,20 @@ jobs::worker_settings make_worker_settings(const config& c,
 
 namespace {
 
+web::page_settings page_settings_of(const config& c) {
+  web::page_settings p;
+  p.public_url = c.public_url;
+  p.github_api_url = c.github_api_url;
+  if (!c.secret_key.empty()) p.secret_key = adapters::parse_secret_key(c.secret_key);
+  if (!c.github_client_id.empty()) {
+    p.github = accounts::oauth_app{bot::platform::github, c.github_web_url, c.github_client_id, c.github_client_secret};
+  }
+  if (!c.gitlab_client_id.empty()) {
+    p.gitlab = accounts::oauth_app{bot::platform::gitlab, c.gitlab_url, c.gitlab_client_id, c.gitlab_client_secret};
+  }
+  return p;
+}
+
 web::server_settings server_settings_of(const config& c) {
   web::server_settings ss;
   ss.host = c.listen_host;
@@ -111,7 +125,9 @@ int serve(const config& c, const std::atomic<bool>& stop) {
   db::pool pool(c.database_url, static_cast<std::size_t>(c.db_pool_size));
   const auto apis = make_platform_apis(c);
   auto worker_settings = make_worker_settings(c, apis);
-  web::routes routes({c.github_webhook_secret, c.gitlab_webhook_token, c.admin_token, worker_settings.store}, pool);
+  web::routes routes({c.github_webhook_secret, c.gitlab_webhook_token, c.admin_token, worker_settings.store,
+                      page_settings_of(c)},
+                     pool);
   // The routes outlive the threads below (joined before returning), so they may count for them.
   worker_settings.on_processed = [&routes](const std::string& platform, const std::string& outcome) {
     routes.count_processed(platform, outcome);
@@ -120,10 +136,12 @@ int serve(const config& c, const std::atomic<bool>& stop) {
     routes.handle(std::move(r), std::move(reply));
   });
   server.start();
-  spdlog::info("bountybot listening on {}:{} (GitHub intake {}, GitLab intake {}, admin API {}, GitHub calls {}, GitLab calls {})",
+  spdlog::info("bountybot listening on {}:{} (GitHub intake {}, GitLab intake {}, admin API {}, GitHub calls {}, GitLab calls {}, "
+               "sign-in with GitHub {}, with GitLab {})",
                c.listen_host, server.port(), c.github_webhook_secret.empty() ? "off" : "on",
                c.gitlab_webhook_token.empty() ? "off" : "on", c.admin_token.empty() ? "off" : "on",
-               platform_dry_run(c, "github") ? "dry-run" : "live", platform_dry_run(c, "gitlab") ? "dry-run" : "live");
+               platform_dry_run(c, "github") ? "dry-run" : "live", platform_dry_run(c, "gitlab") ? "dry-run" : "live",
+               c.github_client_id.empty() ? "off" : "on", c.gitlab_client_id.empty() ? "off" : "on");
   if (c.admin_listen) spdlog::info("admin listener (health, readiness, metrics) on {}:{}", c.admin_listen_host, server.admin_port());
 
   // Before any worker: deliveries processed before causes were recorded get theirs (once).

@@ -1,4 +1,4 @@
-# The pure core, checked by folder: every C++ file under bot/, escrow/ and voting/ (at any depth)
+# The pure core, checked by folder: every C++ file under bot/, escrow/, voting/ and accounts/ (at any depth)
 # but a store's fails the check when it includes an I/O library (pqxx, Beast, Asio, OpenSSL,
 # spdlog) or a header of app/, or reads the clock: the core is given `now`.
 # Usage: cmake -DROOT=<source dir> -P tests/core_purity.cmake
@@ -8,10 +8,11 @@ if(NOT ROOT)
   message(FATAL_ERROR "give the source directory: cmake -DROOT=<dir> -P core_purity.cmake")
 endif()
 
-set(core_folders bot escrow voting)
+set(core_folders bot escrow voting accounts)
 set(source_globs *.cpp *.hpp *.h *.cc *.hh *.cxx *.hxx *.ipp *.inl *.tpp)
 # A store is where the core meets the database: the files under a module's store/ folder.
-set(store_folder_regex "^(bot|escrow|voting)/(.+/)?store/")
+string(REPLACE ";" "|" core_alternatives "${core_folders}")
+set(store_folder_regex "^(${core_alternatives})/(.+/)?store/")
 
 # `#include <x>` or `#include "x"` of these (prefixes of the included path).
 set(forbidden_include_regex "^[ \t]*#[ \t]*include[ \t]*[<\"](pqxx|boost/beast|boost/asio|openssl|spdlog|app/)")

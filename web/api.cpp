@@ -126,7 +126,8 @@ std::vector<api_route> concatenated(Lists... lists) {
 routes::routes(api_settings settings, db::pool& pool)
     : settings_(std::move(settings)),
       pool_(pool),
-      table_(concatenated(health_routes(), intake_routes(), bounty_routes(), admin_routes())),
+      pages_(std::make_unique<pages>(settings_.pages, pool)),
+      table_(concatenated(health_routes(), intake_routes(), bounty_routes(), admin_routes(), pages_->routes())),
       batcher_(std::make_unique<delivery_batcher>(pool.url())),
       blocking_(std::make_unique<boost::asio::thread_pool>(pool.size())) {}
 
@@ -220,7 +221,7 @@ void routes::handle(http_request request, reply_sink reply) {
     try {
       reply(handle_blocking(request));
     } catch (const std::exception& e) {
-      spdlog::error("{} {}: {}", request.method, request.target, e.what());
+      spdlog::error("{} {}: {}", request.method, loggable_target(request.target), e.what());
       reply(text(500, "internal error"));
     }
   });

@@ -5,7 +5,8 @@
 #include "db/db.hpp"
 #include "bot/store/store.hpp"
 #include "webhooks/batcher.hpp"
-#include "web/route_table.hpp"
+#include "web/api_route.hpp"
+#include "web/pages.hpp"
 #include "web/server.hpp"
 
 #include <functional>
@@ -27,31 +28,7 @@ struct api_settings {
   std::string gitlab_webhook_token;   // empty: GitLab intake is off (404)
   std::string admin_token;            // empty: admin routes are off (404)
   bot::store_settings store;          // for operator resolutions
-};
-
-/// What a route asks of the caller, checked after its method (a wrong method is 405 first).
-enum class route_auth {
-  none,
-  admin,  // `Authorization: Bearer <admin_token>`, else 401 "admin token required"
-};
-
-/// How a route writes its refusals (405, 401): `text` as text/plain, `json` as `{"error": message}`.
-enum class refusal_format { text, json };
-
-/// Runs on the io thread and answers through the sink, now or later: it must not block.
-using io_handler = std::function<void(const http_request&, const route_params&, reply_sink)>;
-/// Runs on the routes' thread pool and may wait on the database; an exception it throws is
-/// logged and answered 500.
-using blocking_handler = std::function<http_reply(const http_request&, const route_params&)>;
-
-/// One route of the service: `method` and `pattern` as route_table reads them (`pattern` matches
-/// the percent-decoded segments of the target's path); the handler's kind says which thread runs it.
-struct api_route {
-  std::string method;
-  std::string pattern;
-  route_auth auth = route_auth::none;
-  refusal_format refusals = refusal_format::json;
-  std::variant<blocking_handler, io_handler> handler;
+  page_settings pages;                // sign-in, the user's pages
 };
 
 class routes {
@@ -88,6 +65,7 @@ class routes {
 
   api_settings settings_;
   db::pool& pool_;
+  std::unique_ptr<pages> pages_;  // before table_, which takes its routes
   route_table<api_route> table_;  // built from settings_: intake and admin routes exist only when configured
   std::unique_ptr<webhooks::delivery_batcher> batcher_;  // group commit of the inbox
   std::unique_ptr<boost::asio::thread_pool> blocking_;  // the routes that use the database

@@ -25,6 +25,9 @@
 
 namespace bountybot::web {
 namespace asio = boost::asio;
+
+std::string loggable_target(const std::string& target) { return target.substr(0, target.find('?')); }
+
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
@@ -65,6 +68,7 @@ http::response<http::string_body> to_response(const http_reply& r, unsigned vers
   res.set(http::field::server, "bountybot");
   res.set(http::field::content_type, r.content_type);
   for (const auto& [k, v] : r.headers) res.set(k, v);
+  for (const auto& c : r.cookies) res.insert(http::field::set_cookie, c);
   res.keep_alive(keep_alive);
   res.body() = r.body;
   res.prepare_payload();
@@ -355,7 +359,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
           try {
             handler(std::move(request), sink);
           } catch (const std::exception& e) {
-            spdlog::error("{} {}: {}", method, target, e.what());
+            spdlog::error("{} {}: {}", method, loggable_target(target), e.what());
             sink({500, "text/plain; charset=utf-8", "internal error\n"});
           }
         },

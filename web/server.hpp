@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace bountybot::web {
 
@@ -29,7 +30,12 @@ struct http_reply {
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
   std::map<std::string, std::string> headers;
+  std::vector<std::string> cookies;  // one `Set-Cookie` header each
 };
+
+/// What a log line may say of a request target: its path, without the query (which can hold an
+/// OAuth code or state).
+std::string loggable_target(const std::string& target);
 
 /// A listening address: `host:port` (port 0: pick a free port, for tests).
 struct listen_address {

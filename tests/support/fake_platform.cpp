@@ -3,6 +3,10 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <boost/json.hpp>
+#include <boost/url.hpp>
+
+#include "adapters/crypto.hpp"
+#include "web/forms.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -33,6 +37,47 @@ struct fake_platform::impl {
   int stalls_left = 0;
   std::string stall_fragment;
   std::chrono::milliseconds stall{0};
+  std::int64_t oauth_user_id = 583231;
+  std::string oauth_login = "octocat";
+  std::map<std::string, std::string> oauth_codes;  // code -> PKCE challenge ("" for GitHub)
+  int issued = 0;
+
+  /// OAuth: the authorize page, the token endpoints and the user endpoints; false for other targets.
+  bool oauth(const http::request<http::string_body>& req, http::response<http::string_body>& res) {
+    const std::string target(req.target());
+    const auto path = target.substr(0, target.find('?'));
+    if (req.method() == http::verb::get && (path == "/login/oauth/authorize" || path == "/oauth/authorize")) {
+      auto q = web::query_of(target);
+      const auto code = "code-" + std::to_string(++issued);
+      oauth_codes[code] = q["code_challenge"];
+      res.result(http::status::found);
+      res.set(http::field::location, q["redirect_uri"] + "?code=" + code + "&state=" + web::url_encode(q["state"]));
+      res.body() = "";
+      return true;
+    }
+    if (req.method() == http::verb::post && (path == "/login/oauth/access_token" || path == "/oauth/token")) {
+      auto form = web::parse_form(req.body()).value_or(std::map<std::string, std::string>{});
+      const bool github = path == "/login/oauth/access_token";
+      const auto it = oauth_codes.find(form["code"]);
+      const bool pkce_ok = github || (it != oauth_codes.end() &&
+                                      adapters::pkce_challenge(form["code_verifier"]) == it->second);
+      if (it == oauth_codes.end() || !pkce_ok || form["client_secret"].empty()) {
+        if (!github) res.result(http::status::bad_request);
+        res.body() = github ? R"({"error":"bad_verification_code"})" : R"({"error":"invalid_grant"})";
+        return true;
+      }
+      oauth_codes.erase(it);
+      res.body() = std::string(R"({"access_token":")") + (github ? "gho_fake_" : "gloas_fake_") +
+                   std::to_string(++issued) + R"(","token_type":"bearer","scope":"read:org"})";
+      return true;
+    }
+    if (req.method() == http::verb::get && (path == "/user" || path == "/api/v4/user")) {
+      res.body() = "{\"id\":" + std::to_string(oauth_user_id) + ",\"" + (path == "/user" ? "login" : "username") +
+                   "\":\"" + oauth_login + "\"}";
+      return true;
+    }
+    return false;
+  }
 
   std::string reactions_body(const std::string& target) {
     // .../comments/{id}/reactions or .../notes/{id}/award_emoji
@@ -73,7 +118,9 @@ struct fake_platform::impl {
             call.headers[name] = std::string(f.value());
           }
           const std::string target(req.target());
-          if (req.method() == http::verb::post && (target.ends_with("/comments") || target.ends_with("/notes"))) {
+          if (oauth(req, res)) {
+            // answered
+          } else if (req.method() == http::verb::post && (target.ends_with("/comments") || target.ends_with("/notes"))) {
             res.result(http::status::created);
             const auto id = next_id++;
             comments[target].emplace_back(id, boost::json::parse(req.body()).at("body").as_string().c_str());
@@ -185,6 +232,12 @@ void fake_platform::set_reactions(std::int64_t comment_id, std::vector<std::pair
   std::lock_guard lock(impl_->mutex);
   impl_->reactions[comment_id] = std::move(reactions);
   impl_->etag = "\"r" + std::to_string(++impl_->next_id) + "\"";
+}
+
+void fake_platform::set_oauth_user(std::int64_t id, std::string login) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->oauth_user_id = id;
+  impl_->oauth_login = std::move(login);
 }
 
 std::vector<recorded_call> fake_platform::calls() const {

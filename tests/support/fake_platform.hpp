@@ -37,6 +37,11 @@ class fake_platform {
   void set_hook_deliveries(std::string json);
   /// The next `count` requests are answered with `status` (and `headers`), and not recorded as done.
   void fail_next(int count, unsigned status, std::map<std::string, std::string> headers = {});
+  /// The account an OAuth sign-in through this fake signs in (GitHub `/user`, GitLab `/api/v4/user`).
+  /// The fake's authorize page approves at once: it redirects to `redirect_uri` with a code and
+  /// the state; the token endpoints take each code once and, for GitLab, check the PKCE verifier.
+  /// Access tokens it issues start with `gho_fake_` (GitHub) or `gloas_fake_` (GitLab).
+  void set_oauth_user(std::int64_t id, std::string login);
   /// Waits until `pred(calls)` holds, up to `timeout`; true if it did.
   bool wait_for(const std::function<bool(const std::vector<recorded_call>&)>& pred,
                 std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;

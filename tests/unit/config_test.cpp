@@ -33,6 +33,31 @@ TEST(Config, DatabaseUrlIsRequiredAndBadValuesNameTheVariable) {
   EXPECT_FALSE(load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_PLATFORM_FEE_BPS", "10001"}}));
 }
 
+TEST(Config, SignInNeedsBothHalvesOfAnOAuthAppAndTheSecretKey) {
+  const std::string key(64, 'a');
+  const auto ok = load_config({{"BOUNTYBOT_DATABASE_URL", "x"},
+                               {"BOUNTYBOT_SECRET_KEY", key},
+                               {"BOUNTYBOT_GITHUB_CLIENT_ID", "id"},
+                               {"BOUNTYBOT_GITHUB_CLIENT_SECRET", "s"}});
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->github_web_url, "https://github.com");
+  EXPECT_EQ(ok->secret_key, key);
+  const auto half = load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_SECRET_KEY", key},
+                                 {"BOUNTYBOT_GITLAB_CLIENT_ID", "id"}});
+  ASSERT_FALSE(half);
+  EXPECT_NE(half.error().message.find("BOUNTYBOT_GITLAB_CLIENT_SECRET"), std::string::npos) << half.error().message;
+  const auto keyless = load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_GITHUB_CLIENT_ID", "id"},
+                                    {"BOUNTYBOT_GITHUB_CLIENT_SECRET", "s"}});
+  ASSERT_FALSE(keyless);
+  EXPECT_NE(keyless.error().message.find("BOUNTYBOT_SECRET_KEY"), std::string::npos);
+  for (const auto& bad : {std::string(63, 'a'), std::string(64, 'g'), std::string("short")}) {
+    const auto r = load_config({{"BOUNTYBOT_DATABASE_URL", "x"}, {"BOUNTYBOT_SECRET_KEY", bad}});
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message.find("64 hex digits"), std::string::npos);
+    EXPECT_EQ(r.error().message.find(bad), std::string::npos);  // a secret is not echoed
+  }
+}
+
 TEST(Config, DurationsAndListen) {
   const auto c = load_config({{"BOUNTYBOT_DATABASE_URL", "x"},
                               {"BOUNTYBOT_PLEDGE_TTL", "30s"},

@@ -1,0 +1,130 @@
+#include "accounts/accounts.hpp"
+
+
+namespace bountybot::accounts {
+namespace {
+
+bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
+std::string trimmed(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return {};
+  const auto e = s.find_last_not_of(" \t");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+/// Percent-encodes all but RFC 3986's unreserved characters, so that a form decoder (which reads
+/// `+` as a space) and a URL decoder read the same value.
+std::string query_encoded(std::string_view s) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                            c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += digits[c >> 4];
+      out += digits[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string safe_next(std::string_view next) {
+  if (next.empty() || next.size() > max_next_bytes || next.front() != '/') return std::string(default_next);
+  if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return std::string(default_next);
+  for (unsigned char c : next) {
+    if (is_control(c) || c == '\\' || c == ' ') return std::string(default_next);
+  }
+  return std::string(next);
+}
+
+std::optional<std::string> cookie_value(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const auto end = header.find(';');
+    auto pair = header.substr(0, end);
+    header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const auto eq = pair.find('=');
+    if (eq == std::string_view::npos || pair.substr(0, eq) != name) continue;
+    auto value = pair.substr(eq + 1);
+    while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    return std::string(value);
+  }
+  return std::nullopt;
+}
+
+std::string set_cookie(std::string_view name, std::string_view value, std::chrono::seconds max_age, bool secure,
+                       std::string_view path) {
+  std::string out = std::string(name) + "=" + std::string(value) + "; Path=" + std::string(path) +
+                    "; Max-Age=" + std::to_string(max_age.count()) + "; HttpOnly; SameSite=Lax";
+  if (secure) out += "; Secure";
+  return out;
+}
+
+bool secure_cookies(std::string_view public_url) { return public_url.starts_with("https://"); }
+
+std::string redirect_uri(std::string_view public_url, bot::platform platform) {
+  std::string base(public_url);
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/login/" + std::string(bot::to_string(platform)) + "/callback";
+}
+
+std::string authorize_url(const oauth_app& app, std::string_view public_url, std::string_view state,
+                          std::string_view code_challenge) {
+  std::string base = app.web_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  const bool github = app.platform == bot::platform::github;
+  std::string url = base + (github ? "/login/oauth/authorize" : "/oauth/authorize");
+  char sep = '?';
+  auto add = [&](std::string_view name, std::string_view value) {
+    url += sep + std::string(name) + "=" + query_encoded(value);
+    sep = '&';
+  };
+  add("client_id", app.client_id);
+  add("redirect_uri", redirect_uri(public_url, app.platform));
+  if (!github) add("response_type", "code");
+  add("state", state);
+  add("scope", github ? "read:org" : "read_user read_api");
+  if (!github) {
+    add("code_challenge", code_challenge);
+    add("code_challenge_method", "S256");
+  }
+  return url;
+}
+
+std::string_view to_text(callback_refusal r) {
+  switch (r) {
+    case callback_refusal::denied: return "Sign-in was cancelled at the provider. Nothing was changed.";
+    case callback_refusal::no_code: return "The provider sent no authorization code. Please start again.";
+    case callback_refusal::not_started:
+      return "This sign-in was not started in this browser, or it took longer than 10 minutes. Please start again.";
+  }
+  return "Sign-in failed.";
+}
+
+std::optional<callback_refusal> check_callback(std::string_view error, std::string_view code, bool states_match) {
+  if (!states_match) return callback_refusal::not_started;
+  if (!error.empty()) return callback_refusal::denied;
+  if (code.empty()) return callback_refusal::no_code;
+  return std::nullopt;
+}
+
+std::optional<std::string> token_name(std::string_view raw) {
+  auto name = trimmed(raw);
+  if (name.empty()) return std::nullopt;
+  std::size_t chars = 0;
+  for (unsigned char c : name) {
+    if (is_control(c)) return std::nullopt;
+    if ((c & 0xC0) != 0x80) ++chars;
+  }
+  if (chars > max_token_name_chars) return std::nullopt;
+  return name;
+}
+
+}  // namespace bountybot::accounts

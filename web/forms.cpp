@@ -1,0 +1,47 @@
+#include "web/forms.hpp"
+
+#include <boost/url.hpp>
+
+namespace bountybot::web {
+
+std::optional<std::map<std::string, std::string>> parse_form(std::string_view encoded) {
+  std::string spaced(encoded);
+  for (auto& c : spaced) {
+    if (c == '+') c = ' ';  // decoded below as a literal space; "%2B" stays a plus
+  }
+  std::string escaped;
+  escaped.reserve(spaced.size());
+  for (char c : spaced) escaped += c == ' ' ? std::string("%20") : std::string(1, c);
+  const auto query = boost::urls::parse_query(escaped);
+  if (!query) return std::nullopt;
+  std::map<std::string, std::string> out;
+  std::size_t n = 0;
+  for (const auto& p : *query) {
+    if (++n > max_form_fields) return std::nullopt;
+    out.emplace(p.key.decode(), p.has_value ? p.value.decode() : std::string());
+  }
+  return out;
+}
+
+std::map<std::string, std::string> query_of(std::string_view target) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  return parse_form(target.substr(q + 1)).value_or(std::map<std::string, std::string>{});
+}
+
+std::string url_encode(std::string_view s) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += digits[c >> 4];
+      out += digits[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace bountybot::web

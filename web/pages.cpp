@@ -1,0 +1,446 @@
+#include "web/pages.hpp"
+
+#include "accounts/store/store.hpp"
+#include "adapters/oauth.hpp"
+#include "app/clock.hpp"
+#include "escrow/ledger.hpp"
+#include "escrow/money.hpp"
+#include "escrow/store/store.hpp"
+#include "web/forms.hpp"
+#include "webhooks/signature.hpp"
+
+#include <boost/json.hpp>
+#include <kainjow/mustache.hpp>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <set>
+
+namespace bountybot::web {
+namespace {
+
+namespace mustache = kainjow::mustache;
+namespace json = boost::json;
+using accounts::person;
+using accounts::session;
+
+/// How long browsers may keep the style sheet, seconds.
+constexpr int style_max_age_seconds = 3600;
+
+/// Every page: no framing, no inline script or style, forms post only here.
+const std::map<std::string, std::string>& page_headers() {
+  static const std::map<std::string, std::string> h{
+      {"Cache-Control", "no-store"},
+      {"Content-Security-Policy",
+       "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "same-origin"},
+      {"X-Frame-Options", "DENY"}};
+  return h;
+}
+
+std::string asset_text(std::string_view name) {
+  const auto text = embedded_asset(name);
+  if (!text) throw std::logic_error("no template " + std::string(name));
+  return std::string(*text);
+}
+
+std::string render(std::string_view name, const mustache::data& data) {
+  mustache::mustache tmpl{asset_text(name)};
+  if (!tmpl.is_valid()) throw std::logic_error("template " + std::string(name) + ": " + tmpl.error_message());
+  return tmpl.render(data);
+}
+
+/// The hex SHA-256 under which a secret (a cookie, a state, a token) is stored.
+std::string stored_hash(std::string_view secret) { return adapters::hex(adapters::sha256(secret)); }
+
+std::string when(bot::utc_time t) {
+  auto s = bot::format_rfc3339(t);
+  if (s.size() == 20) s = s.substr(0, 10) + " " + s.substr(11, 5);  // "2026-12-03 17:05"
+  return s;
+}
+
+mustache::data list_of(std::vector<mustache::data> items) {
+  mustache::data list{mustache::data::type::list};
+  for (auto& i : items) list.push_back(std::move(i));
+  return list;
+}
+
+std::optional<std::int64_t> to_int(std::string_view s) {
+  std::int64_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+http_reply redirect(std::string location, std::vector<std::string> cookies = {}) {
+  http_reply r{303, "text/plain; charset=utf-8", "see " + location + "\n", page_headers(), std::move(cookies)};
+  r.headers["Location"] = std::move(location);
+  return r;
+}
+
+}  // namespace
+
+struct pages::impl {
+  page_settings settings;
+  db::pool& pool;
+  bool secure;
+
+  impl(page_settings s, db::pool& p) : settings(std::move(s)), pool(p), secure(accounts::secure_cookies(settings.public_url)) {}
+
+  // ---- rendering ----
+
+  http_reply page(unsigned status, const std::string& title, std::string_view name, const mustache::data& data,
+                  const std::optional<session>& who, std::vector<std::string> cookies = {}) {
+    mustache::data layout;
+    layout.set("title", title);
+    layout.set("content", render(name, data));
+    if (who) {
+      mustache::data user;
+      user.set("login", who->who.login);
+      user.set("csrf", who->csrf);
+      layout.set("user", user);
+    }
+    return {status, "text/html; charset=utf-8", render("layout.mustache", layout), page_headers(), std::move(cookies)};
+  }
+
+  http_reply message(unsigned status, const std::string& heading, std::string_view text,
+                     const std::optional<session>& who, std::vector<std::string> cookies = {},
+                     std::optional<std::pair<std::string, std::string>> link = std::nullopt) {
+    mustache::data d;
+    d.set("heading", heading);
+    d.set("text", std::string(text));
+    d.set("role", status >= 400 ? "alert" : "status");
+    if (link) {
+      mustache::data l;
+      l.set("href", link->first);
+      l.set("label", link->second);
+      d.set("link", l);
+    }
+    return page(status, heading, "message.mustache", d, who, std::move(cookies));
+  }
+
+  http_reply forbidden(const std::optional<session>& who) {
+    return message(403, "This form has expired",
+                   "The form was not sent from a page of this site, or your session changed since it was shown. "
+                   "Nothing was changed: go back, reload the page and try again.",
+                   who);
+  }
+
+  // ---- sessions ----
+
+  std::optional<session> session_of(const http_request& request) {
+    const auto cookie = accounts::cookie_value(request.header("cookie"), accounts::session_cookie);
+    if (!cookie || cookie->empty()) return std::nullopt;
+    std::optional<session> out;
+    pool.transact([&](pqxx::work& tx) { out = accounts::find_session(tx, stored_hash(*cookie), app::now_utc()); });
+    return out;
+  }
+
+  /// The session whose form this is: the form's `csrf` must be the session's (constant time).
+  std::optional<session> form_session(const std::optional<session>& who, const std::map<std::string, std::string>& form) {
+    const auto it = form.find("csrf");
+    if (!who || it == form.end() || !webhooks::constant_time_equal(it->second, who->csrf)) return std::nullopt;
+    return who;
+  }
+
+  const accounts::oauth_app* app_of(std::string_view platform) const {
+    const auto p = bot::platform_from(platform);
+    if (!p || !settings.secret_key) return nullptr;
+    const auto& app = *p == bot::platform::github ? settings.github : settings.gitlab;
+    return app ? &*app : nullptr;
+  }
+
+  /// The PKCE verifier of a sign-in, derived from its state so that nothing more is stored:
+  /// base64url(HMAC-SHA256(secret key, "pkce:" state)), 43 characters (RFC 7636 §4.1).
+  std::string pkce_verifier(std::string_view state) const {
+    const auto& key = *settings.secret_key;
+    return adapters::base64url(
+        adapters::hmac_sha256(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()),
+                              "pkce:" + std::string(state)));
+  }
+
+  // ---- the routes ----
+
+  http_reply login(const http_request& request) {
+    const auto next = accounts::safe_next(query_of(request.target)["next"]);
+    const auto who = session_of(request);
+    if (who) return redirect(next);
+    std::vector<mustache::data> providers;
+    for (const auto* name : {"github", "gitlab"}) {
+      if (app_of(name) == nullptr) continue;
+      mustache::data p;
+      p.set("name", std::string(name) == "github" ? "GitHub" : "GitLab");
+      p.set("href", "/login/" + std::string(name) + "?next=" + url_encode(next));
+      providers.push_back(std::move(p));
+    }
+    mustache::data d;
+    d.set("any_providers", providers.empty() ? mustache::data::type::bool_false : mustache::data::type::bool_true);
+    d.set("providers", list_of(std::move(providers)));
+    return page(200, "Sign in", "login.mustache", d, std::nullopt);
+  }
+
+  http_reply start_sign_in(const http_request& request, const std::string& platform) {
+    const auto* app = app_of(platform);
+    if (app == nullptr) return message(404, "Not found", "Signing in with this provider is not set up here.", std::nullopt);
+    const auto next = accounts::safe_next(query_of(request.target)["next"]);
+    const auto state = adapters::random_token();
+    const auto now = app::now_utc();
+    pool.transact([&](pqxx::work& tx) {
+      accounts::begin_sign_in(tx, stored_hash(state), app->platform, next, now + accounts::sign_in_lifetime);
+    });
+    const auto url = accounts::authorize_url(*app, settings.public_url, state, adapters::pkce_challenge(pkce_verifier(state)));
+    http_reply r = redirect(url, {accounts::set_cookie(accounts::sign_in_cookie, state, accounts::sign_in_lifetime, secure, "/login")});
+    r.status = 302;
+    return r;
+  }
+
+  http_reply callback(const http_request& request, const std::string& platform) {
+    const auto* app = app_of(platform);
+    if (app == nullptr) return message(404, "Not found", "Signing in with this provider is not set up here.", std::nullopt);
+    auto q = query_of(request.target);
+    const auto cookie = accounts::cookie_value(request.header("cookie"), accounts::sign_in_cookie).value_or("");
+    const auto& state = q["state"];
+    const bool match = !cookie.empty() && !state.empty() && webhooks::constant_time_equal(cookie, state);
+    const auto forget = accounts::set_cookie(accounts::sign_in_cookie, "", std::chrono::seconds{0}, secure, "/login");
+    const auto again = std::make_pair(std::string("/login"), std::string("Sign in again"));
+    if (const auto refusal = accounts::check_callback(q["error"], q["code"], match)) {
+      return message(400, "Not signed in", accounts::to_text(*refusal), std::nullopt, {forget}, again);
+    }
+    // The sign-in is taken before the provider is called: the same callback twice signs in once.
+    std::optional<std::string> next;
+    const auto now = app::now_utc();
+    pool.transact([&](pqxx::work& tx) { next = accounts::take_sign_in(tx, stored_hash(state), app->platform, now); });
+    if (!next) {
+      return message(400, "Not signed in", accounts::to_text(accounts::callback_refusal::not_started), std::nullopt,
+                     {forget}, again);
+    }
+    adapters::signed_in user;
+    try {
+      user = adapters::complete_sign_in(*app, settings.github_api_url, settings.public_url, q["code"], pkce_verifier(state));
+    } catch (const adapters::sign_in_error& e) {
+      spdlog::warn("sign-in with {} failed: {}", platform, e.what());
+      return message(502, "Not signed in", e.what(), std::nullopt, {forget}, again);
+    }
+    const auto cookie_value = adapters::random_token();
+    const auto sealed = adapters::hex(adapters::seal(*settings.secret_key, user.access_token, token_context(user.who)));
+    pool.transact([&](pqxx::work& tx) {
+      accounts::start_session(tx, user.who, sealed, stored_hash(cookie_value), adapters::random_token(), now);
+    });
+    spdlog::info("{} user {} ({}) signed in", platform, user.who.id, user.who.login);
+    return redirect(*next, {accounts::set_cookie(accounts::session_cookie, cookie_value, accounts::session_lifetime, secure),
+                            forget});
+  }
+
+  /// What a sealed platform token is bound to: its owner, so a row copied to another user does not open.
+  static std::string token_context(const person& who) {
+    return "platform-token:" + std::string(bot::to_string(who.platform)) + ":" + std::to_string(who.id);
+  }
+
+  http_reply logout(const http_request& request) {
+    const auto who = session_of(request);
+    const auto forget = accounts::set_cookie(accounts::session_cookie, "", std::chrono::seconds{0}, secure);
+    if (!who) return redirect("/login", {forget});
+    const auto form = parse_form(request.body);
+    if (!form || !form_session(who, *form)) return forbidden(who);
+    const auto cookie = accounts::cookie_value(request.header("cookie"), accounts::session_cookie).value_or("");
+    pool.transact([&](pqxx::work& tx) { accounts::end_session(tx, stored_hash(cookie)); });
+    return redirect("/login", {forget});
+  }
+
+  http_reply me(const http_request& request) {
+    const auto who = session_of(request);
+    if (!who) return redirect("/login?next=%2Fme");
+    accounts::overview o;
+    pool.transact([&](pqxx::work& tx) { o = accounts::overview_of(tx, who->who); });
+    mustache::data d;
+    d.set("login", who->who.login);
+    d.set("platform_name", who->who.platform == bot::platform::github ? "GitHub" : "GitLab");
+    d.set("user_id", std::to_string(who->who.id));
+    std::set<std::string> currencies;
+    for (const auto& [c, v] : o.available) currencies.insert(c);
+    for (const auto& [c, v] : o.payable) currencies.insert(c);
+    std::vector<mustache::data> balances;
+    for (const auto& c : currencies) {
+      mustache::data b;
+      b.set("currency", c);
+      b.set("available", escrow::format_money(o.available.contains(c) ? o.available.at(c) : 0, c));
+      b.set("payable", escrow::format_money(o.payable.contains(c) ? o.payable.at(c) : 0, c));
+      balances.push_back(std::move(b));
+    }
+    set_list(d, "balances", std::move(balances));
+    std::vector<mustache::data> pledges;
+    for (const auto& p : o.pledges) {
+      mustache::data row;
+      row.set("issue", p.issue_key);
+      row.set("url", p.issue_url);
+      row.set("amount", p.zero_value ? std::string("support, no money") : escrow::format_money(p.amount));
+      row.set("state", p.state == "awaiting_funds" ? std::string("awaiting funds") : p.state);
+      row.set("bounty_state", p.bounty_state);
+      pledges.push_back(std::move(row));
+    }
+    set_list(d, "pledges", std::move(pledges));
+    set_list(d, "earnings", credit_rows(o.earnings));
+    set_list(d, "credits", credit_rows(o.credits));
+    return page(200, who->who.login, "me.mustache", d, who);
+  }
+
+  static std::vector<mustache::data> credit_rows(const std::vector<accounts::credit_row>& rows) {
+    std::vector<mustache::data> out;
+    for (const auto& c : rows) {
+      mustache::data row;
+      row.set("at", when(c.at));
+      row.set("amount", escrow::format_money(c.amount));
+      row.set("kind", c.kind);
+      out.push_back(std::move(row));
+    }
+    return out;
+  }
+
+  static void set_list(mustache::data& d, const std::string& name, std::vector<mustache::data> items) {
+    d.set("any_" + name, items.empty() ? mustache::data::type::bool_false : mustache::data::type::bool_true);
+    d.set(name, list_of(std::move(items)));
+  }
+
+  http_reply tokens_page(unsigned status, const session& who, const std::string& error = "",
+                         const std::string& new_token = "", const std::string& new_name = "") {
+    std::vector<accounts::token_row> rows;
+    pool.transact([&](pqxx::work& tx) { rows = accounts::tokens_of(tx, who.who); });
+    mustache::data d;
+    d.set("csrf", who.csrf);
+    d.set("max_name", std::to_string(accounts::max_token_name_chars));
+    if (!error.empty()) d.set("error", error);
+    if (!new_token.empty()) {
+      d.set("new_token", new_token);
+      d.set("new_token_name", new_name);
+    }
+    std::vector<mustache::data> list;
+    for (const auto& t : rows) {
+      mustache::data row;
+      row.set("id", std::to_string(t.id));
+      row.set("name", t.name);
+      row.set("csrf", who.csrf);
+      row.set("created", when(t.created_at));
+      row.set("last_used", t.last_used_at ? when(*t.last_used_at) : std::string("never"));
+      if (t.revoked_at) row.set("revoked", when(*t.revoked_at));
+      list.push_back(std::move(row));
+    }
+    set_list(d, "tokens", std::move(list));
+    return page(status, "API tokens", "tokens.mustache", d, who);
+  }
+
+  http_reply tokens(const http_request& request) {
+    const auto who = session_of(request);
+    if (!who) return redirect("/login?next=%2Fme%2Ftokens");
+    return tokens_page(200, *who);
+  }
+
+  http_reply create_token(const http_request& request) {
+    const auto who = session_of(request);
+    const auto form = parse_form(request.body);
+    if (!form || !form_session(who, *form)) return forbidden(who);
+    const auto name = accounts::token_name(form->contains("name") ? form->at("name") : "");
+    if (!name) {
+      return tokens_page(400, *who, "A token needs a name of 1 to " + std::to_string(accounts::max_token_name_chars) +
+                                        " characters, without control characters.");
+    }
+    const auto token = std::string(accounts::api_token_prefix) + adapters::random_token();
+    result<std::int64_t> id = make_problem(problem_code::none, "");
+    pool.transact([&](pqxx::work& tx) { id = accounts::create_token(tx, who->who, *name, stored_hash(token), app::now_utc()); });
+    if (!id) return tokens_page(409, *who, id.error().message);
+    spdlog::info("{} user {} created API token {}", bot::to_string(who->who.platform), who->who.id, *id);
+    return tokens_page(201, *who, "", token, *name);
+  }
+
+  http_reply revoke_token(const http_request& request, const std::string& id_text) {
+    const auto who = session_of(request);
+    const auto form = parse_form(request.body);
+    if (!form || !form_session(who, *form)) return forbidden(who);
+    const auto id = to_int(id_text);
+    bool revoked = false;
+    if (id) pool.transact([&](pqxx::work& tx) { revoked = accounts::revoke_token(tx, who->who, *id, app::now_utc()); });
+    if (!revoked) return tokens_page(404, *who, "No such live token of yours.");
+    return redirect("/me/tokens");
+  }
+
+  http_reply api_me(const http_request& request) {
+    const auto auth = request.header("authorization");
+    constexpr std::string_view bearer = "Bearer ";
+    std::optional<person> who;
+    if (auth.starts_with(bearer) && auth.size() > bearer.size()) {
+      pool.transact([&](pqxx::work& tx) { who = accounts::use_token(tx, stored_hash(auth.substr(bearer.size())), app::now_utc()); });
+    }
+    if (!who) {
+      http_reply r{401, "application/json", "{\"error\":\"an API token is required (Authorization: Bearer <token>)\"}\n", {}, {}};
+      r.headers["WWW-Authenticate"] = "Bearer";
+      return r;
+    }
+    accounts::overview o;
+    pool.transact([&](pqxx::work& tx) { o = accounts::overview_of(tx, *who); });
+    json::object balances;
+    for (const auto& [c, v] : o.available) balances[c] = json::object{{"available", v}, {"payable", 0}};
+    for (const auto& [c, v] : o.payable) {
+      if (!balances.contains(c)) balances[c] = json::object{{"available", 0}};
+      balances[c].as_object()["payable"] = v;
+    }
+    json::object out{{"platform", std::string(bot::to_string(who->platform))},
+                     {"user_id", who->id},
+                     {"login", who->login},
+                     {"balances", std::move(balances)}};
+    return {200, "application/json", json::serialize(out) + "\n", {{"Cache-Control", "no-store"}}, {}};
+  }
+};
+
+pages::pages(page_settings settings, db::pool& pool) : impl_(std::make_unique<impl>(std::move(settings), pool)) {
+  // A template that does not parse fails at start, not on a visitor's request.
+  for (const auto* name : {"layout.mustache", "login.mustache", "message.mustache", "me.mustache", "tokens.mustache"}) {
+    mustache::mustache tmpl{asset_text(name)};
+    if (!tmpl.is_valid()) throw std::logic_error(std::string("template ") + name + ": " + tmpl.error_message());
+  }
+}
+
+pages::~pages() = default;
+
+std::vector<api_route> pages::routes() {
+  auto* p = impl_.get();
+  auto blocking = [](auto f) { return blocking_handler(std::move(f)); };
+  return {
+      /// The sign-in page: a button per configured provider; a signed-in visitor goes to `next`.
+      {"GET", "/login", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params&) { return p->login(r); })},
+      /// Leaves for the provider (302) with a fresh state bound to this browser by a cookie.
+      {"GET", "/login/{platform}", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params& m) { return p->start_sign_in(r, m.at("platform")); })},
+      /// The provider's return: checks the state, trades the code, starts a session (303 to `next`).
+      {"GET", "/login/{platform}/callback", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params& m) { return p->callback(r, m.at("platform")); })},
+      /// Ends the session (form with `csrf`; 403 without it).
+      {"POST", "/logout", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params&) { return p->logout(r); })},
+      /// The signed-in user's page: balances, pledges, earnings, deposits and refunds.
+      {"GET", "/me", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params&) { return p->me(r); })},
+      /// The user's API tokens; POST creates one (shown once in `id="new-token"`).
+      {"GET", "/me/tokens", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params&) { return p->tokens(r); })},
+      {"POST", "/me/tokens", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params&) { return p->create_token(r); })},
+      /// Revokes one of the user's tokens (form with `csrf`), then back to the list.
+      {"POST", "/me/tokens/{id}/revoke", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params& m) { return p->revoke_token(r, m.at("id")); })},
+      /// The pages' style sheet.
+      {"GET", "/static/style.css", route_auth::none, refusal_format::text,
+       blocking([](const http_request&, const route_params&) {
+         return http_reply{200, "text/css; charset=utf-8", asset_text("style.css"),
+                           {{"Cache-Control", "public, max-age=" + std::to_string(style_max_age_seconds)},
+                            {"X-Content-Type-Options", "nosniff"}},
+                           {}};
+       })},
+      /// The token's user and balances by currency (minor units); 401 without a live token.
+      {"GET", "/api/v1/me", route_auth::none, refusal_format::json,
+       blocking([p](const http_request& r, const route_params&) { return p->api_me(r); })},
+  };
+}
+
+}  // namespace bountybot::web

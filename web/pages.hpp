@@ -1,0 +1,46 @@
+#pragma once
+/// The pages of people (SPEC §13): sign-in with GitHub and GitLab, sessions, the user's own page
+/// and their API tokens, server-rendered from mustache templates compiled into the binary
+/// (web/templates/), every value HTML-escaped. Also `GET /api/v1/me` for API tokens.
+#include "accounts/accounts.hpp"
+#include "adapters/crypto.hpp"
+#include "db/db.hpp"
+#include "web/api_route.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bountybot::web {
+
+/// What the pages need: the public URL (links, the OAuth redirect, `Secure` cookies), the OAuth
+/// applications that are configured, and the secret key that seals platform tokens.
+struct page_settings {
+  std::string public_url = "http://127.0.0.1:8080";
+  std::optional<accounts::oauth_app> github;  // sign-in with GitHub is off without one
+  std::optional<accounts::oauth_app> gitlab;
+  std::string github_api_url = "https://api.github.com";  // where `GET /user` is read
+  std::optional<adapters::secret_key> secret_key;  // without one, sign-in is off
+};
+
+/// A template or the style sheet compiled into the binary by name (`layout.mustache`,
+/// `style.css`), or nullopt.
+std::optional<std::string_view> embedded_asset(std::string_view name);
+
+/// The pages of people, and the API route that takes their tokens.
+class pages {
+ public:
+  pages(page_settings settings, db::pool& pool);
+  ~pages();
+  /// The routes: `/login`, `/login/{platform}`, `/login/{platform}/callback`, `POST /logout`,
+  /// `/me`, `/me/tokens`, `POST /me/tokens`, `POST /me/tokens/{id}/revoke`, `/static/style.css`
+  /// and `GET /api/v1/me`.
+  std::vector<api_route> routes();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace bountybot::web
