@@ -32,13 +32,38 @@ std::string query_encoded(std::string_view s) {
   return out;
 }
 
+/// Well-formed UTF-8 (RFC 3629 §4): no overlong forms, surrogates or code points above U+10FFFF.
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    unsigned min = 0, cp = 0;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) { n = 1; min = 0x80; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 2; min = 0x800; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 3; min = 0x10000; cp = c & 0x07; }
+    else return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return false;
+      const auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string safe_next(std::string_view next) {
   if (next.empty() || next.size() > max_next_bytes || next.front() != '/') return std::string(default_next);
   if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return std::string(default_next);
   for (unsigned char c : next) {
-    if (is_control(c) || c == '\\' || c == ' ') return std::string(default_next);
+    // Bytes from 0x80 up are refused too: a browser sends a non-ASCII path percent-encoded, and
+    // a raw one could be invalid UTF-8 (which a text column refuses) or reach `Location` as is.
+    if (is_control(c) || c == '\\' || c == ' ' || c >= 0x80) return std::string(default_next);
   }
   return std::string(next);
 }
@@ -117,7 +142,7 @@ std::optional<callback_refusal> check_callback(std::string_view error, std::stri
 
 std::optional<std::string> token_name(std::string_view raw) {
   auto name = trimmed(raw);
-  if (name.empty()) return std::nullopt;
+  if (name.empty() || !valid_utf8(name)) return std::nullopt;
   std::size_t chars = 0;
   for (unsigned char c : name) {
     if (is_control(c)) return std::nullopt;

@@ -38,7 +38,7 @@ inline constexpr std::string_view default_next = "/me";
 
 /// `next` when it names a path on this service: it starts with one `/` (not `//` or `/\`, which
 /// browsers read as another host), holds no control character, backslash or space, and fits in
-/// max_next_bytes. Anything else (a URL, a scheme, `//evil.example`) gives default_next.
+/// max_next_bytes, all ASCII. Anything else (a URL, a scheme, `//evil.example`) gives default_next.
 std::string safe_next(std::string_view next);
 
 /// The value of cookie `name` in a `Cookie` header (RFC 6265 §5.4: `a=1; b=2`), or nullopt.
@@ -94,13 +94,13 @@ enum class callback_refusal {
 /// The sentence a refused callback shows.
 std::string_view to_text(callback_refusal r);
 
-/// Checks a provider's callback before any call to the provider: `error` (set by the provider),
-/// `code`, `state` from the query, `cookie_state` from sign_in_cookie. The state match itself is
-/// compared in constant time by the caller (`states_match`), given here as a value.
+/// Checks a provider's callback before any call to the provider: `error` and `code` from the
+/// query, and `states_match`: whether the query's `state` equals the sign_in_cookie's (compared
+/// in constant time by the caller, which holds the secrets).
 std::optional<callback_refusal> check_callback(std::string_view error, std::string_view code, bool states_match);
 
-/// An API token's name after trimming; nullopt when empty, longer than max_token_name_chars, or
-/// holding a control character.
+/// An API token's name after trimming; nullopt when empty, not UTF-8, longer than
+/// max_token_name_chars, or holding a control character.
 std::optional<std::string> token_name(std::string_view raw);
 
 }  // namespace bountybot::accounts

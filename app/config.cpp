@@ -243,6 +243,13 @@ const std::vector<setting>& settings() {
       {"BOUNTYBOT_GITHUB_CLIENT_SECRET", "its secret", text(&config::github_client_secret)},
       {"BOUNTYBOT_GITLAB_CLIENT_ID", "OAuth application id for sign-in with GitLab", text(&config::gitlab_client_id)},
       {"BOUNTYBOT_GITLAB_CLIENT_SECRET", "its secret", text(&config::gitlab_client_secret), nullptr, check_oauth},
+      {"BOUNTYBOT_STRIPE_SECRET_KEY", "Stripe API key: card payments", text(&config::stripe_secret_key)},
+      {"BOUNTYBOT_STRIPE_WEBHOOK_SECRET", "Stripe signing secrets, comma-separated", text(&config::stripe_webhook_secret)},
+      {"BOUNTYBOT_STRIPE_API_URL", "Stripe API base URL", text(&config::stripe_api_url)},
+      {"BOUNTYBOT_CARD_FEE_BPS", "card surcharge, basis points 0 to 10000",
+       integer(&config::card_fee_bps, 0, max_fee_bps, "expected 0 to 10000 basis points")},
+      {"BOUNTYBOT_CARD_FEE_FIXED", "card surcharge, minor units",
+       integer(&config::card_fee_fixed, std::int64_t{0}, max_card_fee_fixed_minor, "expected 0 to 1000000 minor units")},
   };
   return table;
 }
@@ -300,6 +307,19 @@ std::map<std::string, std::string> environment_variables() {
     if (eq != std::string_view::npos) vars.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
   }
   return vars;
+}
+
+std::vector<std::string> stripe_webhook_secrets(const config& c) {
+  std::vector<std::string> out;
+  std::string rest = c.stripe_webhook_secret;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string one = rest.substr(0, comma);
+    rest = comma == std::string::npos ? std::string() : rest.substr(comma + 1);
+    const auto b = one.find_first_not_of(" \t"), e = one.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(one.substr(b, e - b + 1));
+  }
+  return out;
 }
 
 bool platform_dry_run(const config& c, const std::string& platform) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace bountybot::app {
 
@@ -61,7 +62,18 @@ struct config {
   std::string github_client_secret;             // BOUNTYBOT_GITHUB_CLIENT_SECRET
   std::string gitlab_client_id;                 // BOUNTYBOT_GITLAB_CLIENT_ID: OAuth, "Sign in with GitLab"
   std::string gitlab_client_secret;             // BOUNTYBOT_GITLAB_CLIENT_SECRET
+  std::string stripe_secret_key;                // BOUNTYBOT_STRIPE_SECRET_KEY: card payments are off without it
+  std::string stripe_webhook_secret;            // BOUNTYBOT_STRIPE_WEBHOOK_SECRET: whsec_..., comma-separated while rotating
+  std::string stripe_api_url = "https://api.stripe.com";  // BOUNTYBOT_STRIPE_API_URL
+  int card_fee_bps = 0;                         // BOUNTYBOT_CARD_FEE_BPS: surcharge, basis points of the amount
+  std::int64_t card_fee_fixed = 0;              // BOUNTYBOT_CARD_FEE_FIXED: surcharge, minor units
 };
+
+/// The largest BOUNTYBOT_CARD_FEE_FIXED accepted, minor units.
+inline constexpr std::int64_t max_card_fee_fixed_minor = 1'000'000;
+
+/// The secrets of BOUNTYBOT_STRIPE_WEBHOOK_SECRET: comma-separated, blanks trimmed, empty ones dropped.
+std::vector<std::string> stripe_webhook_secrets(const config& c);
 
 /// The largest BOUNTYBOT_MAX_DEPOSIT accepted (whole units): times 1,000 minor units (KWD) it
 /// stays far inside int64, so bound arithmetic cannot overflow.

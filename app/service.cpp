@@ -94,6 +94,9 @@ web::page_settings page_settings_of(const config& c) {
   if (!c.gitlab_client_id.empty()) {
     p.gitlab = accounts::oauth_app{bot::platform::gitlab, c.gitlab_url, c.gitlab_client_id, c.gitlab_client_secret};
   }
+  if (!c.stripe_secret_key.empty()) {
+    p.card_payments = web::page_settings::cards{c.stripe_api_url, c.stripe_secret_key, {c.card_fee_bps, c.card_fee_fixed}};
+  }
   return p;
 }
 
@@ -125,8 +128,8 @@ int serve(const config& c, const std::atomic<bool>& stop) {
   db::pool pool(c.database_url, static_cast<std::size_t>(c.db_pool_size));
   const auto apis = make_platform_apis(c);
   auto worker_settings = make_worker_settings(c, apis);
-  web::routes routes({c.github_webhook_secret, c.gitlab_webhook_token, c.admin_token, worker_settings.store,
-                      page_settings_of(c)},
+  web::routes routes({c.github_webhook_secret, c.gitlab_webhook_token, c.admin_token, stripe_webhook_secrets(c),
+                      worker_settings.store, page_settings_of(c)},
                      pool);
   // The routes outlive the threads below (joined before returning), so they may count for them.
   worker_settings.on_processed = [&routes](const std::string& platform, const std::string& outcome) {
@@ -137,11 +140,12 @@ int serve(const config& c, const std::atomic<bool>& stop) {
   });
   server.start();
   spdlog::info("bountybot listening on {}:{} (GitHub intake {}, GitLab intake {}, admin API {}, GitHub calls {}, GitLab calls {}, "
-               "sign-in with GitHub {}, with GitLab {})",
+               "sign-in with GitHub {}, with GitLab {}, card payments {}, Stripe intake {})",
                c.listen_host, server.port(), c.github_webhook_secret.empty() ? "off" : "on",
                c.gitlab_webhook_token.empty() ? "off" : "on", c.admin_token.empty() ? "off" : "on",
                platform_dry_run(c, "github") ? "dry-run" : "live", platform_dry_run(c, "gitlab") ? "dry-run" : "live",
-               c.github_client_id.empty() ? "off" : "on", c.gitlab_client_id.empty() ? "off" : "on");
+               c.github_client_id.empty() ? "off" : "on", c.gitlab_client_id.empty() ? "off" : "on",
+               c.stripe_secret_key.empty() ? "off" : "on", c.stripe_webhook_secret.empty() ? "off" : "on");
   if (c.admin_listen) spdlog::info("admin listener (health, readiness, metrics) on {}:{}", c.admin_listen_host, server.admin_port());
 
   // Before any worker: deliveries processed before causes were recorded get theirs (once).

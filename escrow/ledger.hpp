@@ -22,6 +22,8 @@ std::string payable_account(std::string_view platform, std::int64_t user_id);
 std::string escrow_account(std::int64_t bounty_id);
 /// `external:<provider>` — the world; the only account allowed below zero.
 std::string external_account(std::string_view provider);
+/// `platform:processing` — card surcharges (SPEC §14).
+inline std::string processing_account() { return "platform:processing"; }
 /// True for `external:*` accounts.
 bool may_go_negative(std::string_view account);
 

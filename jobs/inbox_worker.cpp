@@ -3,6 +3,8 @@
 
 #include "adapters/github/installations.hpp"
 #include "adapters/json_util.hpp"
+#include "adapters/stripe/stripe.hpp"
+#include "payments/store/store.hpp"
 #include "jobs/loop.hpp"
 #include "jobs/outbox_sender.hpp"
 #include "app/clock.hpp"
@@ -148,6 +150,11 @@ int inbox_worker::key_pending() {
     const auto rows = tx.exec(sql);
     for (const auto& row : rows) {
       std::string key;
+      if (row[1].as<std::string>() == "stripe") {
+        tx.exec_params0(set_issue_key_sql, row[0].as<std::int64_t>(), "-");  // of no single issue
+        ++n;
+        continue;
+      }
       try {
         key = issue_key_of(translate(row[1].as<std::string>(), row[2].as<std::string>(),
                                      boost::json::parse(read_payload(row, 3))));
@@ -217,9 +224,24 @@ std::optional<delivery_outcome> inbox_worker::apply_event(pqxx::work& tx, const 
       translated);
 }
 
+delivery_outcome inbox_worker::process_stripe(pqxx::work& tx, const taken_delivery& d, const boost::json::value& event) {
+  const auto payment = stripe::card_payment_of(d.event, event);
+  if (!payment) return delivery_outcome::ignored;  // a session not paid yet: its success event follows
+  const auto deposit = payments::decide_card_payment(*payment);
+  if (!deposit) throw adapters::payload_error("checkout session " + payment->session_id + ": " + deposit.error().message);
+  const auto r = payments::record_card_payment(tx, *deposit, app::now_utc(), settings_.store.max_deposit_units);
+  if (!r) throw adapters::payload_error("checkout session " + payment->session_id + ": " + r.error().message);
+  if (!r->created) return delivery_outcome::duplicate;  // the session was paid in before (completed, then async success)
+  spdlog::info("card payment {} deposited {} for {}", payment->session_id, escrow::format_money(deposit->net),
+               payments::account_ref(deposit->to));
+  if (!r->held_pledges.empty()) tx.exec(std::string("NOTIFY ") + jobs::outbox_channel);
+  return delivery_outcome::done;
+}
+
 delivery_outcome inbox_worker::process(pqxx::work& tx, const taken_delivery& d) {
   auto outcome = delivery_outcome::ignored;
   const auto payload = boost::json::parse(read_payload(d.row, 4));
+  if (d.platform == "stripe") return process_stripe(tx, d, payload);
   if (bot::platform_from(d.platform) == bot::platform::github && (d.event == "installation" || d.event == "installation_repositories")) {
     github::record_installation(tx, d.event, payload);
     outcome = delivery_outcome::done;

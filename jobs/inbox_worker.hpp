@@ -90,6 +90,8 @@ class inbox_worker {
   /// Parses, translates and applies `d` (a GitHub installation event also records the
   /// installation); throws what parsing, translation or the store throws.
   delivery_outcome process(pqxx::work& tx, const taken_delivery& d);
+  /// A Stripe event: a paid Checkout Session becomes a deposit (payments::record_card_payment).
+  delivery_outcome process_stripe(pqxx::work& tx, const taken_delivery& d, const boost::json::value& event);
   /// Lets the store process a translated event; nullopt for an event with nothing to do.
   std::optional<delivery_outcome> apply_event(pqxx::work& tx, const bot::domain_event& translated, bot::utc_time now);
   /// Counts a failed attempt of `d`; true when `d` is now failed for good (a malformed payload, a

@@ -1,4 +1,4 @@
-# The pure core, checked by folder: every C++ file under bot/, escrow/, voting/ and accounts/ (at any depth)
+# The pure core, checked by folder: every C++ file under bot/, escrow/, voting/, accounts/ and payments/ (at any depth)
 # but a store's fails the check when it includes an I/O library (pqxx, Beast, Asio, OpenSSL,
 # spdlog) or a header of app/, or reads the clock: the core is given `now`.
 # Usage: cmake -DROOT=<source dir> -P tests/core_purity.cmake
@@ -8,7 +8,7 @@ if(NOT ROOT)
   message(FATAL_ERROR "give the source directory: cmake -DROOT=<dir> -P core_purity.cmake")
 endif()
 
-set(core_folders bot escrow voting accounts)
+set(core_folders bot escrow voting accounts payments)
 set(source_globs *.cpp *.hpp *.h *.cc *.hh *.cxx *.hxx *.ipp *.inl *.tpp)
 # A store is where the core meets the database: the files under a module's store/ folder.
 string(REPLACE ";" "|" core_alternatives "${core_folders}")

@@ -3,6 +3,7 @@
 
 #include "adapters/github/events.hpp"
 #include "adapters/gitlab/events.hpp"
+#include "adapters/stripe/stripe.hpp"
 #include "app/clock.hpp"
 #include "bot/store/store.hpp"
 #include "escrow/ledger.hpp"
@@ -166,6 +167,14 @@ std::vector<api_route> routes::intake_routes() {
                      intake(r, false, std::move(reply));
                    })});
   }
+  /// Stripe events (SPEC §14): verified against the signing secrets, stored in the inbox, 200.
+  /// Absent (404) without a secret.
+  if (!settings_.stripe_webhook_secrets.empty()) {
+    out.push_back({"POST", "/webhooks/stripe", route_auth::none, refusal_format::text,
+                   io_handler([this](const http_request& r, const route_params&, reply_sink reply) {
+                     intake_stripe(r, std::move(reply));
+                   })});
+  }
   return out;
 }
 
@@ -268,8 +277,23 @@ void routes::intake(const http_request& request, bool github, reply_sink reply) 
     count_delivery(platform, d.status == 200 ? event : "", d.status == 200 ? "ignored" : "rejected_" + std::to_string(d.status));
     return reply(text(d.status, d.message));
   }
-  const auto event = d.store->event, id = d.store->delivery_id;
-  batcher_->submit(std::move(*d.store), [this, platform, event, id, reply = std::move(reply)](std::exception_ptr error, bool fresh) {
+  store_delivery(std::move(*d.store), 202, std::move(reply));
+}
+
+void routes::intake_stripe(const http_request& request, reply_sink reply) {
+  auto d = webhooks::decide_stripe(settings_.stripe_webhook_secrets, request.headers, request.body,
+                                   app::now_utc().time_since_epoch().count());
+  if (!d.store) {
+    count_delivery("stripe", d.status == 200 ? "other" : "", d.status == 200 ? "ignored" : "rejected_" + std::to_string(d.status));
+    return reply(text(d.status, d.message));
+  }
+  // Stripe counts any 2xx as delivered; SPEC §14 answers 200.
+  store_delivery(std::move(*d.store), 200, std::move(reply));
+}
+
+void routes::store_delivery(webhooks::delivery d, unsigned status_fresh, reply_sink reply) {
+  const auto platform = d.platform, event = d.event, id = d.delivery_id;
+  batcher_->submit(std::move(d), [this, platform, event, id, status_fresh, reply = std::move(reply)](std::exception_ptr error, bool fresh) {
     if (error) {
       try {
         std::rethrow_exception(error);
@@ -280,7 +304,7 @@ void routes::intake(const http_request& request, bool github, reply_sink reply) 
     }
     count_delivery(platform, event, fresh ? "accepted" : "duplicate");
     spdlog::debug("delivery {}:{} {} {}", platform, id, event, fresh ? "stored" : "duplicate");
-    reply(fresh ? text(202, "accepted") : text(200, "duplicate delivery"));
+    reply(fresh ? text(status_fresh, "accepted") : text(200, "duplicate delivery"));
   });
 }
 
@@ -297,8 +321,10 @@ void routes::count_retry() {
 void routes::count_delivery(const std::string& platform, const std::string& event, const std::string& outcome) {
   // Event names come from a header: only those the service handles are kept as label values,
   // so a sender cannot grow the series without bound.
-  const bool known = bot::platform_from(platform) == bot::platform::github ? github::is_handled_event(event) || event == "ping"
-                                                                          : gitlab::is_handled_event(event);
+  const auto p = bot::platform_from(platform);
+  const bool known = !p                               ? stripe::is_handled_event(event)
+                     : *p == bot::platform::github ? github::is_handled_event(event) || event == "ping"
+                                                   : gitlab::is_handled_event(event);
   std::lock_guard lock(metrics_mutex_);
   ++deliveries_[{platform, known ? event : "other", outcome}];
 }

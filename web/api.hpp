@@ -27,6 +27,7 @@ struct api_settings {
   std::string github_webhook_secret;  // empty: GitHub intake is off (404)
   std::string gitlab_webhook_token;   // empty: GitLab intake is off (404)
   std::string admin_token;            // empty: admin routes are off (404)
+  std::vector<std::string> stripe_webhook_secrets;  // none: Stripe intake is off (404)
   bot::store_settings store;          // for operator resolutions
   page_settings pages;                // sign-in, the user's pages
 };
@@ -54,6 +55,8 @@ class routes {
   http_reply handle_blocking(const http_request& request);
   http_reply ready();
   void intake(const http_request& request, bool github, reply_sink reply);
+  void intake_stripe(const http_request& request, reply_sink reply);
+  void store_delivery(webhooks::delivery d, unsigned status_fresh, reply_sink reply);
   http_reply bounty(const std::string& platform, const std::string& full_path, const std::string& number);
   http_reply deposit(const http_request& request);
   http_reply account(const std::string& platform, const std::string& user_id);

@@ -2,6 +2,8 @@
 
 #include "accounts/store/store.hpp"
 #include "adapters/oauth.hpp"
+#include "adapters/stripe/stripe.hpp"
+#include "payments/store/store.hpp"
 #include "app/clock.hpp"
 #include "escrow/ledger.hpp"
 #include "escrow/money.hpp"
@@ -27,18 +29,52 @@ using accounts::session;
 /// How long browsers may keep the style sheet, seconds.
 constexpr int style_max_age_seconds = 3600;
 
-/// Every page: no framing, no inline script or style, forms post only here.
-const std::map<std::string, std::string>& page_headers() {
-  static const std::map<std::string, std::string> h{
-      {"Cache-Control", "no-store"},
-      {"Content-Security-Policy",
-       "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
-       "base-uri 'none'"},
-      {"X-Content-Type-Options", "nosniff"},
-      {"Referrer-Policy", "same-origin"},
-      {"X-Frame-Options", "DENY"}};
-  return h;
+/// Every page: no framing, no script, no inline style; forms post here, and to `form_target`
+/// when a form's answer redirects there (Stripe Checkout).
+std::map<std::string, std::string> page_headers(const std::string& form_target = "") {
+  return {{"Cache-Control", "no-store"},
+          {"Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'" +
+                                          (form_target.empty() ? std::string() : " " + form_target) +
+                                          "; frame-ancestors 'none'; base-uri 'none'"},
+          {"X-Content-Type-Options", "nosniff"},
+          {"Referrer-Policy", "same-origin"},
+          {"X-Frame-Options", "DENY"}};
 }
+
+/// `scheme://host[:port]` of `url`, or empty.
+std::string origin_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return {};
+  return url.substr(0, url.find('/', scheme + 3));
+}
+
+/// Only http(s) links are rendered as links; anything else becomes no link.
+std::string web_link(const std::string& url) {
+  return url.starts_with("https://") || url.starts_with("http://") ? url : std::string();
+}
+
+bool starts_with_ignoring_case(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) != std::tolower(static_cast<unsigned char>(prefix[i]))) return false;
+  }
+  return true;
+}
+
+/// A one-time `request_id` of a form that moves money: 43 base64url characters (adapters::random_token).
+bool is_request_id(std::string_view s) {
+  if (s.size() != 43) return false;
+  for (char c : s) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
+/// The cookie that carries the funding page's CSRF token for visitors who are not signed in
+/// (anyone with the link may pay): the form's `csrf` must equal it.
+constexpr std::string_view fund_csrf_cookie = "bountybot_csrf";
+/// How long that cookie lasts, seconds.
+constexpr std::chrono::seconds fund_csrf_lifetime = std::chrono::hours{24};
 
 std::string asset_text(std::string_view name) {
   const auto text = embedded_asset(name);
@@ -92,7 +128,8 @@ struct pages::impl {
   // ---- rendering ----
 
   http_reply page(unsigned status, const std::string& title, std::string_view name, const mustache::data& data,
-                  const std::optional<session>& who, std::vector<std::string> cookies = {}) {
+                  const std::optional<session>& who, std::vector<std::string> cookies = {},
+                  const std::string& form_target = "") {
     mustache::data layout;
     layout.set("title", title);
     layout.set("content", render(name, data));
@@ -102,7 +139,8 @@ struct pages::impl {
       user.set("csrf", who->csrf);
       layout.set("user", user);
     }
-    return {status, "text/html; charset=utf-8", render("layout.mustache", layout), page_headers(), std::move(cookies)};
+    return {status, "text/html; charset=utf-8", render("layout.mustache", layout), page_headers(form_target),
+            std::move(cookies)};
   }
 
   http_reply message(unsigned status, const std::string& heading, std::string_view text,
@@ -153,12 +191,13 @@ struct pages::impl {
   }
 
   /// The PKCE verifier of a sign-in, derived from its state so that nothing more is stored:
-  /// base64url(HMAC-SHA256(secret key, "pkce:" state)), 43 characters (RFC 7636 §4.1).
+  /// base64url(HMAC-SHA256(pkce key, state)), 43 characters (RFC 7636 §4.1). The pkce key is
+  /// HMAC-SHA256(secret key, "bountybot pkce"), so the AES key is used for nothing else.
   std::string pkce_verifier(std::string_view state) const {
     const auto& key = *settings.secret_key;
-    return adapters::base64url(
-        adapters::hmac_sha256(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()),
-                              "pkce:" + std::string(state)));
+    const auto pkce_key = adapters::hmac_sha256(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()),
+                                                "bountybot pkce");
+    return adapters::base64url(adapters::hmac_sha256(pkce_key, state));
   }
 
   // ---- the routes ----
@@ -225,7 +264,9 @@ struct pages::impl {
     }
     const auto cookie_value = adapters::random_token();
     const auto sealed = adapters::hex(adapters::seal(*settings.secret_key, user.access_token, token_context(user.who)));
+    const auto previous = accounts::cookie_value(request.header("cookie"), accounts::session_cookie);
     pool.transact([&](pqxx::work& tx) {
+      if (previous && !previous->empty()) accounts::end_session(tx, stored_hash(*previous));  // one session per browser
       accounts::start_session(tx, user.who, sealed, stored_hash(cookie_value), adapters::random_token(), now);
     });
     spdlog::info("{} user {} ({}) signed in", platform, user.who.id, user.who.login);
@@ -274,7 +315,7 @@ struct pages::impl {
     for (const auto& p : o.pledges) {
       mustache::data row;
       row.set("issue", p.issue_key);
-      row.set("url", p.issue_url);
+      row.set("url", web_link(p.issue_url));
       row.set("amount", p.zero_value ? std::string("support, no money") : escrow::format_money(p.amount));
       row.set("state", p.state == "awaiting_funds" ? std::string("awaiting funds") : p.state);
       row.set("bounty_state", p.bounty_state);
@@ -364,11 +405,104 @@ struct pages::impl {
     return redirect("/me/tokens");
   }
 
+  // ---- funding a pledge (SPEC §14 "Money in") ----
+
+  /// Where a form's answer may send the browser: Stripe Checkout, and the configured API's
+  /// origin when it is another (a local fake in tests).
+  std::string checkout_targets() const {
+    if (!settings.card_payments) return {};
+    std::string out = "https://checkout.stripe.com";
+    const auto api = origin_of(settings.card_payments->api_url);
+    if (!api.empty() && api != "https://api.stripe.com") out += " " + api;
+    return out;
+  }
+
+  http_reply fund(const http_request& request, const std::string& id_text) {
+    const auto who = session_of(request);
+    const auto id = to_int(id_text);
+    std::optional<payments::funding_view> view;
+    if (id) pool.transact([&](pqxx::work& tx) { view = payments::load_funding(tx, *id); });
+    if (!view) return message(404, "No such pledge", "There is no money pledge with this number.", who);
+    const auto fee = settings.card_payments ? settings.card_payments->fee : payments::card_fee{};
+    const auto offer = payments::decide_funding(*view, fee, app::now_utc());
+    if (!offer) return message(409, "This pledge cannot be paid", offer.error().message, who);
+    auto csrf = accounts::cookie_value(request.header("cookie"), fund_csrf_cookie).value_or("");
+    std::vector<std::string> cookies;
+    if (csrf.size() != 43) {
+      csrf = adapters::random_token();
+      cookies.push_back(accounts::set_cookie(fund_csrf_cookie, csrf, fund_csrf_lifetime, secure, "/fund"));
+    }
+    mustache::data d;
+    d.set("pledge_id", std::to_string(view->pledge_id));
+    d.set("sponsor", view->sponsor_login);
+    d.set("platform", std::string(bot::to_string(view->sponsor.platform)));
+    d.set("user_id", std::to_string(view->sponsor.user_id));
+    d.set("pledged", escrow::format_money(view->pledged));
+    d.set("issue", view->issue_key);
+    d.set("issue_url", web_link(view->issue_url));
+    d.set("state", view->pledge_state == "awaiting_funds" ? std::string("expired") : view->pledge_state);
+    d.set("paid", query_of(request.target)["paid"] == "1" && offer->state == payments::funding_state::payable);
+    d.set("payable", offer->state == payments::funding_state::payable);
+    d.set("held", offer->state == payments::funding_state::held);
+    d.set("covered", offer->state == payments::funding_state::covered);
+    d.set("ended", offer->state == payments::funding_state::ended);
+    d.set("cards", settings.card_payments.has_value());
+    d.set("missing", escrow::format_money(offer->missing));
+    d.set("surcharge", escrow::format_money(offer->surcharge));
+    d.set("total", escrow::format_money(offer->total));
+    if (view->funds_expire_at) d.set("expires", when(*view->funds_expire_at));
+    d.set("csrf", csrf);
+    d.set("request_id", adapters::random_token());
+    return page(200, "Fund pledge #" + std::to_string(view->pledge_id), "fund.mustache", d, who, std::move(cookies),
+                checkout_targets());
+  }
+
+  http_reply checkout(const http_request& request, const std::string& id_text) {
+    const auto who = session_of(request);
+    const auto form = parse_form(request.body);
+    const auto cookie = accounts::cookie_value(request.header("cookie"), fund_csrf_cookie).value_or("");
+    const bool csrf_ok = form && form->contains("csrf") && !cookie.empty() &&
+                         webhooks::constant_time_equal(form->at("csrf"), cookie);
+    if (!csrf_ok) return forbidden(who);
+    const auto request_id = form->contains("request_id") ? form->at("request_id") : std::string();
+    const auto id = to_int(id_text);
+    if (!is_request_id(request_id) || !id) return message(400, "Not a payment form", "The form lacks its request id.", who);
+    if (!settings.card_payments) return message(404, "No card payments", "Card payments are not set up here.", who);
+    std::optional<payments::funding_view> view;
+    pool.transact([&](pqxx::work& tx) { view = payments::load_funding(tx, *id); });
+    if (!view) return message(404, "No such pledge", "There is no money pledge with this number.", who);
+    const auto offer = payments::decide_funding(*view, settings.card_payments->fee, app::now_utc());
+    if (!offer || offer->state != payments::funding_state::payable) return redirect("/fund/" + id_text);
+    stripe::checkout_request r;
+    r.amount = offer->total;
+    r.product = "Pledge #" + std::to_string(view->pledge_id) + " on " + view->issue_key;
+    r.account = payments::account_ref(view->sponsor);
+    r.pledge_id = view->pledge_id;
+    r.surcharge_minor = offer->surcharge.amount_minor();
+    const auto here = settings.public_url + (settings.public_url.ends_with('/') ? "" : "/") + "fund/" + id_text;
+    r.success_url = here + "?paid=1";
+    r.cancel_url = here;
+    try {
+      // The same form sent twice (a double click) gives one session: Stripe answers a repeated key alike.
+      const auto session = stripe::client(settings.card_payments->api_url, settings.card_payments->secret_key)
+                               .create_checkout_session(r, "checkout-" + id_text + "-" + request_id);
+      spdlog::info("checkout session {} for pledge {}: {}", session.id, view->pledge_id, escrow::format_money(offer->total));
+      auto out = redirect(session.url);
+      out.headers = page_headers(checkout_targets());
+      out.headers["Location"] = session.url;
+      return out;
+    } catch (const stripe::stripe_error& e) {
+      spdlog::warn("checkout for pledge {} failed: {}", view->pledge_id, e.what());
+      return message(502, "The payment could not be started",
+                     "Stripe did not open the payment page, and nothing was charged. Go back and try again in a moment.", who);
+    }
+  }
+
   http_reply api_me(const http_request& request) {
     const auto auth = request.header("authorization");
-    constexpr std::string_view bearer = "Bearer ";
+    constexpr std::string_view bearer = "Bearer ";  // the scheme is case-insensitive (RFC 9110 §11.1)
     std::optional<person> who;
-    if (auth.starts_with(bearer) && auth.size() > bearer.size()) {
+    if (starts_with_ignoring_case(auth, bearer) && auth.size() > bearer.size()) {
       pool.transact([&](pqxx::work& tx) { who = accounts::use_token(tx, stored_hash(auth.substr(bearer.size())), app::now_utc()); });
     }
     if (!who) {
@@ -394,7 +528,8 @@ struct pages::impl {
 
 pages::pages(page_settings settings, db::pool& pool) : impl_(std::make_unique<impl>(std::move(settings), pool)) {
   // A template that does not parse fails at start, not on a visitor's request.
-  for (const auto* name : {"layout.mustache", "login.mustache", "message.mustache", "me.mustache", "tokens.mustache"}) {
+  for (const auto* name : {"layout.mustache", "login.mustache", "message.mustache", "me.mustache", "tokens.mustache",
+                           "fund.mustache"}) {
     mustache::mustache tmpl{asset_text(name)};
     if (!tmpl.is_valid()) throw std::logic_error(std::string("template ") + name + ": " + tmpl.error_message());
   }
@@ -429,6 +564,13 @@ std::vector<api_route> pages::routes() {
       /// Revokes one of the user's tokens (form with `csrf`), then back to the list.
       {"POST", "/me/tokens/{id}/revoke", route_auth::none, refusal_format::text,
        blocking([p](const http_request& r, const route_params& m) { return p->revoke_token(r, m.at("id")); })},
+      /// A pledge's funding page (the link of the bot's reply): what is missing, the surcharge and
+      /// a card form, or how to pay the operator; `?paid=1` after Stripe sent the payer back.
+      {"GET", "/fund/{pledge_id}", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params& m) { return p->fund(r, m.at("pledge_id")); })},
+      /// Creates a Checkout Session for what is missing (form: `csrf`, `request_id`), `303` to Stripe.
+      {"POST", "/fund/{pledge_id}/checkout", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params& m) { return p->checkout(r, m.at("pledge_id")); })},
       /// The pages' style sheet.
       {"GET", "/static/style.css", route_auth::none, refusal_format::text,
        blocking([](const http_request&, const route_params&) {

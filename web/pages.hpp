@@ -5,6 +5,7 @@
 #include "accounts/accounts.hpp"
 #include "adapters/crypto.hpp"
 #include "db/db.hpp"
+#include "payments/payments.hpp"
 #include "web/api_route.hpp"
 
 #include <optional>
@@ -22,6 +23,14 @@ struct page_settings {
   std::optional<accounts::oauth_app> gitlab;
   std::string github_api_url = "https://api.github.com";  // where `GET /user` is read
   std::optional<adapters::secret_key> secret_key;  // without one, sign-in is off
+  /// Card payments through Stripe Checkout; without them the funding page explains how to pay
+  /// the operator.
+  struct cards {
+    std::string api_url = "https://api.stripe.com";
+    std::string secret_key;  // never shown, never logged
+    payments::card_fee fee;
+  };
+  std::optional<cards> card_payments;
 };
 
 /// A template or the style sheet compiled into the binary by name (`layout.mustache`,
@@ -35,7 +44,7 @@ class pages {
   ~pages();
   /// The routes: `/login`, `/login/{platform}`, `/login/{platform}/callback`, `POST /logout`,
   /// `/me`, `/me/tokens`, `POST /me/tokens`, `POST /me/tokens/{id}/revoke`, `/static/style.css`
-  /// and `GET /api/v1/me`.
+  /// `GET /fund/{pledge_id}`, `POST /fund/{pledge_id}/checkout` and `GET /api/v1/me`.
   std::vector<api_route> routes();
 
  private:

@@ -2,6 +2,7 @@
 
 #include "adapters/github/events.hpp"
 #include "adapters/gitlab/events.hpp"
+#include "adapters/stripe/stripe.hpp"
 #include "webhooks/signature.hpp"
 
 #include <boost/json.hpp>
@@ -102,6 +103,25 @@ intake_decision decide_gitlab(const std::string& token, const std::map<std::stri
   if (!json_object(body)) return {400, "body is not a JSON object"};
   if (!gitlab::is_handled_event(event)) return {200, "event type ignored"};
   return {202, "accepted", delivery{"gitlab", id, event, body}};
+}
+
+intake_decision decide_stripe(const std::vector<std::string>& secrets, const std::map<std::string, std::string>& headers,
+                              const std::string& body, std::int64_t now) {
+  if (!verify_stripe_signature(secrets, body, header(headers, "stripe-signature"), now)) {
+    return {400, "invalid or stale Stripe-Signature", std::nullopt};
+  }
+  boost::system::error_code ec;
+  const auto v = boost::json::parse(body, ec);
+  const auto* o = ec ? nullptr : v.if_object();
+  const auto* id = o ? o->if_contains("id") : nullptr;
+  const auto* type = o ? o->if_contains("type") : nullptr;
+  if (!id || !id->is_string() || !type || !type->is_string()) return {400, "an event needs an id and a type", std::nullopt};
+  const std::string event_id(id->as_string()), event_type(type->as_string());
+  if (event_id.empty() || event_id.size() > max_delivery_id_chars || !printable_id(event_id)) {
+    return {400, "an event id of 1 to 128 visible characters is required", std::nullopt};
+  }
+  if (!stripe::is_handled_event(event_type)) return {200, "event ignored", std::nullopt};
+  return {200, "accepted", delivery{"stripe", event_id, event_type, body}};
 }
 
 }  // namespace bountybot::webhooks

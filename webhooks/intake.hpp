@@ -4,12 +4,14 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
+#include <cstdint>
 
 namespace bountybot::webhooks {
 
 /// A verified delivery, ready for the inbox.
 struct delivery {
-  std::string platform;     // github | gitlab
+  std::string platform;     // github | gitlab | stripe
   std::string delivery_id;  // X-GitHub-Delivery / X-Gitlab-Event-UUID / Idempotency-Key
   std::string event;        // X-GitHub-Event / X-Gitlab-Event
   std::string payload;      // the raw body, exactly as signed
@@ -33,5 +35,12 @@ intake_decision decide_github(const std::string& secret, const std::map<std::str
 /// `X-Gitlab-Event-UUID`, else `Idempotency-Key` — (400), unhandled event types (200), JSON (400).
 intake_decision decide_gitlab(const std::string& token, const std::map<std::string, std::string>& headers,
                               const std::string& body);
+
+/// Decides for `POST /webhooks/stripe` (SPEC §14): the signature against every secret of
+/// `secrets` with the timestamp within 300 s of `now` (epoch seconds), else 400; then the event's
+/// JSON `id` (`evt_...`) and `type` (400 without them); types the service does not act on are
+/// answered 200 and not stored. A stored event's delivery id is its `id`.
+intake_decision decide_stripe(const std::vector<std::string>& secrets, const std::map<std::string, std::string>& headers,
+                              const std::string& body, std::int64_t now);
 
 }  // namespace bountybot::webhooks

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 namespace bountybot::webhooks {
 
@@ -42,6 +43,36 @@ bool verify_github_signature(std::string_view secret, std::string_view body, std
 
 bool verify_gitlab_token(std::string_view secret, std::string_view header) {
   return !secret.empty() && constant_time_equal(secret, header);
+}
+
+}  // namespace bountybot::webhooks
+
+namespace bountybot::webhooks {
+
+bool verify_stripe_signature(const std::vector<std::string>& secrets, std::string_view body, std::string_view header,
+                             std::int64_t now, std::int64_t tolerance) {
+  std::string_view timestamp;
+  std::vector<std::string_view> signatures;
+  while (!header.empty()) {
+    const auto comma = header.find(',');
+    auto item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item.starts_with("t=")) timestamp = item.substr(2);
+    if (item.starts_with("v1=")) signatures.push_back(item.substr(3));
+  }
+  std::int64_t t = 0;
+  const auto [end, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), t);
+  if (timestamp.empty() || ec != std::errc{} || end != timestamp.data() + timestamp.size()) return false;
+  if (t > now + tolerance || t < now - tolerance) return false;
+  const std::string signed_payload = std::string(timestamp) + "." + std::string(body);
+  bool found = false;
+  for (const auto& secret : secrets) {
+    if (secret.empty()) continue;
+    const auto expected = hmac_sha256_hex(secret, signed_payload);
+    for (const auto& given : signatures) found = constant_time_equal(expected, given) || found;  // no early exit
+  }
+  return found;
 }
 
 }  // namespace bountybot::webhooks

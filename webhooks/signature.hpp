@@ -2,6 +2,8 @@
 /// Webhook authenticity checks (SPEC §8), in constant time.
 #include <string>
 #include <string_view>
+#include <vector>
+#include <cstdint>
 
 namespace bountybot::webhooks {
 
@@ -19,5 +21,16 @@ bool verify_github_signature(std::string_view secret, std::string_view body, std
 /// GitLab: `X-Gitlab-Token` equals the configured secret token.
 /// https://docs.gitlab.com/ee/user/project/integrations/webhooks.html#validate-requests-with-a-secret-token
 bool verify_gitlab_token(std::string_view secret, std::string_view header);
+
+/// How far a Stripe signature's timestamp may be from now, seconds (Stripe's libraries' default).
+inline constexpr std::int64_t stripe_tolerance_seconds = 300;
+
+/// Stripe: `Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>...]` where v1 is HMAC-SHA256
+/// of "{t}.{raw body}" under the endpoint's signing secret. True when some `v1` matches some
+/// secret of `secrets` (rotation keeps two for a while), compared in constant time, and `t` is
+/// within `tolerance` seconds of `now` (epoch seconds), either way.
+/// https://docs.stripe.com/webhooks#verify-manually
+bool verify_stripe_signature(const std::vector<std::string>& secrets, std::string_view body, std::string_view header,
+                             std::int64_t now, std::int64_t tolerance = stripe_tolerance_seconds);
 
 }  // namespace bountybot::webhooks

@@ -28,6 +28,8 @@ std::vector<credit_row> credits_into(pqxx::work& tx, const std::string& account)
 
 void begin_sign_in(pqxx::work& tx, const std::string& state_hash, bot::platform platform, const std::string& next,
                    bot::utc_time expires_at) {
+  // Sign-ins are started by anyone, signed in or not: the abandoned ones go as new ones come.
+  tx.exec_params(sql::forget_expired_sign_ins, epoch(expires_at - sign_in_lifetime));
   tx.exec_params(sql::begin_sign_in, state_hash, platform_name(platform), next, epoch(expires_at));
 }
 
@@ -41,7 +43,6 @@ std::optional<std::string> take_sign_in(pqxx::work& tx, const std::string& state
 void start_session(pqxx::work& tx, const person& who, const std::string& token_sealed_hex,
                    const std::string& session_hash, const std::string& csrf, bot::utc_time now) {
   tx.exec_params(sql::forget_expired_sessions, epoch(now));
-  tx.exec_params(sql::forget_expired_sign_ins, epoch(now));
   tx.exec_params(sql::sign_in_user, platform_name(who.platform), who.id, who.login, token_sealed_hex, epoch(now));
   tx.exec_params(sql::create_session, session_hash, platform_name(who.platform), who.id, csrf, epoch(now),
                  epoch(now + session_lifetime));
@@ -65,6 +66,7 @@ std::optional<std::string> sealed_token(pqxx::work& tx, bot::platform platform, 
 
 result<std::int64_t> create_token(pqxx::work& tx, const person& who, const std::string& name,
                                   const std::string& token_hash, bot::utc_time now) {
+  tx.exec_params(sql::lock_user, platform_name(who.platform), who.id);
   const auto live = tx.exec_params1(sql::live_token_count, platform_name(who.platform), who.id)[0].as<long long>();
   if (live >= max_tokens_per_user) {
     return make_problem(problem_code::conflict, "you hold " + std::to_string(max_tokens_per_user) +

@@ -16,7 +16,7 @@
 namespace bountybot::accounts {
 
 /// Records a sign-in that leaves for the provider: `state_hash` (hex SHA-256 of the state), the
-/// local path to return to, and when it expires.
+/// local path to return to, and when it expires; forgets the sign-ins that expired before it began.
 void begin_sign_in(pqxx::work& tx, const std::string& state_hash, bot::platform platform, const std::string& next,
                    bot::utc_time expires_at);
 
@@ -26,7 +26,7 @@ std::optional<std::string> take_sign_in(pqxx::work& tx, const std::string& state
 
 /// Records a signed-in user (login and sealed platform token as hex, replacing earlier ones) and
 /// starts a session: `session_hash` (hex SHA-256 of the cookie) with its CSRF token, from `now`
-/// for session_lifetime. Also forgets expired sessions and sign-ins.
+/// for session_lifetime. Also forgets expired sessions.
 void start_session(pqxx::work& tx, const person& who, const std::string& token_sealed_hex,
                    const std::string& session_hash, const std::string& csrf, bot::utc_time now);
 

@@ -688,8 +688,13 @@ result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& req
   out.created = true;
   out.deposit_id = inserted[0][0].as<int64_t>();
   const auto locked = lock_awaiting_issues(tx, request, currency);
-  upsert_user(tx, {request.platform, request.user_id,
-                   request.login.empty() ? "user-" + std::to_string(request.user_id) : request.login});
+  // A deposit without a login (a card payment, an operator who left it out) keeps the login
+  // the user is known by; a user it meets first is named after their id until they comment.
+  if (request.login.empty()) {
+    tx.exec_params0(sql::insert_user, request.platform, request.user_id, "user-" + std::to_string(request.user_id));
+  } else {
+    upsert_user(tx, {request.platform, request.user_id, request.login});
+  }
   escrow::apply_transfer(tx,
                          {escrow::deposit_key(request.provider, request.reference), escrow::transfer_kind::deposit,
                           escrow::external_account(request.provider), account,

@@ -2,6 +2,7 @@
 // Playwright script (tests/fixtures/browser/) that drives Debian's Chromium as a visitor would.
 // Screenshots go to the build's test-artifacts/screenshots/.
 #include "tests/e2e/service_fixture.hpp"
+#include "tests/support/fake_stripe.hpp"
 
 #include <array>
 #include <cstdio>
@@ -20,12 +21,18 @@ class Browser : public Service {
                                                               {"BOUNTYBOT_SECRET_KEY", secret_key},
                                                               {"BOUNTYBOT_GITHUB_WEB_URL", github.base_url()},
                                                               {"BOUNTYBOT_GITHUB_CLIENT_ID", "gh-client"},
-                                                              {"BOUNTYBOT_GITHUB_CLIENT_SECRET", "gh-client-secret"}}));
+                                                              {"BOUNTYBOT_GITHUB_CLIENT_SECRET", "gh-client-secret"},
+                                                              {"BOUNTYBOT_STRIPE_SECRET_KEY", "sk_test_fake_key"},
+                                                              {"BOUNTYBOT_STRIPE_WEBHOOK_SECRET", "whsec_browser"},
+                                                              {"BOUNTYBOT_STRIPE_API_URL", stripe.base_url()},
+                                                              {"BOUNTYBOT_CARD_FEE_BPS", "290"},
+                                                              {"BOUNTYBOT_CARD_FEE_FIXED", "30"}}));
+    stripe.set_webhook_url(service->base_url() + "/webhooks/stripe");
   }
 
   /// Runs `tests/fixtures/browser/<script>` with node against the service: its exit code and output.
-  testing::command_result run_script(const std::string& script) {
-    const std::string command = "BOUNTYBOT_URL='" + service->base_url() + "' BOUNTYBOT_SCREENSHOTS='" +
+  testing::command_result run_script(const std::string& script, const std::string& extra_env = "") {
+    const std::string command = extra_env + " BOUNTYBOT_URL='" + service->base_url() + "' BOUNTYBOT_SCREENSHOTS='" +
                                 BOUNTYBOT_ARTIFACTS_DIR "/screenshots' node '" BOUNTYBOT_SOURCE_DIR
                                 "/tests/fixtures/browser/" + script + "' 2>&1";
     std::string output;
@@ -36,12 +43,46 @@ class Browser : public Service {
     const int status = ::pclose(pipe);
     return {WIFEXITED(status) ? WEXITSTATUS(status) : 128, output};
   }
+
+  testing::fake_stripe stripe{"whsec_browser"};
 };
 
 TEST_F(Browser, SignInSeeYourMoneyCreateUseAndRevokeAToken) {
   ASSERT_EQ(deposit("github", 583231, 2500, "wire-browser").status, 201u);
   const auto r = run_script("sign_in.mjs");
   EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+}  // namespace
+}  // namespace bountybot
+
+namespace bountybot {
+namespace {
+
+TEST_F(Browser, ASponsorWithoutFundsPaysFromTheBotsLinkAndThePledgeIsHeld) {
+  ASSERT_EQ(deliver_github(testing::github_comment("/pledge $50", 21031067, "Codertocat", 1, 777), "b-1").status, 202u);
+  std::string link;
+  ASSERT_TRUE(github.wait_for([&](const auto& calls) {
+    for (const auto& c : matching(calls, "POST", "/issues/1/comments")) {
+      const auto at = c.body.find(service->base_url() + "/fund/");
+      if (at == std::string::npos) continue;
+      const auto end = c.body.find_first_not_of("0123456789", at + service->base_url().size() + 6);
+      link = c.body.substr(at, end - at);
+      return true;
+    }
+    return false;
+  }));
+  const auto r = run_script("fund.mjs", "BOUNTYBOT_FUND_LINK='" + link + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(db.scalar("SELECT state FROM pledges"), "held");
+  EXPECT_EQ(bounty("github/Codertocat/Hello-World/1").at("held").as_int64(), 5000);
+  EXPECT_EQ(matching(stripe.calls(), "POST", "/v1/checkout/sessions").size(), 1u);
+  // The status comment was updated to show the held money.
+  EXPECT_TRUE(github.wait_for([](const auto& calls) {
+    for (const auto& c : calls)
+      if (c.method == "PATCH" && c.body.find("$50.00") != std::string::npos) return true;
+    return false;
+  }));
 }
 
 }  // namespace

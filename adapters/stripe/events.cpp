@@ -1,0 +1,48 @@
+#include "adapters/json_util.hpp"
+#include "adapters/stripe/stripe.hpp"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+
+// The Stripe events the service reads; apart from the client so that the fuzz build, which has
+// no Beast or OpenSSL, links it.
+namespace bountybot::stripe {
+namespace {
+
+namespace json = boost::json;
+
+std::int64_t metadata_int(const json::value& session, std::string_view key) {
+  const auto* v = adapters::find(session, "metadata." + std::string(key));
+  if (v == nullptr || !v->is_string()) return 0;
+  const auto s = v->as_string();
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc{} || end != s.data() + s.size()) throw adapters::payload_error("metadata." + std::string(key) + " is not an integer");
+  return n;
+}
+
+}  // namespace
+
+bool is_handled_event(std::string_view type) {
+  return type == "checkout.session.completed" || type == "checkout.session.async_payment_succeeded";
+}
+
+std::optional<payments::card_payment> card_payment_of(const std::string& type, const json::value& event) {
+  if (!is_handled_event(type)) return std::nullopt;
+  const auto* found = adapters::find(event, "data.object");
+  if (found == nullptr || !found->is_object()) throw adapters::payload_error("the event has no data.object");
+  const auto& session = *found;
+  if (adapters::string_at(session, "object") != "checkout.session") throw adapters::payload_error("data.object is not a checkout.session");
+  if (adapters::string_or(session, "payment_status", "") != "paid") return std::nullopt;  // an async payment still on its way
+  payments::card_payment p;
+  p.session_id = adapters::string_at(session, "id");
+  p.payment_intent = adapters::string_or(session, "payment_intent", "");
+  p.account = adapters::string_or(session, "metadata.account", "");
+  p.currency = adapters::string_at(session, "currency");
+  p.amount_total = adapters::int_at(session, "amount_total");
+  p.surcharge_minor = metadata_int(session, "surcharge");
+  return p;
+}
+
+}  // namespace bountybot::stripe

@@ -1,0 +1,63 @@
+#pragma once
+/// Stripe (SPEC §14): the REST calls the service makes (form-encoded, `Idempotency-Key` on every
+/// POST; https://docs.stripe.com/api/idempotent_requests) and the events it reads.
+/// Checkout Sessions: https://docs.stripe.com/api/checkout/sessions/create
+/// Events: https://docs.stripe.com/api/events/types
+#include "payments/payments.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace bountybot::stripe {
+
+/// Stripe answered an error or could not be reached; `what()` holds Stripe's message, no secret.
+struct stripe_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// One Checkout Session to create: a single line item of `amount` (minor units) named `product`,
+/// with the service's metadata.
+struct checkout_request {
+  escrow::money amount{0, "USD"};
+  std::string product;          // shown on Stripe's page
+  std::string account;          // metadata[account] (payments::account_ref)
+  std::int64_t pledge_id = 0;   // metadata[pledge_id], 0 for a top-up
+  std::int64_t surcharge_minor = 0;  // metadata[surcharge]
+  std::string success_url;
+  std::string cancel_url;
+};
+
+struct checkout_session {
+  std::string id;   // cs_...
+  std::string url;  // where the payer goes
+};
+
+/// The form body of `POST /v1/checkout/sessions` for `r` (mode=payment, price_data in lower-case
+/// ISO 4217 and minor units, quantity 1, metadata).
+std::string checkout_form(const checkout_request& r);
+
+class client {
+ public:
+  /// `api_url`: BOUNTYBOT_STRIPE_API_URL; `secret_key`: BOUNTYBOT_STRIPE_SECRET_KEY (never logged).
+  client(std::string api_url, std::string secret_key);
+  /// Creates the session; the same `idempotency_key` gives the same session (Stripe keeps keys 24 h).
+  /// Throws stripe_error.
+  checkout_session create_checkout_session(const checkout_request& r, const std::string& idempotency_key) const;
+
+ private:
+  std::string api_url_;
+  std::string secret_key_;
+};
+
+/// The event types the service stores and processes.
+bool is_handled_event(std::string_view type);
+
+/// A paid session from `checkout.session.completed` (with `payment_status: paid`) or
+/// `checkout.session.async_payment_succeeded`; nullopt for a session not paid yet. Throws
+/// adapters::payload_error for an event of another shape.
+std::optional<payments::card_payment> card_payment_of(const std::string& type, const boost::json::value& event);
+
+}  // namespace bountybot::stripe

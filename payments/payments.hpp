@@ -1,0 +1,100 @@
+#pragma once
+/// Payments (SPEC §14, "Money in"), pure: the card surcharge, what a funding page offers, and
+/// what a paid Checkout Session deposits. The Stripe REST calls and event payloads stop at
+/// adapters/stripe/; the rows are in payments/store/.
+#include "bot/platform.hpp"
+#include "bot/time.hpp"
+#include "escrow/money.hpp"
+#include "escrow/result.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bountybot::payments {
+
+/// The surcharge added to a card payment (SPEC §10 `BOUNTYBOT_CARD_FEE_BPS`, `_FIXED`).
+struct card_fee {
+  int bps = 0;                  // basis points of the amount, 0..10,000
+  std::int64_t fixed_minor = 0; // minor units of the payment's currency, >= 0
+};
+
+/// `fee.bps` of `amount` rounded down (escrow::basis_points_rounded_down) plus `fee.fixed_minor`,
+/// in `amount`'s currency. Refusal `overflow` when it leaves the int64 range.
+[[nodiscard]] result<escrow::money> card_surcharge(const escrow::money& amount, const card_fee& fee);
+
+/// Whose balance a payment credits: a user's available account (organizations and pools later).
+struct payer {
+  bot::platform platform = bot::platform::github;
+  std::int64_t user_id = 0;
+  friend bool operator==(const payer&, const payer&) = default;
+};
+
+/// The text a Checkout Session carries in `metadata[account]`: `user:{platform}:{id}`.
+std::string account_ref(const payer& p);
+/// The payer `account_ref` wrote, or nullopt for any other text.
+std::optional<payer> payer_from(std::string_view ref);
+
+/// A pledge as its funding page reads it.
+struct funding_view {
+  std::int64_t pledge_id = 0;
+  std::string pledge_state;  // held, awaiting_funds, refunded, cancelled
+  escrow::money pledged{0, "USD"};
+  std::int64_t available_minor = 0;  // the sponsor's available balance in the pledge's currency
+  payer sponsor;
+  std::string sponsor_login;
+  std::string issue_key;  // github:octo-org/octo-repo#42
+  std::string issue_url;
+  std::optional<bot::utc_time> funds_expire_at;
+};
+
+/// What a funding page shows.
+enum class funding_state {
+  payable,  // awaiting funds: `missing` is what a card payment must bring
+  held,     // the pledge is held already
+  ended,    // refunded, cancelled, expired: nothing to pay
+  covered,  // awaiting, but the balance covers it already: it is held with the next deposit or pledge
+};
+
+struct funding_offer {
+  funding_state state = funding_state::ended;
+  escrow::money missing{0, "USD"};    // the pledge less the sponsor's available balance
+  escrow::money surcharge{0, "USD"};  // card_surcharge of `missing`
+  escrow::money total{0, "USD"};      // missing + surcharge: what the card is charged
+};
+
+/// Decides the funding page of `view` at `now` (an awaiting pledge past `funds_expire_at` has
+/// ended). Refusal `overflow` when the surcharge or the total leave the int64 range.
+[[nodiscard]] result<funding_offer> decide_funding(const funding_view& view, const card_fee& fee, bot::utc_time now);
+
+/// A paid Checkout Session, as the adapter read it from a signed event.
+struct card_payment {
+  std::string session_id;      // cs_...
+  std::string payment_intent;  // pi_..., for refunds later; may be empty
+  std::string account;         // metadata[account]
+  std::string currency;        // as Stripe writes it: lower-case ISO 4217
+  std::int64_t amount_total = 0;    // minor units charged
+  std::int64_t surcharge_minor = 0; // metadata[surcharge]: the part that pays for the card
+};
+
+/// What a paid session moves: `net` from external:stripe to the payer's available balance and
+/// `surcharge` to platform:processing, both keyed by the session id.
+struct card_deposit {
+  payer to;
+  escrow::money net{0, "USD"};
+  escrow::money surcharge{0, "USD"};
+  std::string reference;  // the session id
+  std::string payment_intent;
+};
+
+/// The longest Stripe object id accepted (bytes); Stripe's are far shorter.
+inline constexpr std::size_t max_stripe_id_chars = 255;
+
+/// Checks a paid session. Refusals: `reference` (no session id, or one over max_stripe_id_chars
+/// or with characters outside [A-Za-z0-9_]), `user` (an account this service did not write),
+/// `currency` (unknown), `amount` (a total that is not positive, a surcharge below zero or not
+/// below the total).
+[[nodiscard]] result<card_deposit> decide_card_payment(const card_payment& payment);
+
+}  // namespace bountybot::payments

@@ -1,0 +1,206 @@
+#include "tests/support/fake_stripe.hpp"
+
+#include "adapters/http_client.hpp"
+#include "web/forms.hpp"
+#include "webhooks/signature.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace bountybot::testing {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace json = boost::json;
+using tcp = asio::ip::tcp;
+
+std::string stripe_signature(const std::string& secret, std::int64_t t, const std::string& body) {
+  return "t=" + std::to_string(t) + ",v1=" + webhooks::hmac_sha256_hex(secret, std::to_string(t) + "." + body);
+}
+
+struct fake_stripe::impl {
+  std::string secret;
+  std::string webhook_url;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
+  std::thread thread;
+  mutable std::mutex mutex;
+  std::vector<recorded_call> calls;
+  int failures_left = 0;
+  unsigned failure_status = 500;
+  int next_id = 0;
+  std::map<std::string, json::object> sessions;           // id -> session object
+  std::map<std::string, std::string> by_idempotency_key;  // key -> session id
+
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()); }
+
+  json::object create_session(const std::map<std::string, std::string>& form, const std::string& key) {
+    if (const auto it = by_idempotency_key.find(key); !key.empty() && it != by_idempotency_key.end()) {
+      return sessions.at(it->second);
+    }
+    const auto id = "cs_test_" + std::to_string(++next_id);
+    auto get = [&](const std::string& k) { return form.contains(k) ? form.at(k) : std::string(); };
+    json::object metadata{{"pledge_id", get("metadata[pledge_id]")},
+                          {"account", get("metadata[account]")},
+                          {"surcharge", get("metadata[surcharge]")}};
+    json::object session{{"id", id},
+                         {"object", "checkout.session"},
+                         {"mode", get("mode")},
+                         {"amount_total", std::stoll(get("line_items[0][price_data][unit_amount]"))},
+                         {"currency", get("line_items[0][price_data][currency]")},
+                         {"payment_status", "unpaid"},
+                         {"status", "open"},
+                         {"metadata", metadata},
+                         {"success_url", get("success_url")},
+                         {"cancel_url", get("cancel_url")},
+                         {"payment_intent", nullptr},
+                         {"url", base() + "/c/pay/" + id},
+                         {"name", get("line_items[0][price_data][product_data][name]")}};
+    sessions[id] = session;
+    if (!key.empty()) by_idempotency_key[key] = id;
+    return session;
+  }
+
+  std::string event_of(const std::string& session_id, const std::string& event_id) const {
+    auto session = sessions.at(session_id);
+    session["payment_status"] = "paid";
+    session["status"] = "complete";
+    session["payment_intent"] = "pi_test_" + session_id.substr(8);
+    return json::serialize(json::object{{"id", event_id},
+                                        {"object", "event"},
+                                        {"api_version", "2024-06-20"},
+                                        {"created", std::chrono::duration_cast<std::chrono::seconds>(
+                                                        std::chrono::system_clock::now().time_since_epoch())
+                                                        .count()},
+                                        {"type", "checkout.session.completed"},
+                                        {"livemode", false},
+                                        {"data", json::object{{"object", session}}}});
+  }
+
+  unsigned post_event(const std::string& body, std::int64_t t) const {
+    if (t == 0) t = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto slash = webhook_url.find('/', 8);
+    const adapters::http_client client(webhook_url.substr(0, slash));
+    return client.request("POST", webhook_url.substr(slash), body, {{"Stripe-Signature", stripe_signature(secret, t, body)}})
+        .status;
+  }
+
+  void answer(const http::request<http::string_body>& req, http::response<http::string_body>& res) {
+    const std::string target(req.target());
+    if (req.method() == http::verb::get && target.starts_with("/c/pay/")) {
+      const auto id = target.substr(7);
+      std::lock_guard lock(mutex);
+      if (!sessions.contains(id)) return res.result(http::status::not_found);
+      const auto& s = sessions.at(id);
+      res.set(http::field::content_type, "text/html; charset=utf-8");
+      res.body() = "<!doctype html><title>Fake Checkout</title><h1>Pay " + std::to_string(s.at("amount_total").as_int64()) +
+                   " " + std::string(s.at("currency").as_string()) + "</h1><p>" + std::string(s.at("name").as_string()) +
+                   "</p><form method=post action=\"/c/pay/" + id + "\"><button type=submit>Pay</button></form>";
+      return;
+    }
+    if (req.method() == http::verb::post && target.starts_with("/c/pay/")) {
+      const auto id = target.substr(7);
+      std::string body, success;
+      {
+        std::lock_guard lock(mutex);
+        if (!sessions.contains(id)) return res.result(http::status::not_found);
+        body = event_of(id, "evt_test_" + std::to_string(++next_id));
+        success = std::string(sessions.at(id).at("success_url").as_string());
+      }
+      post_event(body, 0);  // Stripe sends the event; the payer is sent back at once
+      res.result(http::status::see_other);
+      res.set(http::field::location, success);
+      return;
+    }
+    recorded_call call{std::string(req.method_string()), target, req.body(), {}};
+    for (const auto& f : req) {
+      std::string name(f.name_string());
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      call.headers[name] = std::string(f.value());
+    }
+    std::lock_guard lock(mutex);
+    res.set(http::field::content_type, "application/json");
+    if (failures_left > 0) {
+      --failures_left;
+      res.result(failure_status);
+      res.body() = R"({"error":{"type":"api_error","message":"fake failure"}})";
+      return;
+    }
+    calls.push_back(call);
+    if (req.method() == http::verb::post && target == "/v1/checkout/sessions") {
+      const auto form = web::parse_form(req.body()).value_or(std::map<std::string, std::string>{});
+      res.body() = json::serialize(create_session(form, call.headers["idempotency-key"]));
+      return;
+    }
+    res.result(http::status::not_found);
+    res.body() = R"({"error":{"type":"invalid_request_error","message":"no such route in the fake"}})";
+  }
+
+  asio::awaitable<void> session(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    for (;;) {
+      http::request<http::string_body> req;
+      auto [ec, n] = co_await http::async_read(stream, buffer, req, asio::as_tuple(asio::use_awaitable));
+      if (ec) break;
+      http::response<http::string_body> res{http::status::ok, req.version()};
+      answer(req, res);
+      res.keep_alive(req.keep_alive());
+      res.prepare_payload();
+      auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+      if (wec || !req.keep_alive()) break;
+    }
+  }
+
+  asio::awaitable<void> listen() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return;
+      asio::co_spawn(ioc, session(std::move(socket)), asio::detached);
+    }
+  }
+};
+
+fake_stripe::fake_stripe(std::string webhook_secret) : impl_(std::make_unique<impl>()) {
+  impl_->secret = std::move(webhook_secret);
+  asio::co_spawn(impl_->ioc, impl_->listen(), asio::detached);
+  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+}
+
+fake_stripe::~fake_stripe() {
+  impl_->ioc.stop();
+  impl_->thread.join();
+}
+
+std::string fake_stripe::base_url() const { return impl_->base(); }
+
+void fake_stripe::set_webhook_url(std::string url) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->webhook_url = std::move(url);
+}
+
+std::vector<recorded_call> fake_stripe::calls() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->calls;
+}
+
+void fake_stripe::fail_next(int count, unsigned status) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->failures_left = count;
+  impl_->failure_status = status;
+}
+
+std::string fake_stripe::completed_event(const std::string& session_id, const std::string& event_id) const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->event_of(session_id, event_id);
+}
+
+unsigned fake_stripe::send_event(const std::string& body, std::int64_t t) const { return impl_->post_event(body, t); }
+
+}  // namespace bountybot::testing

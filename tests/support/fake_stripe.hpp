@@ -1,0 +1,39 @@
+#pragma once
+// A local HTTP server standing in for Stripe: records every API call, answers
+// `POST /v1/checkout/sessions` like Stripe (the same Idempotency-Key gives the same session),
+// serves a checkout page whose "Pay" button completes the session, and sends the service the
+// signed `checkout.session.completed` event, as Stripe would.
+#include "tests/support/fake_platform.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bountybot::testing {
+
+/// `Stripe-Signature` for `body` at unix time `t`: `t=<t>,v1=<hex HMAC-SHA256 of "t.body">`.
+std::string stripe_signature(const std::string& secret, std::int64_t t, const std::string& body);
+
+class fake_stripe {
+ public:
+  /// Events go to `webhook_url` (the service's `/webhooks/stripe`) signed with `webhook_secret`.
+  explicit fake_stripe(std::string webhook_secret);
+  ~fake_stripe();
+  /// `http://127.0.0.1:<port>`: BOUNTYBOT_STRIPE_API_URL.
+  std::string base_url() const;
+  void set_webhook_url(std::string url);
+  std::vector<recorded_call> calls() const;
+  /// The next `count` API calls (not the checkout pages) are answered `status` and not recorded as done.
+  void fail_next(int count, unsigned status);
+  /// The `checkout.session.completed` event of session `id` as JSON (paid), with event id `event_id`.
+  std::string completed_event(const std::string& session_id, const std::string& event_id) const;
+  /// Sends `body` to the webhook URL, signed now (or at `t`); returns the service's status.
+  unsigned send_event(const std::string& body, std::int64_t t = 0) const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace bountybot::testing

@@ -1,0 +1,211 @@
+// Money in by card (SPEC §14), pure: the surcharge, the funding page's offer, what a paid
+// session deposits, Stripe's signature scheme and the events the service reads.
+#include "adapters/json_util.hpp"
+#include "adapters/stripe/stripe.hpp"
+#include "payments/payments.hpp"
+#include "webhooks/intake.hpp"
+#include "webhooks/signature.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+namespace bountybot {
+namespace {
+
+using escrow::money;
+using payments::funding_state;
+
+const bot::utc_time now = *bot::parse_deadline("2026-12-03T12:00:00Z");
+
+TEST(CardSurcharge, IsBasisPointsRoundedDownPlusTheFixedPart) {
+  const struct {
+    std::int64_t amount;
+    int bps;
+    std::int64_t fixed;
+    std::int64_t want;
+  } table[] = {{5000, 290, 30, 175}, {4000, 290, 30, 146}, {1, 290, 30, 30}, {0, 290, 0, 0},
+               {9999, 10000, 0, 9999}, {123, 0, 0, 0}, {34, 290, 0, 0}, {35, 290, 0, 1}};
+  for (const auto& row : table) {
+    const auto s = payments::card_surcharge(money(row.amount, "USD"), {row.bps, row.fixed});
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->amount_minor(), row.want) << row.amount << " at " << row.bps << " bps + " << row.fixed;
+    EXPECT_EQ(s->currency(), "USD");
+  }
+  EXPECT_FALSE(payments::card_surcharge(money(INT64_MAX, "USD"), {10000, 1}));  // overflow refused
+}
+
+TEST(Payer, RoundTripsOnlyWhatTheServiceWrites) {
+  const payments::payer p{bot::platform::gitlab, 42};
+  EXPECT_EQ(payments::account_ref(p), "user:gitlab:42");
+  EXPECT_EQ(payments::payer_from("user:gitlab:42"), p);
+  for (const auto* bad : {"", "user:", "user:github:", "user:github:0", "user:github:-3", "user:bitbucket:4",
+                          "org:github:4", "user:github:4x", "user:github:4:available"}) {
+    EXPECT_EQ(payments::payer_from(bad), std::nullopt) << bad;
+  }
+}
+
+payments::funding_view view(const std::string& state, std::int64_t pledged, std::int64_t available) {
+  payments::funding_view v;
+  v.pledge_id = 7;
+  v.pledge_state = state;
+  v.pledged = money(pledged, "EUR");
+  v.available_minor = available;
+  v.funds_expire_at = now + std::chrono::days{7};
+  return v;
+}
+
+TEST(DecideFunding, OffersWhatIsMissingOfAnAwaitingPledge) {
+  const payments::card_fee fee{290, 30};
+  const struct {
+    std::string state;
+    std::int64_t pledged, available;
+    funding_state want;
+    std::int64_t missing, total;
+  } table[] = {
+      {"awaiting_funds", 5000, 0, funding_state::payable, 5000, 5175},
+      {"awaiting_funds", 5000, 1000, funding_state::payable, 4000, 4146},
+      {"awaiting_funds", 5000, 5000, funding_state::covered, 0, 0},
+      {"awaiting_funds", 5000, 9000, funding_state::covered, 0, 0},
+      {"held", 5000, 0, funding_state::held, 0, 0},
+      {"refunded", 5000, 0, funding_state::ended, 0, 0},
+      {"cancelled", 5000, 0, funding_state::ended, 0, 0},
+  };
+  for (const auto& row : table) {
+    const auto o = payments::decide_funding(view(row.state, row.pledged, row.available), fee, now);
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->state, row.want) << row.state << " " << row.available;
+    EXPECT_EQ(o->missing.amount_minor(), row.missing) << row.state << " " << row.available;
+    EXPECT_EQ(o->total.amount_minor(), row.total) << row.state << " " << row.available;
+    EXPECT_EQ(o->total.currency(), "EUR");
+  }
+  auto late = view("awaiting_funds", 5000, 0);
+  late.funds_expire_at = now;
+  EXPECT_EQ(payments::decide_funding(late, fee, now)->state, funding_state::ended);  // its funds came too late
+}
+
+payments::card_payment paid(std::int64_t total = 5175, std::int64_t surcharge = 175) {
+  return {"cs_test_1", "pi_test_1", "user:github:21031067", "usd", total, surcharge};
+}
+
+TEST(DecideCardPayment, DepositsTheTotalLessTheSurcharge) {
+  const auto d = payments::decide_card_payment(paid());
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->to, (payments::payer{bot::platform::github, 21031067}));
+  EXPECT_EQ(d->net, money(5000, "USD"));
+  EXPECT_EQ(d->surcharge, money(175, "USD"));
+  EXPECT_EQ(d->reference, "cs_test_1");
+  EXPECT_EQ(d->payment_intent, "pi_test_1");
+}
+
+TEST(DecideCardPayment, RefusesSessionsThisServiceDidNotMake) {
+  auto no_id = paid();
+  no_id.session_id = "";
+  auto odd_id = paid();
+  odd_id.session_id = "cs_test'; DROP";
+  auto foreign = paid();
+  foreign.account = "acct_123";
+  auto currency = paid();
+  currency.currency = "xxx";
+  const std::pair<payments::card_payment, problem_code> table[] = {
+      {no_id, problem_code::reference}, {odd_id, problem_code::reference},      {foreign, problem_code::user},
+      {currency, problem_code::currency}, {paid(0, 0), problem_code::amount},    {paid(100, 100), problem_code::amount},
+      {paid(100, -1), problem_code::amount}, {paid(-5, 0), problem_code::amount},
+  };
+  for (const auto& [payment, code] : table) {
+    const auto d = payments::decide_card_payment(payment);
+    ASSERT_FALSE(d) << payment.session_id << " " << payment.amount_total;
+    EXPECT_EQ(d.error().code, code) << d.error().message;
+  }
+}
+
+TEST(StripeSignature, AcceptsAnyListedSignatureUnderAnySecretWithinTolerance) {
+  const std::string body = R"({"id":"evt_1","type":"checkout.session.completed"})";
+  const std::int64_t t = 1'800'000'000;
+  const auto sig = webhooks::hmac_sha256_hex("whsec_b", std::to_string(t) + "." + body);
+  const auto header = "t=" + std::to_string(t) + ",v1=" + sig;
+  EXPECT_TRUE(webhooks::verify_stripe_signature({"whsec_b"}, body, header, t));
+  EXPECT_TRUE(webhooks::verify_stripe_signature({"whsec_a", "whsec_b"}, body, header, t + 300));
+  EXPECT_TRUE(webhooks::verify_stripe_signature({"whsec_b"}, body, "t=" + std::to_string(t) + ",v1=00ff,v0=x,v1=" + sig, t));
+  EXPECT_FALSE(webhooks::verify_stripe_signature({"whsec_b"}, body, header, t + 301));
+  EXPECT_FALSE(webhooks::verify_stripe_signature({"whsec_b"}, body, header, t - 301));
+  EXPECT_FALSE(webhooks::verify_stripe_signature({"whsec_a"}, body, header, t));
+  EXPECT_FALSE(webhooks::verify_stripe_signature({"whsec_b"}, body + " ", header, t));
+  EXPECT_FALSE(webhooks::verify_stripe_signature({"whsec_b"}, body, "v1=" + sig, t));
+  EXPECT_FALSE(webhooks::verify_stripe_signature({"whsec_b"}, body, "t=abc,v1=" + sig, t));
+  EXPECT_FALSE(webhooks::verify_stripe_signature({}, body, header, t));
+  EXPECT_FALSE(webhooks::verify_stripe_signature({""}, body, "t=" + std::to_string(t) + ",v1=" +
+                                                 webhooks::hmac_sha256_hex("", std::to_string(t) + "." + body), t));
+}
+
+std::map<std::string, std::string> signed_headers(const std::string& body, std::int64_t t) {
+  return {{"stripe-signature", "t=" + std::to_string(t) + ",v1=" + webhooks::hmac_sha256_hex("s", std::to_string(t) + "." + body)}};
+}
+
+TEST(StripeIntake, StoresOnlyHandledEventsWithTheirId) {
+  const std::int64_t t = 1'800'000'000;
+  const std::string completed = R"({"id":"evt_9","type":"checkout.session.completed","data":{"object":{}}})";
+  const auto d = webhooks::decide_stripe({"s"}, signed_headers(completed, t), completed, t);
+  ASSERT_TRUE(d.store);
+  EXPECT_EQ(d.status, 200u);
+  EXPECT_EQ(d.store->platform, "stripe");
+  EXPECT_EQ(d.store->delivery_id, "evt_9");
+  EXPECT_EQ(d.store->event, "checkout.session.completed");
+  const std::string other = R"({"id":"evt_10","type":"customer.created"})";
+  const auto ignored = webhooks::decide_stripe({"s"}, signed_headers(other, t), other, t);
+  EXPECT_EQ(ignored.status, 200u);
+  EXPECT_FALSE(ignored.store);
+  for (const std::string bad : {std::string(R"({"type":"checkout.session.completed"})"), std::string("[1]"),
+                                std::string("not json"), std::string(R"({"id":"","type":"x"})")}) {
+    const auto r = webhooks::decide_stripe({"s"}, signed_headers(bad, t), bad, t);
+    EXPECT_EQ(r.status, 400u) << bad;
+    EXPECT_FALSE(r.store);
+  }
+  EXPECT_EQ(webhooks::decide_stripe({"s"}, {}, completed, t).status, 400u);
+}
+
+TEST(StripeEvents, ReadAPaidSessionAndWaitForAnAsyncOne) {
+  const auto event = boost::json::parse(R"({"id":"evt_1","type":"checkout.session.completed","data":{"object":{
+    "id":"cs_test_a1","object":"checkout.session","amount_total":5175,"currency":"usd","payment_status":"paid",
+    "payment_intent":"pi_3","metadata":{"account":"user:github:1","pledge_id":"4","surcharge":"175"}}}})");
+  const auto p = stripe::card_payment_of("checkout.session.completed", event);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->session_id, "cs_test_a1");
+  EXPECT_EQ(p->amount_total, 5175);
+  EXPECT_EQ(p->surcharge_minor, 175);
+  EXPECT_EQ(p->account, "user:github:1");
+  EXPECT_EQ(p->payment_intent, "pi_3");
+  auto unpaid = event;
+  unpaid.at_pointer("/data/object").as_object()["payment_status"] = "unpaid";
+  EXPECT_FALSE(stripe::card_payment_of("checkout.session.completed", unpaid));
+  EXPECT_TRUE(stripe::card_payment_of("checkout.session.async_payment_succeeded", event));
+  EXPECT_FALSE(stripe::card_payment_of("charge.succeeded", event));
+  auto wrong = event;
+  wrong.at_pointer("/data/object").as_object()["object"] = "payment_intent";
+  EXPECT_THROW(stripe::card_payment_of("checkout.session.completed", wrong), adapters::payload_error);
+  auto bad_surcharge = event;
+  bad_surcharge.at_pointer("/data/object/metadata").as_object()["surcharge"] = "1.75";
+  EXPECT_THROW(stripe::card_payment_of("checkout.session.completed", bad_surcharge), adapters::payload_error);
+  EXPECT_THROW(stripe::card_payment_of("checkout.session.completed", boost::json::parse(R"({"id":"e"})")),
+               adapters::payload_error);
+}
+
+TEST(CheckoutForm, NamesTheFieldsStripeDocuments) {
+  stripe::checkout_request r;
+  r.amount = money(4146, "EUR");
+  r.product = "Pledge #3 on github:o/r#1";
+  r.account = "user:github:5";
+  r.pledge_id = 3;
+  r.surcharge_minor = 146;
+  r.success_url = "https://b.example/fund/3?paid=1";
+  r.cancel_url = "https://b.example/fund/3";
+  EXPECT_EQ(stripe::checkout_form(r),
+            "mode=payment&line_items%5B0%5D%5Bprice_data%5D%5Bcurrency%5D=eur"
+            "&line_items%5B0%5D%5Bprice_data%5D%5Bunit_amount%5D=4146"
+            "&line_items%5B0%5D%5Bprice_data%5D%5Bproduct_data%5D%5Bname%5D=Pledge%20%233%20on%20github%3Ao%2Fr%231"
+            "&line_items%5B0%5D%5Bquantity%5D=1&metadata%5Bpledge_id%5D=3&metadata%5Baccount%5D=user%3Agithub%3A5"
+            "&metadata%5Bsurcharge%5D=146&success_url=https%3A%2F%2Fb.example%2Ffund%2F3%3Fpaid%3D1"
+            "&cancel_url=https%3A%2F%2Fb.example%2Ffund%2F3");
+}
+
+}  // namespace
+}  // namespace bountybot
