@@ -250,6 +250,8 @@ const std::vector<setting>& settings() {
        integer(&config::card_fee_bps, 0, max_fee_bps, "expected 0 to 10000 basis points")},
       {"BOUNTYBOT_CARD_FEE_FIXED", "card surcharge, minor units",
        integer(&config::card_fee_fixed, std::int64_t{0}, max_card_fee_fixed_minor, "expected 0 to 1000000 minor units")},
+      {"BOUNTYBOT_PAYOUT_MINIMUM", "smallest payout, whole units of its currency",
+       integer(&config::payout_minimum, std::int64_t{0}, max_deposit_units_limit, "expected whole units from 0")},
   };
   return table;
 }

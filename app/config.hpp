@@ -67,6 +67,7 @@ struct config {
   std::string stripe_api_url = "https://api.stripe.com";  // BOUNTYBOT_STRIPE_API_URL
   int card_fee_bps = 0;                         // BOUNTYBOT_CARD_FEE_BPS: surcharge, basis points of the amount
   std::int64_t card_fee_fixed = 0;              // BOUNTYBOT_CARD_FEE_FIXED: surcharge, minor units
+  std::int64_t payout_minimum = 10;             // BOUNTYBOT_PAYOUT_MINIMUM: smallest payout, whole units
 };
 
 /// The largest BOUNTYBOT_CARD_FEE_FIXED accepted, minor units.

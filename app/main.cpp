@@ -1,4 +1,4 @@
-// bountybot: the executable. Subcommands of SPEC §10: serve, migrate, deposit, ledger check, replay.
+// bountybot: the executable. Subcommands of SPEC §10: serve, migrate, deposit, ledger check, replay, payouts.
 #include "jobs/outbox_sender.hpp"
 #include "app/clock.hpp"
 #include "app/config.hpp"
@@ -10,6 +10,7 @@
 #include "webhooks/inbox.hpp"
 #include "webhooks/signature.hpp"
 #include "jobs/inbox_worker.hpp"
+#include "payments/store/store.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -123,6 +124,45 @@ int cmd_outbox_retry(const app::config& c, const std::vector<std::int64_t>& ids)
   return 0;
 }
 
+int cmd_payouts_list(const app::config& c, const std::string& state_name) {
+  const auto state = payments::payout_state_from(state_name);
+  if (!state) {
+    std::cerr << "--state is one of requested, paid, failed\n";
+    return 1;
+  }
+  pqxx::connection conn(c.database_url);
+  pqxx::work tx(conn);
+  const auto rows = payments::payouts_in_state(tx, *state, 10'000);
+  std::cout << "id\tuser\tamount\tprovider\tstate\trequested\treference\n";
+  for (const auto& p : rows) {
+    std::cout << p.id << "\t" << bot::to_string(p.who.platform) << ":" << p.who.user_id << "\t" << escrow::format_money(p.amount)
+              << "\t" << payments::to_string(p.provider) << "\t" << payments::to_string(p.state) << "\t"
+              << bot::format_rfc3339(p.requested_at) << "\t" << (p.reference.empty() ? p.reason : p.reference) << "\n";
+  }
+  std::cout << rows.size() << " payout(s) " << state_name << "\n";
+  return 0;
+}
+
+/// `bountybot payouts paid ID --reference REF` / `payouts failed ID --reason WHY`.
+int cmd_payouts_settle(const app::config& c, std::int64_t id, const std::string& text, bool paid) {
+  if (text.empty() || text.size() > bot::max_reason_chars) {
+    std::cerr << (paid ? "--reference" : "--reason") << " must be 1 to 1000 bytes\n";
+    return 1;
+  }
+  std::unique_ptr<pqxx::connection> conn;
+  result<payments::payout_row> r = make_problem(problem_code::none, "");
+  db::transact(conn, c.database_url, [&](pqxx::work& tx) {
+    r = payments::settle_manual_payout(tx, id, paid, text, app::now_utc());
+  });
+  if (!r) {
+    std::cerr << "payout " << id << ": " << r.error().message << "\n";
+    return 1;
+  }
+  std::cout << "payout " << id << " of " << escrow::format_money(r->amount) << " is " << payments::to_string(r->state)
+            << (paid ? "" : "; its amount is payable again") << "\n";
+  return 0;
+}
+
 int cmd_replay(const app::config& c, const std::vector<std::string>& files) {
   std::unique_ptr<pqxx::connection> conn;
   for (const auto& file : files) {
@@ -224,6 +264,20 @@ int main(int argc, char** argv) {
   std::vector<std::int64_t> retry_ids;
   outbox_retry->add_option("ids", retry_ids, "outbox ids");
 
+  auto* payouts = cli.add_subcommand("payouts", "the manual provider's payout queue (SPEC §14)");
+  payouts->require_subcommand(1);
+  auto* payouts_list = payouts->add_subcommand("list", "list payouts in a state");
+  std::string payout_state = "requested";
+  payouts_list->add_option("--state", payout_state, "requested (default), paid or failed");
+  auto* payouts_paid = payouts->add_subcommand("paid", "mark a requested payout paid");
+  auto* payouts_failed = payouts->add_subcommand("failed", "mark a payout failed: its amount is payable again");
+  std::int64_t payout_id = 0;
+  std::string payout_text;
+  payouts_paid->add_option("id", payout_id, "payout id")->required();
+  payouts_paid->add_option("--reference", payout_text, "how it was paid (e.g. the bank transfer's reference)")->required();
+  payouts_failed->add_option("id", payout_id, "payout id")->required();
+  payouts_failed->add_option("--reason", payout_text, "why it could not be paid")->required();
+
   CLI11_PARSE(cli, argc, argv);
   try {
     const auto c = load(config_file);
@@ -235,6 +289,9 @@ int main(int argc, char** argv) {
     if (*inbox_show) return cmd_inbox_show(c, inbox_key);
     if (*outbox_list) return cmd_outbox_list(c, dead_only);
     if (*outbox_retry) return cmd_outbox_retry(c, retry_ids);
+    if (*payouts_list) return cmd_payouts_list(c, payout_state);
+    if (*payouts_paid) return cmd_payouts_settle(c, payout_id, payout_text, true);
+    if (*payouts_failed) return cmd_payouts_settle(c, payout_id, payout_text, false);
     if (*serve) {
       std::signal(SIGINT, on_signal);
       std::signal(SIGTERM, on_signal);

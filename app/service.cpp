@@ -4,6 +4,7 @@
 #include "adapters/github/client.hpp"
 #include "adapters/github/installations.hpp"
 #include "adapters/gitlab/client.hpp"
+#include "jobs/payout_sender.hpp"
 #include "jobs/redelivery.hpp"
 #include "jobs/vote_poller.hpp"
 #include "db/db.hpp"
@@ -72,6 +73,7 @@ jobs::worker_settings make_worker_settings(const config& c,
   s.store.repo.weight = c.vote_weight == "head" ? bot::weight_mode::head : bot::weight_mode::amount;
   s.store.repo.silence = c.vote_silence == "reject" ? voting::silence_rule::reject : voting::silence_rule::approve;
   s.store.repo.zero_value_support = c.zero_value_support;
+  s.store.repo.public_url = c.public_url;
   s.is_maintainer = [apis](const bot::issue_ref& issue, const bot::user_ref& user) {
     const auto it = apis.find(issue.platform);
     return it != apis.end() && it->second->is_maintainer(issue, user);
@@ -97,6 +99,7 @@ web::page_settings page_settings_of(const config& c) {
   if (!c.stripe_secret_key.empty()) {
     p.card_payments = web::page_settings::cards{c.stripe_api_url, c.stripe_secret_key, {c.card_fee_bps, c.card_fee_fixed}};
   }
+  p.payout_minimum_units = c.payout_minimum;
   return p;
 }
 
@@ -161,6 +164,11 @@ int serve(const config& c, const std::atomic<bool>& stop) {
   threads.emplace_back([&] { sender.run(stop); });
   if (auto app = platform_dry_run(c, "github") ? nullptr : github_app(c)) {
     threads.emplace_back([&stop, app, url = c.database_url] { jobs::run_redelivery(stop, app, url); });
+  }
+  std::unique_ptr<jobs::payout_sender> payouts;
+  if (!c.stripe_secret_key.empty()) {
+    payouts = std::make_unique<jobs::payout_sender>(c.database_url, stripe::client(c.stripe_api_url, c.stripe_secret_key));
+    threads.emplace_back([&] { payouts->run(stop); });
   }
   jobs::timer_scheduler scheduler(c.database_url, worker_settings.store);
   threads.emplace_back([&] { scheduler.run(stop); });

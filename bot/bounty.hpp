@@ -203,6 +203,9 @@ struct repo_settings {
   int project_fee_bps = 0;
   std::string bounty_label = "bounty";
   std::string accepted_label = "bounty: accepted";
+  /// The service's public URL, where the bot's links point (the payouts page after a release);
+  /// empty: links are relative paths.
+  std::string public_url;
 };
 
 /// Everything `decide` reads: the bounty (if any), all its pledges, its milestones and open

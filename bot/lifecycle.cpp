@@ -17,8 +17,8 @@ std::string currency_of(const bounty_view& view) { return view.current->currency
 
 // Pays `vote`'s milestones and settles the bounty: completed (leftovers refunded) once every
 // milestone is released, else accepted. The approval and the operator's release share it.
-void release_and_settle(const bounty_view& view, const open_vote& vote, const repo_settings& settings,
-                        std::vector<effect>& effects) {
+std::vector<std::pair<user_ref, std::int64_t>> release_and_settle(const bounty_view& view, const open_vote& vote,
+                                                                  const repo_settings& settings, std::vector<effect>& effects) {
   const auto ms = effective_milestones(view.milestones);
   std::vector<int> positions;
   for (const auto& m : ms) {
@@ -35,13 +35,15 @@ void release_and_settle(const bounty_view& view, const open_vote& vote, const re
       if (id == p.id) p.released_minor += amount;
     }
   }
+  auto paid = plan.to_solvers;
   effects.emplace_back(release_milestones{vote.id, std::move(plan), currency_of(view)});
   if (pending_left) {
     effects.emplace_back(set_state{bounty_state::accepted});
-    return;
+    return paid;
   }
   end_all(after, effects);  // pledges made after earlier milestones keep unreleased shares: they go back
   effects.emplace_back(set_state{bounty_state::completed});
+  return paid;
 }
 
 // The ballot effect of `voter` on `vote` with the reactions `up` (👍) and `down` (👎).
@@ -172,8 +174,9 @@ decision decide_vote_close(const bounty_view& view, voting::outcome result, cons
   const bool approved = result == voting::outcome::approved;
   d.effects.emplace_back(close_vote{vote.id, approved});
   if (approved) {
-    release_and_settle(view, vote, settings, d.effects);
-    d.effects.emplace_back(post_reply{text_vote_approved(vote.release_minor, currency_of(view), vote.solvers)});
+    const auto paid = release_and_settle(view, vote, settings, d.effects);
+    d.effects.emplace_back(post_reply{text_vote_approved(vote.release_minor, currency_of(view), vote.solvers) +
+                                      text_collect(paid, currency_of(view), settings.public_url)});
   } else {
     int most_rejections = 0;  // SPEC §7: a milestone rejected twice disputes the bounty
     for (const auto& m : view.milestones) {
@@ -311,8 +314,9 @@ result<decision> decide_dispute(const bounty_view& view, const dispute_resolutio
     d.effects.emplace_back(post_reply{text_dispute_refunded(r.reason)});
   } else {
     // Release: the disputed milestone(s) of the last rejected vote, to that vote's solvers.
-    release_and_settle(view, *last_rejected, settings, d.effects);
-    d.effects.emplace_back(post_reply{text_dispute_released(last_rejected->release_minor, currency_of(view), r.reason)});
+    const auto paid = release_and_settle(view, *last_rejected, settings, d.effects);
+    d.effects.emplace_back(post_reply{text_dispute_released(last_rejected->release_minor, currency_of(view), r.reason) +
+                                      text_collect(paid, currency_of(view), settings.public_url)});
   }
   d.effects.emplace_back(refresh_status{});
   return d;

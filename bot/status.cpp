@@ -182,6 +182,23 @@ std::string text_dispute_released(std::int64_t release_minor, std::string_view c
               " released to the solvers. Reason: " + inline_code(reason, max_reason_chars));
 }
 
+std::string payouts_link(std::string_view public_url) {
+  std::string base(public_url);
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/me/payouts";
+}
+
+std::string text_collect(const std::vector<std::pair<user_ref, std::int64_t>>& paid, std::string_view currency,
+                         std::string_view public_url) {
+  std::string list;
+  for (const auto& [user, amount] : paid) {
+    if (amount <= 0) continue;
+    list += (list.empty() ? "@" : ", @") + user.login + ": " + escrow::format_money(amount, currency);
+  }
+  if (list.empty()) return {};
+  return "\n\n" + list + ". Sign in at " + payouts_link(public_url) + " to be paid out.";
+}
+
 std::string text_no_support() { return "this repository does not take zero-value support; pledge an amount instead"; }
 
 std::string text_no_more_pledges(bounty_state s) {

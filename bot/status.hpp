@@ -79,6 +79,13 @@ std::string text_dispute_refunded(std::string_view reason);
 /// Body: the operator released a disputed milestone, `release_minor` of `currency`, with `reason`.
 std::string text_dispute_released(std::int64_t release_minor, std::string_view currency, std::string_view reason);
 
+/// `{public_url}/me/payouts` (a relative path without a public URL).
+std::string payouts_link(std::string_view public_url);
+/// Paragraph after a release (SPEC §14): each solver's amount and where to collect it,
+/// "@dev: $50.00, @s3: $25.00. Collect it at …/me/payouts …"; empty when nobody was paid.
+std::string text_collect(const std::vector<std::pair<user_ref, std::int64_t>>& paid, std::string_view currency,
+                         std::string_view public_url);
+
 // ---- why a command is refused (the reply puts the command, in code, before each) ----
 
 /// The repository takes no zero-value support.

@@ -13,6 +13,7 @@ std::string_view to_string(transfer_kind k) {
     case transfer_kind::refund: return "refund";
     case transfer_kind::withdrawal: return "withdrawal";
     case transfer_kind::payout: return "payout";
+    case transfer_kind::payout_reversal: return "payout_reversal";
   }
   return "unknown";
 }

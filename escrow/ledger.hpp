@@ -11,7 +11,7 @@
 namespace bountybot::escrow {
 
 /// Kinds of transfer (SPEC §3).
-enum class transfer_kind { deposit, pledge_hold, release, fee, refund, withdrawal, payout };
+enum class transfer_kind { deposit, pledge_hold, release, fee, refund, withdrawal, payout, payout_reversal };
 std::string_view to_string(transfer_kind k);
 
 /// `user:<platform>:<id>:available` — funds a user can pledge or withdraw.

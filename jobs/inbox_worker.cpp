@@ -225,8 +225,27 @@ std::optional<delivery_outcome> inbox_worker::apply_event(pqxx::work& tx, const 
 }
 
 delivery_outcome inbox_worker::process_stripe(pqxx::work& tx, const taken_delivery& d, const boost::json::value& event) {
+  if (const auto update = stripe::account_update_of(d.event, event)) {
+    // An account this service did not create (another platform's, on the same Stripe account) changes nothing.
+    return payments::set_payouts_enabled(tx, update->account_id, update->payouts_enabled) ? delivery_outcome::done
+                                                                                           : delivery_outcome::ignored;
+  }
+  if (const auto reversal = stripe::transfer_reversal_of(d.event, event)) {
+    const auto p = payments::payout_by_id(tx, reversal->payout_id);
+    if (p && p->provider == payments::payout_provider::stripe && p->state == payments::payout_state::requested) {
+      throw std::runtime_error("payout " + std::to_string(p->id) + " is not marked paid yet; the reversal is retried");
+    }
+    if (!p || p->provider != payments::payout_provider::stripe || p->reference != reversal->transfer_id) {
+      throw adapters::payload_error("transfer " + reversal->transfer_id + " did not pay payout " + std::to_string(reversal->payout_id));
+    }
+    const auto r = payments::fail_payout(tx, p->id, "Stripe reversed transfer " + reversal->transfer_id, app::now_utc());
+    if (!r) return delivery_outcome::duplicate;  // failed already: reversed once
+    spdlog::info("payout {} reversed by Stripe: {} back to payable", p->id, escrow::format_money(p->amount));
+    return delivery_outcome::done;
+  }
   const auto payment = stripe::card_payment_of(d.event, event);
   if (!payment) return delivery_outcome::ignored;  // a session not paid yet: its success event follows
+  if (payment->account.empty()) return delivery_outcome::ignored;  // not this service's session (no metadata[account])
   const auto deposit = payments::decide_card_payment(*payment);
   if (!deposit) throw adapters::payload_error("checkout session " + payment->session_id + ": " + deposit.error().message);
   const auto r = payments::record_card_payment(tx, *deposit, app::now_utc(), settings_.store.max_deposit_units);
@@ -234,7 +253,7 @@ delivery_outcome inbox_worker::process_stripe(pqxx::work& tx, const taken_delive
   if (!r->created) return delivery_outcome::duplicate;  // the session was paid in before (completed, then async success)
   spdlog::info("card payment {} deposited {} for {}", payment->session_id, escrow::format_money(deposit->net),
                payments::account_ref(deposit->to));
-  if (!r->held_pledges.empty()) tx.exec(std::string("NOTIFY ") + jobs::outbox_channel);
+  tx.exec(std::string("NOTIFY ") + jobs::outbox_channel);  // held, cut or refused pledges have replies to send
   return delivery_outcome::done;
 }
 

@@ -16,6 +16,11 @@ bool is_stripe_id(std::string_view s) {
 
 }  // namespace
 
+bool card_currency_supported(std::string_view currency) {
+  const auto* c = escrow::find_currency(currency);
+  return c != nullptr && c->exponent < 3 && c->code != "ISK" && c->code != "UGX";
+}
+
 result<escrow::money> card_surcharge(const escrow::money& amount, const card_fee& fee) {
   const auto part = escrow::basis_points_rounded_down(amount.amount_minor(), fee.bps);
   return escrow::checked_add(escrow::money(part, amount.currency()), escrow::money(fee.fixed_minor, amount.currency()));
@@ -48,7 +53,9 @@ result<funding_offer> decide_funding(const funding_view& view, const card_fee& f
   }
   const bool expired = view.funds_expire_at && *view.funds_expire_at <= now;
   if (view.pledge_state != "awaiting_funds" || expired) return offer;
-  const auto missing = view.pledged.amount_minor() - std::min(view.available_minor, view.pledged.amount_minor());
+  // A deposit holds the oldest awaiting pledge first: what the older ones need comes before this one.
+  const auto needed = view.pledged.amount_minor() + view.awaiting_before_minor;
+  const auto missing = needed - std::min(view.available_minor, needed);
   if (missing <= 0) {
     offer.state = funding_state::covered;
     return offer;

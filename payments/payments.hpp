@@ -24,6 +24,12 @@ struct card_fee {
 /// in `amount`'s currency. Refusal `overflow` when it leaves the int64 range.
 [[nodiscard]] result<escrow::money> card_surcharge(const escrow::money& amount, const card_fee& fee);
 
+/// Whether a card payment in `currency` is offered: Stripe's amount unit is the ISO 4217 minor
+/// unit for it. Not for the three-decimal currencies (Stripe wants their last digit 0), nor for
+/// ISK and UGX, which Stripe takes in two decimals for backwards compatibility
+/// (https://docs.stripe.com/currencies#special-cases): those pay the operator instead.
+bool card_currency_supported(std::string_view currency);
+
 /// Whose balance a payment credits: a user's available account (organizations and pools later).
 struct payer {
   bot::platform platform = bot::platform::github;
@@ -42,6 +48,9 @@ struct funding_view {
   std::string pledge_state;  // held, awaiting_funds, refunded, cancelled
   escrow::money pledged{0, "USD"};
   std::int64_t available_minor = 0;  // the sponsor's available balance in the pledge's currency
+  /// The sponsor's older pledges in this currency still awaiting funds (minor units): a deposit
+  /// holds them first (oldest first), so the payment must cover them too.
+  std::int64_t awaiting_before_minor = 0;
   payer sponsor;
   std::string sponsor_login;
   std::string issue_key;  // github:octo-org/octo-repo#42
@@ -59,7 +68,7 @@ enum class funding_state {
 
 struct funding_offer {
   funding_state state = funding_state::ended;
-  escrow::money missing{0, "USD"};    // the pledge less the sponsor's available balance
+  escrow::money missing{0, "USD"};    // the pledge and the older awaiting ones, less the available balance
   escrow::money surcharge{0, "USD"};  // card_surcharge of `missing`
   escrow::money total{0, "USD"};      // missing + surcharge: what the card is charged
 };

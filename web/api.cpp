@@ -8,6 +8,8 @@
 #include "bot/store/store.hpp"
 #include "escrow/ledger.hpp"
 #include "escrow/store/store.hpp"
+#include "payments/store/store.hpp"
+#include "web/forms.hpp"
 #include "webhooks/inbox.hpp"
 #include "webhooks/intake.hpp"
 #include "webhooks/signature.hpp"
@@ -205,6 +207,16 @@ std::vector<api_route> routes::admin_routes() {
        blocking_handler([this](const http_request& r, const route_params& p) {
          return resolve(r, p.at("platform"), p.at("path"), p.at("number"));
        })},
+      /// Payouts in a state (`?state=requested|paid|failed`, default requested), oldest first:
+      /// {"payouts": [{id, platform, user_id, amount, currency, provider, state, requested_at, reference, reason}]}.
+      {"GET", "/api/v1/admin/payouts", route_auth::admin, refusal_format::json,
+       blocking_handler([this](const http_request& r, const route_params&) { return admin_payouts(r); })},
+      /// The operator paid a requested payout: body {"reference": "..."}; 404 none, 409 not requested.
+      {"POST", "/api/v1/admin/payouts/{id}/paid", route_auth::admin, refusal_format::json,
+       blocking_handler([this](const http_request& r, const route_params& p) { return settle_payout(r, p.at("id"), true); })},
+      /// A payout could not be paid: body {"reason": "..."}; its booking goes back to payable. 404, 409 failed already.
+      {"POST", "/api/v1/admin/payouts/{id}/failed", route_auth::admin, refusal_format::json,
+       blocking_handler([this](const http_request& r, const route_params& p) { return settle_payout(r, p.at("id"), false); })},
       /// A user's balances by currency: {platform, user_id, balances: {CUR: {available, payable}}}
       /// in minor units; 404 for an unknown platform or a user id that is not an integer.
       {"GET", "/api/v1/admin/accounts/{platform}/{user_id}", route_auth::admin, refusal_format::json,
@@ -498,6 +510,53 @@ http_reply routes::account(const std::string& platform, const std::string& user_
     if (!v.as_object().contains("payable")) v.as_object()["payable"] = 0;
   }
   return json_reply(200, json::object{{"platform", platform}, {"user_id", *id}, {"balances", std::move(balances)}});
+}
+
+json::object payout_json(const payments::payout_row& p) {
+  return json::object{{"id", p.id},
+                      {"platform", std::string(bot::to_string(p.who.platform))},
+                      {"user_id", p.who.user_id},
+                      {"amount", p.amount.amount_minor()},
+                      {"currency", p.amount.currency()},
+                      {"provider", std::string(payments::to_string(p.provider))},
+                      {"state", std::string(payments::to_string(p.state))},
+                      {"requested_at", bot::format_rfc3339(p.requested_at)},
+                      {"reference", p.reference},
+                      {"reason", p.reason}};
+}
+
+/// The most payouts one admin listing answers.
+constexpr int admin_payouts_limit = 500;
+
+http_reply routes::admin_payouts(const http_request& request) {
+  const auto q = query_of(request.target);
+  const auto state = payments::payout_state_from(q.contains("state") ? q.at("state") : "requested");
+  if (!state) return json_error(400, "state is one of requested, paid, failed");
+  json::array list;
+  pool_.transact([&](pqxx::work& tx) {
+    for (const auto& p : payments::payouts_in_state(tx, *state, admin_payouts_limit)) list.push_back(payout_json(p));
+  });
+  return json_reply(200, json::object{{"payouts", std::move(list)}});
+}
+
+http_reply routes::settle_payout(const http_request& request, const std::string& id_text, bool paid) {
+  const auto id = to_int(id_text);
+  boost::system::error_code ec;
+  const auto body = json::parse(request.body, ec);
+  const char* field = paid ? "reference" : "reason";
+  const auto* text = !ec && body.is_object() ? body.as_object().if_contains(field) : nullptr;
+  if (!id || text == nullptr || !text->is_string() || text->as_string().empty() ||
+      text->as_string().size() > bot::max_reason_chars) {
+    return json_error(400, std::string("body must be {\"") + field + "\": \"...\"} (1 to 1000 bytes)");
+  }
+  result<payments::payout_row> r = make_problem(problem_code::none, "");
+  pool_.transact([&](pqxx::work& tx) {
+    const std::string value(text->as_string());
+    r = payments::settle_manual_payout(tx, *id, paid, value, app::now_utc());
+  });
+  if (!r) return json_error(r.error().code == problem_code::not_found ? 404 : 409, r.error().message);
+  spdlog::info("operator marked payout {} {}", *id, paid ? "paid" : "failed");
+  return json_reply(200, payout_json(*r));
 }
 
 }  // namespace bountybot::web

@@ -65,6 +65,8 @@ class routes {
   http_reply resolve(const http_request& request, const std::string& platform, const std::string& full_path,
                      const std::string& number);
   bool admin_allowed(const http_request& request) const;
+  http_reply admin_payouts(const http_request& request);
+  http_reply settle_payout(const http_request& request, const std::string& id, bool paid);
 
   api_settings settings_;
   db::pool& pool_;

@@ -3,6 +3,7 @@
 #include "accounts/store/store.hpp"
 #include "adapters/oauth.hpp"
 #include "adapters/stripe/stripe.hpp"
+#include "jobs/payout_sender.hpp"
 #include "payments/store/store.hpp"
 #include "app/clock.hpp"
 #include "escrow/ledger.hpp"
@@ -407,11 +408,11 @@ struct pages::impl {
 
   // ---- funding a pledge (SPEC §14 "Money in") ----
 
-  /// Where a form's answer may send the browser: Stripe Checkout, and the configured API's
-  /// origin when it is another (a local fake in tests).
-  std::string checkout_targets() const {
+  /// Where a form's answer may send the browser: Stripe Checkout (or Connect onboarding), and
+  /// the configured API's origin when it is another (a local fake in tests).
+  std::string checkout_targets(bool onboarding = false) const {
     if (!settings.card_payments) return {};
-    std::string out = "https://checkout.stripe.com";
+    std::string out = onboarding ? "https://connect.stripe.com" : "https://checkout.stripe.com";
     const auto api = origin_of(settings.card_payments->api_url);
     if (!api.empty() && api != "https://api.stripe.com") out += " " + api;
     return out;
@@ -421,7 +422,7 @@ struct pages::impl {
     const auto who = session_of(request);
     const auto id = to_int(id_text);
     std::optional<payments::funding_view> view;
-    if (id) pool.transact([&](pqxx::work& tx) { view = payments::load_funding(tx, *id); });
+    if (id) pool.transact([&](pqxx::work& tx) { view = payments::load_funding(tx, *id, app::now_utc()); });
     if (!view) return message(404, "No such pledge", "There is no money pledge with this number.", who);
     const auto fee = settings.card_payments ? settings.card_payments->fee : payments::card_fee{};
     const auto offer = payments::decide_funding(*view, fee, app::now_utc());
@@ -446,7 +447,11 @@ struct pages::impl {
     d.set("held", offer->state == payments::funding_state::held);
     d.set("covered", offer->state == payments::funding_state::covered);
     d.set("ended", offer->state == payments::funding_state::ended);
-    d.set("cards", settings.card_payments.has_value());
+    const bool cards = settings.card_payments && payments::card_currency_supported(view->pledged.currency());
+    d.set("cards", cards);
+    if (view->awaiting_before_minor > 0) {
+      d.set("older", escrow::format_money(view->awaiting_before_minor, view->pledged.currency()));
+    }
     d.set("missing", escrow::format_money(offer->missing));
     d.set("surcharge", escrow::format_money(offer->surcharge));
     d.set("total", escrow::format_money(offer->total));
@@ -455,6 +460,13 @@ struct pages::impl {
     d.set("request_id", adapters::random_token());
     return page(200, "Fund pledge #" + std::to_string(view->pledge_id), "fund.mustache", d, who, std::move(cookies),
                 checkout_targets());
+  }
+
+  /// Whether pledge `id`'s currency may be paid by card.
+  bool view_currency_ok(std::int64_t id) {
+    std::optional<payments::funding_view> view;
+    pool.transact([&](pqxx::work& tx) { view = payments::load_funding(tx, id, app::now_utc()); });
+    return !view || payments::card_currency_supported(view->pledged.currency());
   }
 
   http_reply checkout(const http_request& request, const std::string& id_text) {
@@ -468,8 +480,10 @@ struct pages::impl {
     const auto id = to_int(id_text);
     if (!is_request_id(request_id) || !id) return message(400, "Not a payment form", "The form lacks its request id.", who);
     if (!settings.card_payments) return message(404, "No card payments", "Card payments are not set up here.", who);
+    if (!view_currency_ok(*id)) return message(409, "No card payments in this currency",
+                                               "Stripe cannot take this currency here: pay the operator instead.", who);
     std::optional<payments::funding_view> view;
-    pool.transact([&](pqxx::work& tx) { view = payments::load_funding(tx, *id); });
+    pool.transact([&](pqxx::work& tx) { view = payments::load_funding(tx, *id, app::now_utc()); });
     if (!view) return message(404, "No such pledge", "There is no money pledge with this number.", who);
     const auto offer = payments::decide_funding(*view, settings.card_payments->fee, app::now_utc());
     if (!offer || offer->state != payments::funding_state::payable) return redirect("/fund/" + id_text);
@@ -486,6 +500,10 @@ struct pages::impl {
       // The same form sent twice (a double click) gives one session: Stripe answers a repeated key alike.
       const auto session = stripe::client(settings.card_payments->api_url, settings.card_payments->secret_key)
                                .create_checkout_session(r, "checkout-" + id_text + "-" + request_id);
+      const auto api = origin_of(settings.card_payments->api_url);
+      const bool ours = session.url.starts_with("https://checkout.stripe.com/") ||
+                        (!api.empty() && api != "https://api.stripe.com" && session.url.starts_with(api + "/"));
+      if (!ours) throw stripe::stripe_error("Stripe's session URL is not on checkout.stripe.com", false);
       spdlog::info("checkout session {} for pledge {}: {}", session.id, view->pledge_id, escrow::format_money(offer->total));
       auto out = redirect(session.url);
       out.headers = page_headers(checkout_targets());
@@ -495,6 +513,135 @@ struct pages::impl {
       spdlog::warn("checkout for pledge {} failed: {}", view->pledge_id, e.what());
       return message(502, "The payment could not be started",
                      "Stripe did not open the payment page, and nothing was charged. Go back and try again in a moment.", who);
+    }
+  }
+
+  // ---- payouts (SPEC §14 "Money out") ----
+
+  std::optional<stripe::client> stripe_client() const {
+    if (!settings.card_payments) return std::nullopt;
+    return stripe::client(settings.card_payments->api_url, settings.card_payments->secret_key);
+  }
+
+  http_reply payouts_page(unsigned status, const session& who, const std::string& error = "", const std::string& notice = "") {
+    const payments::payer me{who.who.platform, who.who.id};
+    std::map<std::string, std::int64_t> payable;
+    std::optional<payments::payout_account> account;
+    std::vector<payments::payout_row> rows;
+    pool.transact([&](pqxx::work& tx) {
+      payable = escrow::balances_by_currency(tx, escrow::payable_account(bot::to_string(me.platform), me.user_id));
+      account = payments::payout_account_of(tx, me);
+      rows = payments::payouts_of(tx, me, accounts::overview_rows);
+    });
+    mustache::data d;
+    d.set("csrf", who.csrf);
+    d.set("request_id", adapters::random_token());
+    d.set("minimum", std::to_string(settings.payout_minimum_units));
+    if (!error.empty()) d.set("error", error);
+    if (!notice.empty()) d.set("notice", notice);
+    d.set("stripe", settings.card_payments.has_value());
+    if (account) d.set("account_id", account->account_id);
+    d.set("enabled", account && account->payouts_enabled);
+    std::vector<mustache::data> balances;
+    for (const auto& [c, v] : payable) {
+      if (v <= 0) continue;
+      mustache::data b;
+      b.set("currency", c);
+      b.set("payable", escrow::format_money(v, c));
+      balances.push_back(std::move(b));
+    }
+    set_list(d, "balances", std::move(balances));
+    std::vector<mustache::data> list;
+    for (const auto& p : rows) {
+      mustache::data row;
+      row.set("id", std::to_string(p.id));
+      row.set("at", when(p.requested_at));
+      row.set("amount", escrow::format_money(p.amount));
+      row.set("provider", p.provider == payments::payout_provider::stripe ? std::string("Stripe") : std::string("the operator"));
+      row.set("state", std::string(payments::to_string(p.state)));
+      if (!p.reason.empty()) row.set("detail", p.reason);
+      list.push_back(std::move(row));
+    }
+    set_list(d, "payouts", std::move(list));
+    return page(status, "Payouts", "payouts.mustache", d, who, {}, checkout_targets(true));
+  }
+
+  http_reply payouts(const http_request& request) {
+    const auto who = session_of(request);
+    if (!who) return redirect("/login?next=%2Fme%2Fpayouts");
+    return payouts_page(200, *who);
+  }
+
+  http_reply request_payout(const http_request& request) {
+    const auto who = session_of(request);
+    const auto form = parse_form(request.body);
+    if (!form || !form_session(who, *form)) return forbidden(who);
+    auto field = [&](const char* k) { return form->contains(k) ? form->at(k) : std::string(); };
+    const auto request_id = field("request_id");
+    if (!is_request_id(request_id)) return payouts_page(400, *who, "The form lacks its request id: reload the page.");
+    const payments::payer me{who->who.platform, who->who.id};
+    result<payments::booked_payout> booked = make_problem(problem_code::none, "");
+    try {
+      pool.transact([&](pqxx::work& tx) {
+        const auto view = payments::load_payout_view(tx, me, settings.card_payments.has_value(), settings.payout_minimum_units);
+        if (auto before = payments::payout_by_request(tx, me, request_id)) {  // the same form again: its payout
+          booked = payments::booked_payout{std::move(*before), false};
+          return;
+        }
+        const auto plan = payments::decide_payout(view, {field("currency"), field("amount")});
+        if (!plan) {
+          booked = plan.error();
+          return;
+        }
+        booked = payments::book_payout(tx, me, *plan, request_id, app::now_utc());
+        if (booked->created) tx.exec(std::string("NOTIFY ") + jobs::payout_channel);
+      });
+    } catch (const escrow::ledger_refusal&) {
+      booked = make_problem(problem_code::amount, "that is more than your payable balance now");
+    }
+    if (!booked) return payouts_page(409, *who, booked.error().message);
+    const auto& p = booked->payout;
+    if (booked->created) {
+      spdlog::info("{} user {} requested payout {} of {}", bot::to_string(me.platform), me.user_id, p.id,
+                   escrow::format_money(p.amount));
+    }
+    return payouts_page(200, *who, "",
+                        "Payout #" + std::to_string(p.id) + " of " + escrow::format_money(p.amount) +
+                            (p.provider == payments::payout_provider::stripe ? " is on its way through Stripe."
+                                                                             : " is requested: the operator pays it."));
+  }
+
+  http_reply setup_payouts(const http_request& request) {
+    const auto who = session_of(request);
+    const auto form = parse_form(request.body);
+    if (!form || !form_session(who, *form)) return forbidden(who);
+    const auto client = stripe_client();
+    if (!client) return payouts_page(404, *who, "Payouts through Stripe are not set up on this service.");
+    const payments::payer me{who->who.platform, who->who.id};
+    std::optional<payments::payout_account> account;
+    pool.transact([&](pqxx::work& tx) { account = payments::payout_account_of(tx, me); });
+    const auto base = settings.public_url + (settings.public_url.ends_with('/') ? "" : "/") + "me/payouts";
+    try {
+      std::string id = account ? account->account_id : "";
+      if (id.empty()) {
+        // One connected account per user, whatever is clicked: the key names the user.
+        id = client->create_express_account("account-" + payments::account_ref(me));
+        pool.transact([&](pqxx::work& tx) { payments::record_payout_account(tx, me, id, app::now_utc()); });
+        pool.transact([&](pqxx::work& tx) { account = payments::payout_account_of(tx, me); });
+        id = account->account_id;
+      }
+      const auto link = client->create_onboarding_link(id, base, base, "onboarding-" + id + "-" + adapters::random_token());
+      const auto api = origin_of(settings.card_payments->api_url);
+      const bool ours = link.starts_with("https://connect.stripe.com/") ||
+                        (!api.empty() && api != "https://api.stripe.com" && link.starts_with(api + "/"));
+      if (!ours) throw stripe::stripe_error("Stripe's onboarding link is not on connect.stripe.com", false);
+      auto out = redirect(link);
+      out.headers = page_headers(checkout_targets(true));
+      out.headers["Location"] = link;
+      return out;
+    } catch (const stripe::stripe_error& e) {
+      spdlog::warn("payout setup for {}: {}", payments::account_ref(me), e.what());
+      return payouts_page(502, *who, "Stripe did not answer; nothing was changed. Try again in a moment.");
     }
   }
 
@@ -529,7 +676,7 @@ struct pages::impl {
 pages::pages(page_settings settings, db::pool& pool) : impl_(std::make_unique<impl>(std::move(settings), pool)) {
   // A template that does not parse fails at start, not on a visitor's request.
   for (const auto* name : {"layout.mustache", "login.mustache", "message.mustache", "me.mustache", "tokens.mustache",
-                           "fund.mustache"}) {
+                           "fund.mustache", "payouts.mustache"}) {
     mustache::mustache tmpl{asset_text(name)};
     if (!tmpl.is_valid()) throw std::logic_error(std::string("template ") + name + ": " + tmpl.error_message());
   }
@@ -571,6 +718,15 @@ std::vector<api_route> pages::routes() {
       /// Creates a Checkout Session for what is missing (form: `csrf`, `request_id`), `303` to Stripe.
       {"POST", "/fund/{pledge_id}/checkout", route_auth::none, refusal_format::text,
        blocking([p](const http_request& r, const route_params& m) { return p->checkout(r, m.at("pledge_id")); })},
+      /// The user's payable balances, how they are paid, a payout form and their payouts.
+      {"GET", "/me/payouts", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params&) { return p->payouts(r); })},
+      /// Requests a payout (form: `currency`, `amount` in units or empty for all, `csrf`, `request_id`).
+      {"POST", "/me/payouts", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params&) { return p->request_payout(r); })},
+      /// Creates the user's Stripe Express account once and sends them to its onboarding (303).
+      {"POST", "/me/payouts/setup", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params&) { return p->setup_payouts(r); })},
       /// The pages' style sheet.
       {"GET", "/static/style.css", route_auth::none, refusal_format::text,
        blocking([](const http_request&, const route_params&) {

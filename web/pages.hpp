@@ -6,6 +6,7 @@
 #include "adapters/crypto.hpp"
 #include "db/db.hpp"
 #include "payments/payments.hpp"
+#include "payments/payouts.hpp"
 #include "web/api_route.hpp"
 
 #include <optional>
@@ -31,6 +32,8 @@ struct page_settings {
     payments::card_fee fee;
   };
   std::optional<cards> card_payments;
+  /// The smallest payout, whole units of its currency (BOUNTYBOT_PAYOUT_MINIMUM).
+  std::int64_t payout_minimum_units = payments::default_payout_minimum_units;
 };
 
 /// A template or the style sheet compiled into the binary by name (`layout.mustache`,
@@ -44,7 +47,8 @@ class pages {
   ~pages();
   /// The routes: `/login`, `/login/{platform}`, `/login/{platform}/callback`, `POST /logout`,
   /// `/me`, `/me/tokens`, `POST /me/tokens`, `POST /me/tokens/{id}/revoke`, `/static/style.css`
-  /// `GET /fund/{pledge_id}`, `POST /fund/{pledge_id}/checkout` and `GET /api/v1/me`.
+  /// `GET /fund/{pledge_id}`, `POST /fund/{pledge_id}/checkout`, `GET|POST /me/payouts`,
+  /// `POST /me/payouts/setup` and `GET /api/v1/me`.
   std::vector<api_route> routes();
 
  private:

@@ -33,7 +33,8 @@ inline constexpr const char* forget_expired_sessions = "DELETE FROM sessions WHE
 
 // ---- API tokens ----
 /// The user's row, locked: token creations of one user are counted one at a time.
-inline constexpr const char* lock_user = "SELECT 1 FROM users WHERE platform = $1 AND platform_id = $2 FOR UPDATE";
+inline constexpr const char* lock_user =
+    "SELECT 1 FROM users WHERE platform = $1 AND platform_id = $2 FOR NO KEY UPDATE";
 inline constexpr const char* live_token_count =
     "SELECT count(*) FROM api_tokens WHERE platform = $1 AND platform_id = $2 AND revoked_at IS NULL";
 inline constexpr const char* create_token =

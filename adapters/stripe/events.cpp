@@ -25,11 +25,32 @@ std::int64_t metadata_int(const json::value& session, std::string_view key) {
 }  // namespace
 
 bool is_handled_event(std::string_view type) {
-  return type == "checkout.session.completed" || type == "checkout.session.async_payment_succeeded";
+  return type == "checkout.session.completed" || type == "checkout.session.async_payment_succeeded" ||
+         type == "account.updated" || type == "transfer.reversed";
+}
+
+std::optional<account_update> account_update_of(const std::string& type, const json::value& event) {
+  if (type != "account.updated") return std::nullopt;
+  const auto* account = adapters::find(event, "data.object");
+  if (account == nullptr || !account->is_object()) throw adapters::payload_error("the event has no data.object");
+  const auto* enabled = adapters::find(*account, "payouts_enabled");
+  return account_update{adapters::string_at(*account, "id"), enabled != nullptr && enabled->is_bool() && enabled->as_bool()};
+}
+
+std::optional<transfer_reversal> transfer_reversal_of(const std::string& type, const json::value& event) {
+  if (type != "transfer.reversed") return std::nullopt;
+  const auto* transfer = adapters::find(event, "data.object");
+  if (transfer == nullptr || !transfer->is_object()) throw adapters::payload_error("the event has no data.object");
+  const auto id = metadata_int(*transfer, "payout_id");
+  if (id <= 0) throw adapters::payload_error("the reversed transfer names no payout (metadata.payout_id)");
+  // Stripe sends transfer.reversed for partial reversals too; `reversed` is true once all of it is.
+  const auto* whole = adapters::find(*transfer, "reversed");
+  if (whole == nullptr || !whole->is_bool() || !whole->as_bool()) return std::nullopt;
+  return transfer_reversal{id, adapters::string_at(*transfer, "id")};
 }
 
 std::optional<payments::card_payment> card_payment_of(const std::string& type, const json::value& event) {
-  if (!is_handled_event(type)) return std::nullopt;
+  if (type != "checkout.session.completed" && type != "checkout.session.async_payment_succeeded") return std::nullopt;
   const auto* found = adapters::find(event, "data.object");
   if (found == nullptr || !found->is_object()) throw adapters::payload_error("the event has no data.object");
   const auto& session = *found;

@@ -70,24 +70,60 @@ std::string checkout_form(const checkout_request& r) {
 
 client::client(std::string api_url, std::string secret_key) : api_url_(std::move(api_url)), secret_key_(std::move(secret_key)) {}
 
-checkout_session client::create_checkout_session(const checkout_request& r, const std::string& idempotency_key) const {
+json::value client::post(const std::string& path, const std::string& body, const std::string& idempotency_key) const {
   adapters::http_response res;
   try {
     res = adapters::http_client(api_url_).request(
-        "POST", "/v1/checkout/sessions", checkout_form(r),
+        "POST", path, body,
         {{"Authorization", "Bearer " + secret_key_},
          {"Content-Type", "application/x-www-form-urlencoded"},
          {"Idempotency-Key", idempotency_key}});
   } catch (const adapters::transport_error&) {
     throw stripe_error("Stripe could not be reached");
   }
-  if (res.status != 200) throw stripe_error(error_of(res));
+  // 409: a request with this Idempotency-Key is still running at Stripe; the same call later gets its answer.
+  if (res.status != 200) throw stripe_error(error_of(res), res.status >= 500 || res.status == 429 || res.status == 409);
   boost::system::error_code ec;
-  const auto v = json::parse(res.body, ec);
-  const auto* id = ec ? nullptr : adapters::find(v, "id");
-  const auto* url = ec ? nullptr : adapters::find(v, "url");
-  if (!id || !id->is_string() || !url || !url->is_string()) throw stripe_error("Stripe's session has no id or url");
-  return {std::string(id->as_string()), std::string(url->as_string())};
+  auto v = json::parse(res.body, ec);
+  if (ec || !v.is_object()) throw stripe_error("Stripe's answer to " + path + " is not a JSON object");
+  return v;
+}
+
+std::string client::string_of(const json::value& v, const char* field, const std::string& path) {
+  const auto* f = adapters::find(v, field);
+  if (f == nullptr || !f->is_string() || f->as_string().empty()) {
+    // Stripe did something; what is unknown: ask again under the same key rather than give up.
+    throw stripe_error("Stripe's answer to " + path + " has no " + field, true);
+  }
+  return std::string(f->as_string());
+}
+
+checkout_session client::create_checkout_session(const checkout_request& r, const std::string& idempotency_key) const {
+  const auto v = post("/v1/checkout/sessions", checkout_form(r), idempotency_key);
+  return {string_of(v, "id", "/v1/checkout/sessions"), string_of(v, "url", "/v1/checkout/sessions")};
+}
+
+std::string client::create_express_account(const std::string& idempotency_key) const {
+  const auto v = post("/v1/accounts", form({{"type", "express"}, {"capabilities[transfers][requested]", "true"}}), idempotency_key);
+  return string_of(v, "id", "/v1/accounts");
+}
+
+std::string client::create_onboarding_link(const std::string& account_id, const std::string& refresh_url,
+                                           const std::string& return_url, const std::string& idempotency_key) const {
+  const auto v = post("/v1/account_links",
+                      form({{"account", account_id}, {"type", "account_onboarding"}, {"refresh_url", refresh_url},
+                            {"return_url", return_url}}),
+                      idempotency_key);
+  return string_of(v, "url", "/v1/account_links");
+}
+
+std::string client::create_transfer(const escrow::money& amount, const std::string& destination, std::int64_t payout_id,
+                                    const std::string& idempotency_key) const {
+  const auto v = post("/v1/transfers",
+                      form({{"amount", std::to_string(amount.amount_minor())}, {"currency", lower(amount.currency())},
+                            {"destination", destination}, {"metadata[payout_id]", std::to_string(payout_id)}}),
+                      idempotency_key);
+  return string_of(v, "id", "/v1/transfers");
 }
 
 }  // namespace bountybot::stripe

@@ -15,7 +15,12 @@ namespace bountybot::stripe {
 
 /// Stripe answered an error or could not be reached; `what()` holds Stripe's message, no secret.
 struct stripe_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit stripe_error(const std::string& what, bool retryable = true) : std::runtime_error(what), retryable_(retryable) {}
+  /// 5xx, 429 or no answer: the same call (same Idempotency-Key) may succeed later. A 4xx will not.
+  bool retryable() const { return retryable_; }
+
+ private:
+  bool retryable_;
 };
 
 /// One Checkout Session to create: a single line item of `amount` (minor units) named `product`,
@@ -46,8 +51,23 @@ class client {
   /// Creates the session; the same `idempotency_key` gives the same session (Stripe keeps keys 24 h).
   /// Throws stripe_error.
   checkout_session create_checkout_session(const checkout_request& r, const std::string& idempotency_key) const;
+  /// `POST /v1/accounts` (type=express, capabilities[transfers][requested]=true): the new
+  /// connected account's id. https://docs.stripe.com/api/accounts/create
+  std::string create_express_account(const std::string& idempotency_key) const;
+  /// `POST /v1/account_links` (type=account_onboarding): the onboarding URL.
+  /// https://docs.stripe.com/api/account_links/create
+  std::string create_onboarding_link(const std::string& account_id, const std::string& refresh_url,
+                                     const std::string& return_url, const std::string& idempotency_key) const;
+  /// `POST /v1/transfers` of `amount` to `destination` with metadata[payout_id]: the transfer id.
+  /// Throws stripe_error; `retryable()` says whether the same call may succeed later (5xx, 429,
+  /// no answer). https://docs.stripe.com/api/transfers/create
+  std::string create_transfer(const escrow::money& amount, const std::string& destination, std::int64_t payout_id,
+                              const std::string& idempotency_key) const;
 
  private:
+  /// POSTs a form; the answer as JSON, or throws stripe_error.
+  boost::json::value post(const std::string& path, const std::string& body, const std::string& idempotency_key) const;
+  static std::string string_of(const boost::json::value& v, const char* field, const std::string& path);
   std::string api_url_;
   std::string secret_key_;
 };
@@ -59,5 +79,20 @@ bool is_handled_event(std::string_view type);
 /// `checkout.session.async_payment_succeeded`; nullopt for a session not paid yet. Throws
 /// adapters::payload_error for an event of another shape.
 std::optional<payments::card_payment> card_payment_of(const std::string& type, const boost::json::value& event);
+
+/// `account.updated`: the connected account and whether it may receive payouts.
+struct account_update {
+  std::string account_id;
+  bool payouts_enabled = false;
+};
+std::optional<account_update> account_update_of(const std::string& type, const boost::json::value& event);
+
+/// `transfer.reversed` once the whole transfer is reversed (`reversed: true`; a partial reversal
+/// gives nullopt and is left to the operator): the payout it paid (metadata[payout_id]) and its id.
+struct transfer_reversal {
+  std::int64_t payout_id = 0;
+  std::string transfer_id;
+};
+std::optional<transfer_reversal> transfer_reversal_of(const std::string& type, const boost::json::value& event);
 
 }  // namespace bountybot::stripe

@@ -20,8 +20,13 @@ std::int64_t ensure_account(pqxx::work& tx, const std::string& name, const std::
 }
 
 bool apply_transfer(pqxx::work& tx, const transfer& t, const std::string& reference) {
-  const auto debit = lock_account(tx, t.debit, t.amount.currency());
-  const auto credit = lock_account(tx, t.credit, t.amount.currency());
+  // The two accounts are locked in name order, whichever way the money goes, so that a transfer
+  // and its reversal (payout and payout_reversal) cannot deadlock each other.
+  const bool debit_first = t.debit < t.credit;
+  const auto first = lock_account(tx, debit_first ? t.debit : t.credit, t.amount.currency());
+  const auto second = lock_account(tx, debit_first ? t.credit : t.debit, t.amount.currency());
+  const auto& debit = debit_first ? first : second;
+  const auto& credit = debit_first ? second : first;
   const auto after = balances_after(t, debit.balance_minor, credit.balance_minor);
   const auto inserted = tx.exec_params(sql::insert_transfer, t.idempotency_key, std::string(to_string(t.kind)), debit.id,
                                        credit.id, t.amount.amount_minor(), t.amount.currency(), t.pledge_id, reference);

@@ -7,7 +7,10 @@ inline constexpr const char* funding_view =
     "SELECT p.id, p.state, p.amount_minor, p.currency, p.platform, p.user_id, u.login, r.platform, r.full_path, "
     "b.issue_number, b.issue_url, extract(epoch from p.funds_expire_at)::bigint, "
     "coalesce((SELECT a.balance_minor FROM accounts a WHERE a.name = 'user:' || p.platform || ':' || p.user_id || "
-    "':available' AND a.currency = p.currency), 0) "
+    "':available' AND a.currency = p.currency), 0), "
+    "coalesce((SELECT sum(o.amount_minor) FROM pledges o WHERE o.platform = p.platform AND o.user_id = p.user_id "
+    "AND o.currency = p.currency AND o.state = 'awaiting_funds' AND o.id < p.id "
+    "AND (o.funds_expire_at IS NULL OR o.funds_expire_at > to_timestamp($2))), 0)::bigint "
     "FROM pledges p JOIN users u ON u.platform = p.platform AND u.platform_id = p.user_id "
     "JOIN bounties b ON b.id = p.bounty_id JOIN repositories r ON r.id = b.repository_id "
     "WHERE p.id = $1 AND p.currency IS NOT NULL";
@@ -15,5 +18,44 @@ inline constexpr const char* funding_view =
 inline constexpr const char* insert_card_payment =
     "INSERT INTO card_payments (session_id, payment_intent, platform, user_id, net_minor, surcharge_minor, currency, "
     "paid_at) VALUES ($1, NULLIF($2, ''), $3, $4, $5, $6, $7, to_timestamp($8)) ON CONFLICT (session_id) DO NOTHING";
+
+// ---- payout accounts ----
+inline constexpr const char* payout_account =
+    "SELECT account_id, payouts_enabled FROM payout_accounts WHERE platform = $1 AND platform_id = $2";
+inline constexpr const char* insert_payout_account =
+    "INSERT INTO payout_accounts (platform, platform_id, account_id, created_at) VALUES ($1, $2, $3, to_timestamp($4)) "
+    "ON CONFLICT (platform, platform_id) DO NOTHING";
+inline constexpr const char* set_payouts_enabled =
+    "UPDATE payout_accounts SET payouts_enabled = $2 WHERE account_id = $1 RETURNING platform";
+
+// ---- payouts ----
+/// The user's row, locked: payout requests of one user are decided one at a time.
+inline constexpr const char* lock_user =
+    "SELECT 1 FROM users WHERE platform = $1 AND platform_id = $2 FOR NO KEY UPDATE";
+inline constexpr const char* payout_by_request =
+    "SELECT id FROM payouts WHERE platform = $1 AND user_id = $2 AND request_id = $3";
+inline constexpr const char* insert_payout =
+    "INSERT INTO payouts (platform, user_id, amount_minor, currency, provider, destination, state, request_id, "
+    "next_attempt_at, requested_at, updated_at) VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), 'requested', $7, "
+    "to_timestamp($8), to_timestamp($8), to_timestamp($8)) RETURNING id";
+inline constexpr const char* payout_columns =
+    "id, platform, user_id, amount_minor, currency, provider, coalesce(destination, ''), state, coalesce(reference, ''), "
+    "coalesce(reason, ''), extract(epoch from requested_at)::bigint, attempts";
+inline constexpr const char* payout_by_id_suffix = " FROM payouts WHERE id = $1";
+inline constexpr const char* payouts_of_user_suffix =
+    " FROM payouts WHERE platform = $1 AND user_id = $2 ORDER BY id DESC LIMIT $3";
+inline constexpr const char* payouts_in_state_suffix = " FROM payouts WHERE state = $1 ORDER BY id LIMIT $2";
+/// The oldest Stripe payout due for its transfer, locked; another sender skips it.
+inline constexpr const char* next_due_suffix =
+    " FROM payouts WHERE state = 'requested' AND provider = 'stripe' AND next_attempt_at <= to_timestamp($1) "
+    "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
+inline constexpr const char* lock_payout_suffix = " FROM payouts WHERE id = $1 FOR UPDATE";
+inline constexpr const char* mark_paid =
+    "UPDATE payouts SET state = 'paid', reference = $2, updated_at = to_timestamp($3), last_error = NULL WHERE id = $1";
+inline constexpr const char* mark_failed =
+    "UPDATE payouts SET state = 'failed', reason = $2, updated_at = to_timestamp($3) WHERE id = $1";
+inline constexpr const char* retry_later =
+    "UPDATE payouts SET attempts = attempts + 1, last_error = $2, next_attempt_at = to_timestamp($3), "
+    "updated_at = to_timestamp($4) WHERE id = $1";
 
 }  // namespace bountybot::payments::sql

@@ -9,8 +9,8 @@ namespace bountybot::payments {
 /// The provider name of card payments: `external:stripe`, the `deposits.provider` column.
 constexpr std::string_view stripe_provider = "stripe";
 
-std::optional<funding_view> load_funding(pqxx::work& tx, std::int64_t pledge_id) {
-  const auto r = tx.exec_params(sql::funding_view, pledge_id);
+std::optional<funding_view> load_funding(pqxx::work& tx, std::int64_t pledge_id, bot::utc_time now) {
+  const auto r = tx.exec_params(sql::funding_view, pledge_id, now.time_since_epoch().count());
   if (r.empty()) return std::nullopt;
   const auto& row = r[0];
   const auto platform = bot::platform_from(row[4].as<std::string>());
@@ -25,6 +25,7 @@ std::optional<funding_view> load_funding(pqxx::work& tx, std::int64_t pledge_id)
   v.issue_url = row[10].as<std::string>();
   if (!row[11].is_null()) v.funds_expire_at = bot::utc_time{std::chrono::seconds{row[11].as<std::int64_t>()}};
   v.available_minor = row[12].as<std::int64_t>();
+  v.awaiting_before_minor = row[13].as<std::int64_t>();
   return v;
 }
 
@@ -42,6 +43,150 @@ result<bot::deposit_result> record_card_payment(pqxx::work& tx, const card_depos
   tx.exec_params0(sql::insert_card_payment, d.reference, d.payment_intent, platform, d.to.user_id, d.net.amount_minor(),
                   d.surcharge.amount_minor(), d.net.currency(), now.time_since_epoch().count());
   return r;
+}
+
+namespace {
+
+std::int64_t epoch(bot::utc_time t) { return t.time_since_epoch().count(); }
+
+payout_row payout_of_row(const pqxx::row& r) {
+  payout_row p;
+  p.id = r[0].as<std::int64_t>();
+  p.who = payer{bot::platform_from(r[1].as<std::string>()).value_or(bot::platform::github), r[2].as<std::int64_t>()};
+  p.amount = escrow::money(r[3].as<std::int64_t>(), r[4].as<std::string>());
+  p.provider = payout_provider_from(r[5].as<std::string>()).value_or(payout_provider::manual);
+  p.destination = r[6].as<std::string>();
+  p.state = payout_state_from(r[7].as<std::string>()).value_or(payout_state::failed);
+  p.reference = r[8].as<std::string>();
+  p.reason = r[9].as<std::string>();
+  p.requested_at = bot::utc_time{std::chrono::seconds{r[10].as<std::int64_t>()}};
+  p.attempts = r[11].as<int>();
+  return p;
+}
+
+std::string select_payouts(const char* suffix) { return std::string("SELECT ") + sql::payout_columns + suffix; }
+
+std::optional<payout_row> one_payout(const pqxx::result& r) {
+  if (r.empty()) return std::nullopt;
+  return payout_of_row(r[0]);
+}
+
+std::string payout_key(std::int64_t id) { return "payout:" + std::to_string(id); }
+std::string reversal_key(std::int64_t id) { return "payout_reversal:" + std::to_string(id); }
+
+}  // namespace
+
+std::optional<payout_account> payout_account_of(pqxx::work& tx, const payer& who) {
+  const auto r = tx.exec_params(sql::payout_account, std::string(bot::to_string(who.platform)), who.user_id);
+  if (r.empty()) return std::nullopt;
+  return payout_account{r[0][0].as<std::string>(), r[0][1].as<bool>()};
+}
+
+void record_payout_account(pqxx::work& tx, const payer& who, const std::string& account_id, bot::utc_time now) {
+  tx.exec_params0(sql::insert_payout_account, std::string(bot::to_string(who.platform)), who.user_id, account_id, epoch(now));
+}
+
+bool set_payouts_enabled(pqxx::work& tx, const std::string& account_id, bool enabled) {
+  return !tx.exec_params(sql::set_payouts_enabled, account_id, enabled).empty();
+}
+
+payout_view load_payout_view(pqxx::work& tx, const payer& who, bool stripe, std::int64_t minimum_units) {
+  const auto platform = std::string(bot::to_string(who.platform));
+  tx.exec_params(sql::lock_user, platform, who.user_id);
+  payout_view v;
+  v.who = who;
+  v.payable = escrow::lock_balances_by_currency(tx, escrow::payable_account(platform, who.user_id));
+  v.stripe = stripe;
+  v.account = payout_account_of(tx, who);
+  v.minimum_units = minimum_units;
+  return v;
+}
+
+booked_payout book_payout(pqxx::work& tx, const payer& who, const payout_plan& plan, const std::string& request_id,
+                          bot::utc_time now) {
+  const auto platform = std::string(bot::to_string(who.platform));
+  if (const auto r = tx.exec_params(sql::payout_by_request, platform, who.user_id, request_id); !r.empty()) {
+    return {*payout_by_id(tx, r[0][0].as<std::int64_t>()), false};
+  }
+  const auto id = tx.exec_params1(sql::insert_payout, platform, who.user_id, plan.amount.amount_minor(), plan.amount.currency(),
+                                  std::string(to_string(plan.provider)), plan.destination, request_id, epoch(now))[0]
+                      .as<std::int64_t>();
+  escrow::apply_transfer(tx, {payout_key(id), escrow::transfer_kind::payout, escrow::payable_account(platform, who.user_id),
+                              escrow::external_account(to_string(plan.provider)), plan.amount});
+  return {*payout_by_id(tx, id), true};
+}
+
+std::optional<payout_row> payout_by_id(pqxx::work& tx, std::int64_t id) {
+  static const auto q = select_payouts(sql::payout_by_id_suffix);
+  return one_payout(tx.exec_params(q, id));
+}
+
+std::vector<payout_row> payouts_of(pqxx::work& tx, const payer& who, int limit) {
+  static const auto q = select_payouts(sql::payouts_of_user_suffix);
+  std::vector<payout_row> out;
+  for (const auto& r : tx.exec_params(q, std::string(bot::to_string(who.platform)), who.user_id, limit)) out.push_back(payout_of_row(r));
+  return out;
+}
+
+std::vector<payout_row> payouts_in_state(pqxx::work& tx, payout_state state, int limit) {
+  static const auto q = select_payouts(sql::payouts_in_state_suffix);
+  std::vector<payout_row> out;
+  for (const auto& r : tx.exec_params(q, std::string(to_string(state)), limit)) out.push_back(payout_of_row(r));
+  return out;
+}
+
+std::optional<payout_row> next_due_payout(pqxx::work& tx, bot::utc_time now) {
+  static const auto q = select_payouts(sql::next_due_suffix);
+  return one_payout(tx.exec_params(q, epoch(now)));
+}
+
+result<payout_row> mark_payout_paid(pqxx::work& tx, std::int64_t id, const std::string& reference, bot::utc_time now) {
+  static const auto q = select_payouts(sql::lock_payout_suffix);
+  auto p = one_payout(tx.exec_params(q, id));
+  if (!p) return make_problem(problem_code::not_found, "no such payout");
+  if (p->state != payout_state::requested) {
+    return make_problem(problem_code::conflict, "payout " + std::to_string(id) + " is " + std::string(to_string(p->state)) + " already");
+  }
+  tx.exec_params0(sql::mark_paid, id, reference, epoch(now));
+  p->state = payout_state::paid;
+  p->reference = reference;
+  return *p;
+}
+
+result<payout_row> fail_payout(pqxx::work& tx, std::int64_t id, const std::string& reason, bot::utc_time now) {
+  static const auto q = select_payouts(sql::lock_payout_suffix);
+  auto p = one_payout(tx.exec_params(q, id));
+  if (!p) return make_problem(problem_code::not_found, "no such payout");
+  if (p->state == payout_state::failed) return make_problem(problem_code::conflict, "payout " + std::to_string(id) + " failed already");
+  const auto platform = std::string(bot::to_string(p->who.platform));
+  escrow::apply_transfer(tx, {reversal_key(id), escrow::transfer_kind::payout_reversal, escrow::external_account(to_string(p->provider)),
+                              escrow::payable_account(platform, p->who.user_id), p->amount});
+  tx.exec_params0(sql::mark_failed, id, reason, epoch(now));
+  p->state = payout_state::failed;
+  p->reason = reason;
+  return *p;
+}
+
+result<payout_row> settle_manual_payout(pqxx::work& tx, std::int64_t id, bool paid, const std::string& text,
+                                        bot::utc_time now) {
+  const auto p = payout_by_id(tx, id);
+  if (!p) return make_problem(problem_code::not_found, "no such payout");
+  if (p->provider != payout_provider::manual) {
+    return make_problem(problem_code::conflict, "payout " + std::to_string(id) +
+                                                    " is paid through Stripe: it settles itself (a transfer, or Stripe's reversal)");
+  }
+  return paid ? mark_payout_paid(tx, id, text, now) : fail_payout(tx, id, text, now);
+}
+
+std::optional<payout_row> payout_by_request(pqxx::work& tx, const payer& who, const std::string& request_id) {
+  const auto r = tx.exec_params(sql::payout_by_request, std::string(bot::to_string(who.platform)), who.user_id, request_id);
+  if (r.empty()) return std::nullopt;
+  return payout_by_id(tx, r[0][0].as<std::int64_t>());
+}
+
+void retry_payout_later(pqxx::work& tx, std::int64_t id, const std::string& error, bot::utc_time next_attempt_at,
+                        bot::utc_time now) {
+  tx.exec_params0(sql::retry_later, id, error, epoch(next_attempt_at), epoch(now));
 }
 
 }  // namespace bountybot::payments

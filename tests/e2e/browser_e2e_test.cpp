@@ -26,7 +26,8 @@ class Browser : public Service {
                                                               {"BOUNTYBOT_STRIPE_WEBHOOK_SECRET", "whsec_browser"},
                                                               {"BOUNTYBOT_STRIPE_API_URL", stripe.base_url()},
                                                               {"BOUNTYBOT_CARD_FEE_BPS", "290"},
-                                                              {"BOUNTYBOT_CARD_FEE_FIXED", "30"}}));
+                                                              {"BOUNTYBOT_CARD_FEE_FIXED", "30"},
+                                                              {"BOUNTYBOT_VOTE_WINDOW", "2s"}}));
     stripe.set_webhook_url(service->base_url() + "/webhooks/stripe");
   }
 
@@ -83,6 +84,27 @@ TEST_F(Browser, ASponsorWithoutFundsPaysFromTheBotsLinkAndThePledgeIsHeld) {
       if (c.method == "PATCH" && c.body.find("$50.00") != std::string::npos) return true;
     return false;
   }));
+}
+
+}  // namespace
+}  // namespace bountybot
+
+namespace bountybot {
+namespace {
+
+TEST_F(Browser, ASolverIsPaidOutFromAReleasedMilestone) {
+  ASSERT_EQ(deposit("github", 11, 10000, "w-11").status, 201u);
+  deliver_github(testing::github_comment("/pledge $100", 11, "sponsor1", 1, 101), "pledge-101");
+  deliver_github(testing::github_label_event("labeled", "bounty: accepted", 21, "maint1"), "label-1", "issues");
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT state FROM bounties") == "accepted"; }));
+  deliver_github(testing::github_comment_assigned("/bounty submit", 40, "solver", 300, {}), "sub-1");
+  ASSERT_TRUE(eventually([&] { return payable("github", 40) == 10000; }, std::chrono::seconds(15)));
+  github.set_oauth_user(40, "solver");
+  const auto r = run_script("payout.mjs");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(payable("github", 40), 0);
+  EXPECT_EQ(matching(stripe.calls(), "POST", "/v1/transfers").size(), 1u);
+  EXPECT_EQ(db.scalar("SELECT state FROM payouts"), "paid");
 }
 
 }  // namespace

@@ -37,6 +37,43 @@ struct fake_stripe::impl {
   int next_id = 0;
   std::map<std::string, json::object> sessions;           // id -> session object
   std::map<std::string, std::string> by_idempotency_key;  // key -> session id
+  std::map<std::string, std::string> accounts_by_key;     // key -> acct id
+  std::map<std::string, std::string> transfers_by_key;    // key -> tr id
+  std::map<std::string, std::string> return_urls;         // acct id -> return_url
+
+  static json::value event_json(const std::string& id, const std::string& type, json::object object) {
+    return json::object{{"id", id}, {"object", "event"}, {"api_version", "2024-06-20"},
+                        {"created", std::chrono::duration_cast<std::chrono::seconds>(
+                                        std::chrono::system_clock::now().time_since_epoch()).count()},
+                        {"type", type}, {"livemode", false}, {"data", json::object{{"object", std::move(object)}}}};
+  }
+
+  /// Connect and transfers; false for another route.
+  bool connect(const std::string& target, const std::map<std::string, std::string>& form, const std::string& key,
+               http::response<http::string_body>& res) {
+    auto get = [&](const std::string& k) { return form.contains(k) ? form.at(k) : std::string(); };
+    if (target == "/v1/accounts") {
+      auto& id = accounts_by_key[key];
+      if (id.empty()) id = "acct_test_" + std::to_string(++next_id);
+      res.body() = json::serialize(json::object{{"id", id}, {"object", "account"}, {"type", get("type")},
+                                                {"payouts_enabled", false}});
+      return true;
+    }
+    if (target == "/v1/account_links") {
+      return_urls[get("account")] = get("return_url");
+      res.body() = json::serialize(json::object{{"object", "account_link"}, {"url", base() + "/connect/onboard/" + get("account")}});
+      return true;
+    }
+    if (target == "/v1/transfers") {
+      auto& id = transfers_by_key[key];
+      if (id.empty()) id = "tr_test_" + std::to_string(++next_id);
+      res.body() = json::serialize(json::object{{"id", id}, {"object", "transfer"}, {"amount", std::stoll(get("amount"))},
+                                                {"currency", get("currency")}, {"destination", get("destination")},
+                                                {"metadata", json::object{{"payout_id", get("metadata[payout_id]")}}}});
+      return true;
+    }
+    return false;
+  }
 
   std::string base() const { return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()); }
 
@@ -104,6 +141,27 @@ struct fake_stripe::impl {
                    "</p><form method=post action=\"/c/pay/" + id + "\"><button type=submit>Pay</button></form>";
       return;
     }
+    if (target.starts_with("/connect/onboard/")) {
+      const auto account = target.substr(17);
+      if (req.method() == http::verb::get) {
+        res.set(http::field::content_type, "text/html; charset=utf-8");
+        res.body() = "<!doctype html><title>Fake Connect onboarding</title><h1>Set up payouts for " + account +
+                     "</h1><form method=post action=\"/connect/onboard/" + account + "\"><button type=submit>Finish</button></form>";
+        return;
+      }
+      std::string body, back;
+      {
+        std::lock_guard lock(mutex);
+        body = json::serialize(event_json("evt_test_" + std::to_string(++next_id), "account.updated",
+                                          json::object{{"id", account}, {"object", "account"}, {"payouts_enabled", true},
+                                                       {"charges_enabled", true}}));
+        back = return_urls[account];
+      }
+      post_event(body, 0);
+      res.result(http::status::see_other);
+      res.set(http::field::location, back);
+      return;
+    }
     if (req.method() == http::verb::post && target.starts_with("/c/pay/")) {
       const auto id = target.substr(7);
       std::string body, success;
@@ -133,11 +191,12 @@ struct fake_stripe::impl {
       return;
     }
     calls.push_back(call);
+    const auto form = web::parse_form(req.body()).value_or(std::map<std::string, std::string>{});
     if (req.method() == http::verb::post && target == "/v1/checkout/sessions") {
-      const auto form = web::parse_form(req.body()).value_or(std::map<std::string, std::string>{});
       res.body() = json::serialize(create_session(form, call.headers["idempotency-key"]));
       return;
     }
+    if (req.method() == http::verb::post && connect(target, form, call.headers["idempotency-key"], res)) return;
     res.result(http::status::not_found);
     res.body() = R"({"error":{"type":"invalid_request_error","message":"no such route in the fake"}})";
   }
@@ -199,6 +258,13 @@ void fake_stripe::fail_next(int count, unsigned status) {
 std::string fake_stripe::completed_event(const std::string& session_id, const std::string& event_id) const {
   std::lock_guard lock(impl_->mutex);
   return impl_->event_of(session_id, event_id);
+}
+
+std::string fake_stripe::transfer_reversed_event(const std::string& transfer_id, std::int64_t payout_id,
+                                                 const std::string& event_id) const {
+  return json::serialize(impl::event_json(event_id, "transfer.reversed",
+                                          json::object{{"id", transfer_id}, {"object", "transfer"}, {"reversed", true},
+                                                       {"metadata", json::object{{"payout_id", std::to_string(payout_id)}}}}));
 }
 
 unsigned fake_stripe::send_event(const std::string& body, std::int64_t t) const { return impl_->post_event(body, t); }

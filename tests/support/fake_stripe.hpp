@@ -2,7 +2,9 @@
 // A local HTTP server standing in for Stripe: records every API call, answers
 // `POST /v1/checkout/sessions` like Stripe (the same Idempotency-Key gives the same session),
 // serves a checkout page whose "Pay" button completes the session, and sends the service the
-// signed `checkout.session.completed` event, as Stripe would.
+// signed `checkout.session.completed` event, as Stripe would. Connect: `POST /v1/accounts` and
+// `/v1/account_links` (its onboarding page's "Finish" sends `account.updated` with payouts
+// enabled and returns to `return_url`), and `POST /v1/transfers` (one transfer per Idempotency-Key).
 #include "tests/support/fake_platform.hpp"
 
 #include <cstdint>
@@ -28,6 +30,8 @@ class fake_stripe {
   void fail_next(int count, unsigned status);
   /// The `checkout.session.completed` event of session `id` as JSON (paid), with event id `event_id`.
   std::string completed_event(const std::string& session_id, const std::string& event_id) const;
+  /// `transfer.reversed` for transfer `transfer_id` that paid payout `payout_id`.
+  std::string transfer_reversed_event(const std::string& transfer_id, std::int64_t payout_id, const std::string& event_id) const;
   /// Sends `body` to the webhook URL, signed now (or at `t`); returns the service's status.
   unsigned send_event(const std::string& body, std::int64_t t = 0) const;
 

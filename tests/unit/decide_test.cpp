@@ -307,6 +307,9 @@ TEST(DecideVoteClose, ApprovalPaysFeesThenSolversAndRecordsEachMilestonesFigure)
   ASSERT_EQ(release.plan.per_milestone.size(), 1u);
   EXPECT_EQ(release.plan.per_milestone[0], std::make_pair(0, std::int64_t{7500}));
   EXPECT_NE(replies(d).find("The sponsors approved: $75.00 released to @dev, @s3"), std::string::npos) << replies(d);
+  // Each solver is told their amount and where to collect it (SPEC §14).
+  EXPECT_NE(replies(d).find("@dev: $49.35, @s3: $21.15. Sign in at /me/payouts to be paid out."), std::string::npos)
+      << replies(d);
 }
 
 TEST(DecideVoteClose, CompletionRefundsWhatPledgesMadeAfterEarlierMilestonesStillHold) {

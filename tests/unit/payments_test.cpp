@@ -3,6 +3,7 @@
 #include "adapters/json_util.hpp"
 #include "adapters/stripe/stripe.hpp"
 #include "payments/payments.hpp"
+#include "payments/payouts.hpp"
 #include "webhooks/intake.hpp"
 #include "webhooks/signature.hpp"
 
@@ -85,6 +86,24 @@ TEST(DecideFunding, OffersWhatIsMissingOfAnAwaitingPledge) {
 
 payments::card_payment paid(std::int64_t total = 5175, std::int64_t surcharge = 175) {
   return {"cs_test_1", "pi_test_1", "user:github:21031067", "usd", total, surcharge};
+}
+
+TEST(DecideFunding, AlsoCoversTheOlderPledgesADepositHoldsFirst) {
+  auto v = view("awaiting_funds", 3000, 1000);
+  v.awaiting_before_minor = 10000;  // an older $100 pledge waits too: the deposit holds it first
+  const auto o = payments::decide_funding(v, {0, 0}, now);
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->state, funding_state::payable);
+  EXPECT_EQ(o->missing.amount_minor(), 12000);
+  v.available_minor = 13000;
+  EXPECT_EQ(payments::decide_funding(v, {0, 0}, now)->state, funding_state::covered);
+}
+
+TEST(CardCurrencies, AreThoseWhoseStripeUnitIsTheIsoMinorUnit) {
+  for (const auto* ok : {"USD", "EUR", "JPY", "GBP", "CHF", "KRW"}) EXPECT_TRUE(payments::card_currency_supported(ok)) << ok;
+  for (const auto* no : {"KWD", "BHD", "JOD", "OMR", "TND", "IQD", "LYD", "ISK", "UGX", "XXX", ""}) {
+    EXPECT_FALSE(payments::card_currency_supported(no)) << no;
+  }
 }
 
 TEST(DecideCardPayment, DepositsTheTotalLessTheSurcharge) {
@@ -205,6 +224,77 @@ TEST(CheckoutForm, NamesTheFieldsStripeDocuments) {
             "&line_items%5B0%5D%5Bquantity%5D=1&metadata%5Bpledge_id%5D=3&metadata%5Baccount%5D=user%3Agithub%3A5"
             "&metadata%5Bsurcharge%5D=146&success_url=https%3A%2F%2Fb.example%2Ffund%2F3%3Fpaid%3D1"
             "&cancel_url=https%3A%2F%2Fb.example%2Ffund%2F3");
+}
+
+}  // namespace
+}  // namespace bountybot
+
+namespace bountybot {
+namespace {
+
+using payments::payout_provider;
+
+payments::payout_view payout_view(bool stripe, bool enabled = true) {
+  payments::payout_view v;
+  v.who = {bot::platform::github, 40};
+  v.payable = {{"USD", 10000}, {"KWD", 50000}};
+  v.stripe = stripe;
+  if (stripe) v.account = payments::payout_account{"acct_1", enabled};
+  return v;
+}
+
+TEST(DecidePayout, PaysWhatIsAskedThroughTheProviderThatCan) {
+  const auto all = payments::decide_payout(payout_view(true), {"usd", ""});
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(all->amount, money(10000, "USD"));
+  EXPECT_EQ(all->provider, payout_provider::stripe);
+  EXPECT_EQ(all->destination, "acct_1");
+  const auto part = payments::decide_payout(payout_view(false), {"USD", "40.50"});
+  ASSERT_TRUE(part);
+  EXPECT_EQ(part->amount, money(4050, "USD"));
+  EXPECT_EQ(part->provider, payout_provider::manual);
+  // Stripe takes KWD in other units: the operator pays it.
+  EXPECT_EQ(payments::decide_payout(payout_view(true), {"KWD", ""})->provider, payout_provider::manual);
+}
+
+TEST(DecidePayout, RefusesWithTheReason) {
+  auto frozen = payout_view(false);
+  frozen.frozen = true;
+  auto no_account = payout_view(true);
+  no_account.account.reset();
+  const struct {
+    payments::payout_view view;
+    payments::payout_form form;
+    problem_code code;
+    const char* says;
+  } table[] = {
+      {payout_view(false), {"XXX", ""}, problem_code::currency, "choose a currency"},
+      {payout_view(false), {"EUR", ""}, problem_code::currency, "nothing to be paid out in EUR"},
+      {payout_view(false), {"USD", "9.99"}, problem_code::amount, "the smallest payout is $10.00"},
+      {payout_view(false), {"USD", "100.01"}, problem_code::amount, "more than your payable balance of $100.00"},
+      {payout_view(false), {"USD", "1.234"}, problem_code::amount, "decimals"},
+      {payout_view(false), {"USD", "-5"}, problem_code::amount, ""},
+      {payout_view(false), {"USD", "0"}, problem_code::amount, "more than zero"},
+      {payout_view(false), {"USD", "50 EUR"}, problem_code::amount, "another currency"},
+      {frozen, {"USD", ""}, problem_code::conflict, "frozen"},
+      {no_account, {"USD", ""}, problem_code::conflict, "set up payouts first"},
+      {payout_view(true, false), {"USD", ""}, problem_code::conflict, "finish its onboarding"},
+  };
+  for (const auto& row : table) {
+    const auto r = payments::decide_payout(row.view, row.form);
+    ASSERT_FALSE(r) << row.form.currency << " " << row.form.amount;
+    EXPECT_EQ(r.error().code, row.code) << r.error().message;
+    EXPECT_NE(r.error().message.find(row.says), std::string::npos) << r.error().message;
+  }
+}
+
+TEST(PayoutNames, RoundTrip) {
+  for (auto s : {payments::payout_state::requested, payments::payout_state::paid, payments::payout_state::failed}) {
+    EXPECT_EQ(payments::payout_state_from(payments::to_string(s)), s);
+  }
+  EXPECT_EQ(payments::payout_state_from("sent"), std::nullopt);
+  EXPECT_EQ(payments::payout_provider_from("stripe"), payout_provider::stripe);
+  EXPECT_EQ(payments::payout_provider_from("paypal"), std::nullopt);
 }
 
 }  // namespace

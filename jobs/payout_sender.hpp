@@ -1,0 +1,42 @@
+#pragma once
+/// The payout sender (SPEC §14 "Money out"): works off the Stripe payouts that were booked in
+/// the ledger, one `POST /v1/transfers` each with `Idempotency-Key: payout-{id}`, so a retry
+/// after a failure or a crash pays once. A transfer Stripe refuses (4xx) fails the payout and
+/// reverses its booking; a 5xx, 429 or no answer is retried with backoff, for as long as it takes.
+#include "adapters/stripe/stripe.hpp"
+
+#include <pqxx/pqxx>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace bountybot::jobs {
+
+/// Where the sender listens for new payouts (`NOTIFY` by the payout form's transaction).
+inline constexpr const char* payout_channel = "bountybot_payouts";
+/// The wait before the first retry of a failed transfer, doubled each time up to payout_retry_max.
+inline constexpr std::chrono::seconds payout_retry_initial{2};
+inline constexpr std::chrono::seconds payout_retry_max = std::chrono::hours{1};
+
+/// The wait before retry number `attempts + 1`: payout_retry_initial x 2^attempts, at most payout_retry_max.
+std::chrono::seconds payout_retry_delay(int attempts);
+
+class payout_sender {
+ public:
+  payout_sender(std::string db_url, stripe::client client, std::chrono::milliseconds idle_wait = std::chrono::seconds{1});
+  ~payout_sender();
+  /// Sends the oldest due payout, if any; false when none is due.
+  bool send_one();
+  /// Until `stop`: sends what is due, then waits for NOTIFY or `idle_wait`.
+  void run(const std::atomic<bool>& stop);
+
+ private:
+  std::string db_url_;
+  stripe::client client_;
+  std::chrono::milliseconds idle_wait_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+}  // namespace bountybot::jobs
