@@ -1,5 +1,8 @@
 #include "accounts/accounts.hpp"
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 
 namespace bountybot::accounts {
 namespace {
@@ -15,22 +18,7 @@ std::string trimmed(std::string_view s) {
 
 /// Percent-encodes all but RFC 3986's unreserved characters, so that a form decoder (which reads
 /// `+` as a space) and a URL decoder read the same value.
-std::string query_encoded(std::string_view s) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                            c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += digits[c >> 4];
-      out += digits[c & 15];
-    }
-  }
-  return out;
-}
+std::string query_encoded(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
 
 /// Well-formed UTF-8 (RFC 3629 §4): no overlong forms, surrogates or code points above U+10FFFF.
 bool valid_utf8(std::string_view s) {

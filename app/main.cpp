@@ -133,9 +133,9 @@ int cmd_payouts_list(const app::config& c, const std::string& state_name) {
   pqxx::connection conn(c.database_url);
   pqxx::work tx(conn);
   const auto rows = payments::payouts_in_state(tx, *state, 10'000);
-  std::cout << "id\tuser\tamount\tprovider\tstate\trequested\treference\n";
+  std::cout << "id\tkind\tuser\tamount\tprovider\tstate\trequested\treference\n";
   for (const auto& p : rows) {
-    std::cout << p.id << "\t" << bot::to_string(p.who.platform) << ":" << p.who.user_id << "\t" << escrow::format_money(p.amount)
+    std::cout << p.id << "\t" << payments::to_string(p.kind) << "\t" << bot::to_string(p.who.platform) << ":" << p.who.user_id << "\t" << escrow::format_money(p.amount)
               << "\t" << payments::to_string(p.provider) << "\t" << payments::to_string(p.state) << "\t"
               << bot::format_rfc3339(p.requested_at) << "\t" << (p.reference.empty() ? p.reason : p.reference) << "\n";
   }

@@ -29,10 +29,12 @@ bool payout_sender::send_one() {
     sent = p.has_value();
     if (!p) return;
     try {
-      const auto transfer = client_.create_transfer(p->amount, p->destination, p->id, "payout-" + std::to_string(p->id));
-      const auto r = payments::mark_payout_paid(tx, p->id, transfer, now);
+      const bool refund = p->kind == payments::payout_kind::withdrawal;
+      const auto reference = refund ? client_.create_refund(p->destination, p->amount, "withdrawal-" + std::to_string(p->id))
+                                    : client_.create_transfer(p->amount, p->destination, p->id, "payout-" + std::to_string(p->id));
+      const auto r = payments::mark_payout_paid(tx, p->id, reference, now);
       if (!r) throw problem_error(r.error());
-      spdlog::info("payout {} paid by Stripe transfer {}", p->id, transfer);
+      spdlog::info("{} {} paid by Stripe {}", payments::to_string(p->kind), p->id, reference);
     } catch (const stripe::stripe_error& e) {
       if (e.retryable()) {
         const auto delay = payout_retry_delay(p->attempts);

@@ -1,7 +1,7 @@
 #pragma once
-/// The payout sender (SPEC §14 "Money out"): works off the Stripe payouts that were booked in
-/// the ledger, one `POST /v1/transfers` each with `Idempotency-Key: payout-{id}`, so a retry
-/// after a failure or a crash pays once. A transfer Stripe refuses (4xx) fails the payout and
+/// The payout sender (SPEC §14 "Money out"): works off the Stripe payouts and withdrawals that
+/// were booked in the ledger, one `POST /v1/transfers` (`Idempotency-Key: payout-{id}`) or
+/// `POST /v1/refunds` (`withdrawal-{id}`) each, so a retry after a failure or a crash pays once. A transfer Stripe refuses (4xx) fails the payout and
 /// reverses its booking; a 5xx, 429 or no answer is retried with backoff, for as long as it takes.
 #include "adapters/stripe/stripe.hpp"
 

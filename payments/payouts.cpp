@@ -10,6 +10,14 @@ std::optional<payout_provider> payout_provider_from(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view to_string(payout_kind k) { return k == payout_kind::withdrawal ? "withdrawal" : "payout"; }
+
+std::optional<payout_kind> payout_kind_from(std::string_view name) {
+  if (name == "payout") return payout_kind::payout;
+  if (name == "withdrawal") return payout_kind::withdrawal;
+  return std::nullopt;
+}
+
 std::string_view to_string(payout_state s) {
   switch (s) {
     case payout_state::requested: return "requested";
@@ -26,17 +34,25 @@ std::optional<payout_state> payout_state_from(std::string_view name) {
   return std::nullopt;
 }
 
-result<payout_plan> decide_payout(const payout_view& view, const payout_form& form) {
-  if (view.frozen) {
+namespace {
+
+/// The amount of a payout or withdrawal form against `balances`: all of the balance when the
+/// form names none. `what` names the balance in refusals ("payable", "available").
+result<escrow::money> checked_amount(const std::map<std::string, std::int64_t>& balances, const payout_form& form,
+                                     std::int64_t minimum_units, bool frozen, std::string_view what) {
+  if (frozen) {
     return make_problem(problem_code::conflict, "your account is frozen after a card dispute; the operator will contact you");
   }
   const auto* currency = escrow::find_currency(form.currency);
-  if (currency == nullptr) return make_problem(problem_code::currency, "choose a currency you have earnings in");
+  if (currency == nullptr) return make_problem(problem_code::currency, "choose a currency you have a balance in");
   const std::string code(currency->code);
-  const auto it = view.payable.find(code);
-  const std::int64_t payable = it == view.payable.end() ? 0 : it->second;
-  if (payable <= 0) return make_problem(problem_code::currency, "you have nothing to be paid out in " + code);
-  std::int64_t amount = payable;
+  const auto it = balances.find(code);
+  const std::int64_t balance = it == balances.end() ? 0 : it->second;
+  if (balance <= 0) {
+    return make_problem(problem_code::currency, std::string(what == "payable" ? "you have nothing to be paid out in "
+                                                                               : "you have nothing to withdraw in ") + code);
+  }
+  std::int64_t amount = balance;
   if (!form.amount.empty()) {
     const auto text = escrow::parse_amount(form.amount);
     if (!text) return text.error();
@@ -48,13 +64,24 @@ result<payout_plan> decide_payout(const payout_view& view, const payout_form& fo
     amount = m->amount_minor();
   }
   if (amount <= 0) return make_problem(problem_code::amount, "a payout must be more than zero");
-  if (amount > payable) {
-    return make_problem(problem_code::amount, "that is more than your payable balance of " + escrow::format_money(payable, code));
+  if (amount > balance) {
+    return make_problem(problem_code::amount, "that is more than your " + std::string(what) + " balance of " +
+                                                  escrow::format_money(balance, code));
   }
-  const std::int64_t minimum = view.minimum_units * escrow::minor_per_unit(*currency);
+  const std::int64_t minimum = minimum_units * escrow::minor_per_unit(*currency);
   if (amount < minimum) {
     return make_problem(problem_code::amount, "the smallest payout is " + escrow::format_money(minimum, code));
   }
+  return escrow::money(amount, code);
+}
+
+}  // namespace
+
+result<payout_plan> decide_payout(const payout_view& view, const payout_form& form) {
+  const auto checked = checked_amount(view.payable, form, view.minimum_units, view.frozen, "payable");
+  if (!checked) return checked.error();
+  const auto amount = checked->amount_minor();
+  const auto& code = checked->currency();
   // Currencies Stripe takes in other units (card_currency_supported) are paid by the operator.
   if (!view.stripe || !card_currency_supported(code)) return payout_plan{escrow::money(amount, code), payout_provider::manual, ""};
   if (!view.account) return make_problem(problem_code::conflict, "set up payouts first: Stripe needs to know where to pay you");
@@ -62,6 +89,31 @@ result<payout_plan> decide_payout(const payout_view& view, const payout_form& fo
     return make_problem(problem_code::conflict, "Stripe has not enabled payouts on your account yet: finish its onboarding");
   }
   return payout_plan{escrow::money(amount, code), payout_provider::stripe, view.account->account_id};
+}
+
+result<std::vector<withdrawal_part>> decide_withdrawal(const withdrawal_view& view, const payout_form& form) {
+  const auto checked = checked_amount(view.available, form, view.minimum_units, view.frozen, "available");
+  if (!checked) return checked.error();
+  if (!view.stripe) return std::vector<withdrawal_part>{{*checked, payout_provider::manual, ""}};
+  std::vector<withdrawal_part> parts;
+  std::int64_t left = checked->amount_minor();
+  std::int64_t refundable = 0;
+  const auto it = view.card_payments.find(checked->currency());
+  if (it != view.card_payments.end()) {
+    for (const auto& p : it->second) {
+      if (p.refundable_minor <= 0) continue;
+      refundable += p.refundable_minor;
+      const auto part = std::min(left, p.refundable_minor);
+      if (part > 0) parts.push_back({escrow::money(part, checked->currency()), payout_provider::stripe, p.payment_intent});
+      left -= part;
+    }
+  }
+  if (left > 0) {
+    return make_problem(problem_code::amount, "only " + escrow::format_money(refundable, checked->currency()) +
+                                                  " of your balance came by card and can be refunded to it; "
+                                                  "ask the operator to return the rest");
+  }
+  return parts;
 }
 
 }  // namespace bountybot::payments

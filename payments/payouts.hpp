@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bountybot::payments {
 
@@ -19,6 +20,12 @@ namespace bountybot::payments {
 enum class payout_provider { manual, stripe };
 std::string_view to_string(payout_provider p);
 std::optional<payout_provider> payout_provider_from(std::string_view name);
+
+/// A payout pays out earnings (payable); a withdrawal returns unspent money (available), by
+/// card refunds with Stripe.
+enum class payout_kind { payout, withdrawal };
+std::string_view to_string(payout_kind k);
+std::optional<payout_kind> payout_kind_from(std::string_view name);
 
 /// requested (booked in the ledger, not paid yet), paid (Stripe took the transfer, or the
 /// operator paid it), failed (not paid: the booking was reversed back to payable).
@@ -67,5 +74,37 @@ struct payout_plan {
 /// has, not positive, below the minimum, more than the payable balance), `conflict` (payouts
 /// not set up or not enabled with Stripe; the account is frozen).
 [[nodiscard]] result<payout_plan> decide_payout(const payout_view& view, const payout_form& form);
+
+/// A card payment of the user that can still be refunded: its payment intent and what is left of
+/// its deposit (minor units).
+struct refundable_payment {
+  std::string payment_intent;
+  std::int64_t refundable_minor = 0;
+};
+
+/// What a withdrawal request is decided on.
+struct withdrawal_view {
+  payer who;
+  std::map<std::string, std::int64_t> available;  // currency -> minor units
+  bool stripe = false;
+  bool frozen = false;
+  /// Currency -> the user's card payments, newest first.
+  std::map<std::string, std::vector<refundable_payment>> card_payments;
+  std::int64_t minimum_units = default_payout_minimum_units;
+};
+
+/// One part of a withdrawal: with Stripe, a refund of `amount` on payment intent `destination`;
+/// without, the whole amount as a manual request.
+struct withdrawal_part {
+  escrow::money amount{0, "USD"};
+  payout_provider provider = payout_provider::manual;
+  std::string destination;
+};
+
+/// Decides a withdrawal of unspent money (SPEC §14): the amount is checked as a payout's is
+/// (against the available balance); with Stripe it is split over the user's card payments,
+/// newest first, and refused (`amount`) beyond what they can refund (money that came otherwise
+/// is returned by the operator: Stripe being configured, such a request names what can be refunded).
+[[nodiscard]] result<std::vector<withdrawal_part>> decide_withdrawal(const withdrawal_view& view, const payout_form& form);
 
 }  // namespace bountybot::payments

@@ -207,8 +207,8 @@ std::vector<api_route> routes::admin_routes() {
        blocking_handler([this](const http_request& r, const route_params& p) {
          return resolve(r, p.at("platform"), p.at("path"), p.at("number"));
        })},
-      /// Payouts in a state (`?state=requested|paid|failed`, default requested), oldest first:
-      /// {"payouts": [{id, platform, user_id, amount, currency, provider, state, requested_at, reference, reason}]}.
+      /// Payouts and withdrawals in a state (`?state=requested|paid|failed`, default requested), oldest
+      /// first: {"payouts": [{id, kind, platform, user_id, amount, currency, provider, state, requested_at, reference, reason}]}.
       {"GET", "/api/v1/admin/payouts", route_auth::admin, refusal_format::json,
        blocking_handler([this](const http_request& r, const route_params&) { return admin_payouts(r); })},
       /// The operator paid a requested payout: body {"reference": "..."}; 404 none, 409 not requested.
@@ -514,6 +514,7 @@ http_reply routes::account(const std::string& platform, const std::string& user_
 
 json::object payout_json(const payments::payout_row& p) {
   return json::object{{"id", p.id},
+                      {"kind", std::string(payments::to_string(p.kind))},
                       {"platform", std::string(bot::to_string(p.who.platform))},
                       {"user_id", p.who.user_id},
                       {"amount", p.amount.amount_minor()},

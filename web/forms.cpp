@@ -29,19 +29,6 @@ std::map<std::string, std::string> query_of(std::string_view target) {
   return parse_form(target.substr(q + 1)).value_or(std::map<std::string, std::string>{});
 }
 
-std::string url_encode(std::string_view s) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += digits[c >> 4];
-      out += digits[c & 15];
-    }
-  }
-  return out;
-}
+std::string url_encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
 
 }  // namespace bountybot::web

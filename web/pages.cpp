@@ -294,9 +294,41 @@ struct pages::impl {
   http_reply me(const http_request& request) {
     const auto who = session_of(request);
     if (!who) return redirect("/login?next=%2Fme");
+    return me_page(200, *who);
+  }
+
+  http_reply me_page(unsigned status, const session& signed_in, const std::string& error = "", const std::string& notice = "") {
+    const std::optional<session> who = signed_in;
     accounts::overview o;
-    pool.transact([&](pqxx::work& tx) { o = accounts::overview_of(tx, who->who); });
+    std::vector<payments::payout_row> outgoing;
+    pool.transact([&](pqxx::work& tx) {
+      o = accounts::overview_of(tx, who->who);
+      outgoing = payments::payouts_of(tx, {who->who.platform, who->who.id}, accounts::overview_rows);
+    });
     mustache::data d;
+    d.set("csrf", who->csrf);
+    d.set("request_id", adapters::random_token());
+    d.set("stripe", settings.card_payments.has_value());
+    if (!error.empty()) d.set("error", error);
+    if (!notice.empty()) d.set("notice", notice);
+    mustache::data spendable{mustache::data::type::list};
+    for (const auto& [c, v] : o.available) {
+      if (v > 0) spendable.push_back(c);
+    }
+    d.set("any_available", !spendable.is_empty_list());
+    d.set("available_currencies", spendable);
+    std::vector<mustache::data> out_rows;
+    for (const auto& p : outgoing) {
+      mustache::data row;
+      row.set("id", std::to_string(p.id));
+      row.set("at", when(p.requested_at));
+      row.set("kind", std::string(payments::to_string(p.kind)));
+      row.set("amount", escrow::format_money(p.amount));
+      row.set("state", std::string(payments::to_string(p.state)));
+      if (!p.reason.empty()) row.set("detail", p.reason);
+      out_rows.push_back(std::move(row));
+    }
+    set_list(d, "outgoing", std::move(out_rows));
     d.set("login", who->who.login);
     d.set("platform_name", who->who.platform == bot::platform::github ? "GitHub" : "GitLab");
     d.set("user_id", std::to_string(who->who.id));
@@ -325,7 +357,47 @@ struct pages::impl {
     set_list(d, "pledges", std::move(pledges));
     set_list(d, "earnings", credit_rows(o.earnings));
     set_list(d, "credits", credit_rows(o.credits));
-    return page(200, who->who.login, "me.mustache", d, who);
+    return page(status, who->who.login, "me.mustache", d, who);
+  }
+
+  http_reply withdraw(const http_request& request) {
+    const auto who = session_of(request);
+    const auto form = parse_form(request.body);
+    if (!form || !form_session(who, *form)) return forbidden(who);
+    auto field = [&](const char* k) { return form->contains(k) ? form->at(k) : std::string(); };
+    const auto request_id = field("request_id");
+    if (!is_request_id(request_id)) return me_page(400, *who, "The form lacks its request id: reload the page.");
+    const payments::payer me{who->who.platform, who->who.id};
+    result<payments::booked_withdrawal> booked = make_problem(problem_code::none, "");
+    try {
+      pool.transact([&](pqxx::work& tx) {
+        const auto view = payments::load_withdrawal_view(tx, me, settings.card_payments.has_value(), settings.payout_minimum_units);
+        if (auto before = payments::payout_by_request(tx, me, request_id)) {  // the same form again: its withdrawal
+          booked = payments::book_withdrawal(tx, me, {}, request_id, app::now_utc());
+          return;
+        }
+        const auto parts = payments::decide_withdrawal(view, {field("currency"), field("amount")});
+        if (!parts) {
+          booked = parts.error();
+          return;
+        }
+        booked = payments::book_withdrawal(tx, me, *parts, request_id, app::now_utc());
+        if (booked->created) tx.exec(std::string("NOTIFY ") + jobs::payout_channel);
+      });
+    } catch (const escrow::ledger_refusal&) {
+      booked = make_problem(problem_code::amount, "that is more than your available balance now");
+    }
+    if (!booked) return me_page(409, *who, booked.error().message);
+    escrow::money total(0, booked->parts.empty() ? "USD" : booked->parts.front().amount.currency());
+    for (const auto& p : booked->parts) total = escrow::checked_add(total, p.amount).value();
+    if (booked->created) {
+      spdlog::info("{} user {} withdrew {} in {} part(s)", bot::to_string(me.platform), me.user_id, escrow::format_money(total),
+                   booked->parts.size());
+    }
+    const bool by_card = !booked->parts.empty() && booked->parts.front().provider == payments::payout_provider::stripe;
+    return me_page(200, *who, "",
+                   "Withdrawal of " + escrow::format_money(total) +
+                       (by_card ? " is being refunded to your card." : " is requested: the operator returns it."));
   }
 
   static std::vector<mustache::data> credit_rows(const std::vector<accounts::credit_row>& rows) {
@@ -718,6 +790,10 @@ std::vector<api_route> pages::routes() {
       /// Creates a Checkout Session for what is missing (form: `csrf`, `request_id`), `303` to Stripe.
       {"POST", "/fund/{pledge_id}/checkout", route_auth::none, refusal_format::text,
        blocking([p](const http_request& r, const route_params& m) { return p->checkout(r, m.at("pledge_id")); })},
+      /// Withdraws unspent available money (form: `currency`, `amount`, `csrf`, `request_id`):
+      /// refunds of the user's card payments with Stripe, else a request to the operator.
+      {"POST", "/me/withdrawals", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params&) { return p->withdraw(r); })},
       /// The user's payable balances, how they are paid, a payout form and their payouts.
       {"GET", "/me/payouts", route_auth::none, refusal_format::text,
        blocking([p](const http_request& r, const route_params&) { return p->payouts(r); })},

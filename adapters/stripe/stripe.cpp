@@ -4,6 +4,8 @@
 #include "adapters/json_util.hpp"
 
 #include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -15,20 +17,8 @@ namespace {
 
 namespace json = boost::json;
 
-std::string encoded(std::string_view s) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += digits[c >> 4];
-      out += digits[c & 15];
-    }
-  }
-  return out;
-}
+/// RFC 3986 percent-encoding of all but the unreserved characters, as a form value.
+std::string encoded(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
 
 std::string form(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string out;
@@ -124,6 +114,13 @@ std::string client::create_transfer(const escrow::money& amount, const std::stri
                             {"destination", destination}, {"metadata[payout_id]", std::to_string(payout_id)}}),
                       idempotency_key);
   return string_of(v, "id", "/v1/transfers");
+}
+
+std::string client::create_refund(const std::string& payment_intent, const escrow::money& amount,
+                                  const std::string& idempotency_key) const {
+  const auto v = post("/v1/refunds", form({{"payment_intent", payment_intent}, {"amount", std::to_string(amount.amount_minor())}}),
+                      idempotency_key);
+  return string_of(v, "id", "/v1/refunds");
 }
 
 }  // namespace bountybot::stripe

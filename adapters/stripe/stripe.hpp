@@ -63,6 +63,10 @@ class client {
   /// no answer). https://docs.stripe.com/api/transfers/create
   std::string create_transfer(const escrow::money& amount, const std::string& destination, std::int64_t payout_id,
                               const std::string& idempotency_key) const;
+  /// `POST /v1/refunds` of `amount` (minor units) on `payment_intent`: the refund id.
+  /// https://docs.stripe.com/api/refunds/create
+  std::string create_refund(const std::string& payment_intent, const escrow::money& amount,
+                            const std::string& idempotency_key) const;
 
  private:
   /// POSTs a form; the answer as JSON, or throws stripe_error.

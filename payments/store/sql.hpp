@@ -33,14 +33,20 @@ inline constexpr const char* set_payouts_enabled =
 inline constexpr const char* lock_user =
     "SELECT 1 FROM users WHERE platform = $1 AND platform_id = $2 FOR NO KEY UPDATE";
 inline constexpr const char* payout_by_request =
-    "SELECT id FROM payouts WHERE platform = $1 AND user_id = $2 AND request_id = $3";
+    "SELECT id FROM payouts WHERE platform = $1 AND user_id = $2 AND request_id = $3 ORDER BY part";
 inline constexpr const char* insert_payout =
     "INSERT INTO payouts (platform, user_id, amount_minor, currency, provider, destination, state, request_id, "
-    "next_attempt_at, requested_at, updated_at) VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), 'requested', $7, "
-    "to_timestamp($8), to_timestamp($8), to_timestamp($8)) RETURNING id";
+    "next_attempt_at, requested_at, updated_at, kind, part) VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), 'requested', $7, "
+    "to_timestamp($8), to_timestamp($8), to_timestamp($8), $9, $10) RETURNING id";
 inline constexpr const char* payout_columns =
     "id, platform, user_id, amount_minor, currency, provider, coalesce(destination, ''), state, coalesce(reference, ''), "
-    "coalesce(reason, ''), extract(epoch from requested_at)::bigint, attempts";
+    "coalesce(reason, ''), extract(epoch from requested_at)::bigint, attempts, kind";
+/// The user's card payments with what is left to refund of each (minor units), newest first.
+inline constexpr const char* refundable_payments =
+    "SELECT c.payment_intent, c.currency, c.net_minor - coalesce((SELECT sum(w.amount_minor) FROM payouts w "
+    "WHERE w.kind = 'withdrawal' AND w.destination = c.payment_intent AND w.state <> 'failed'), 0) "
+    "FROM card_payments c WHERE c.platform = $1 AND c.user_id = $2 AND c.payment_intent IS NOT NULL "
+    "ORDER BY c.paid_at DESC, c.session_id DESC";
 inline constexpr const char* payout_by_id_suffix = " FROM payouts WHERE id = $1";
 inline constexpr const char* payouts_of_user_suffix =
     " FROM payouts WHERE platform = $1 AND user_id = $2 ORDER BY id DESC LIMIT $3";

@@ -61,6 +61,7 @@ payout_row payout_of_row(const pqxx::row& r) {
   p.reason = r[9].as<std::string>();
   p.requested_at = bot::utc_time{std::chrono::seconds{r[10].as<std::int64_t>()}};
   p.attempts = r[11].as<int>();
+  p.kind = payout_kind_from(r[12].as<std::string>()).value_or(payout_kind::payout);
   return p;
 }
 
@@ -109,11 +110,49 @@ booked_payout book_payout(pqxx::work& tx, const payer& who, const payout_plan& p
     return {*payout_by_id(tx, r[0][0].as<std::int64_t>()), false};
   }
   const auto id = tx.exec_params1(sql::insert_payout, platform, who.user_id, plan.amount.amount_minor(), plan.amount.currency(),
-                                  std::string(to_string(plan.provider)), plan.destination, request_id, epoch(now))[0]
+                                  std::string(to_string(plan.provider)), plan.destination, request_id, epoch(now),
+                                  std::string(to_string(payout_kind::payout)), 0)[0]
                       .as<std::int64_t>();
   escrow::apply_transfer(tx, {payout_key(id), escrow::transfer_kind::payout, escrow::payable_account(platform, who.user_id),
                               escrow::external_account(to_string(plan.provider)), plan.amount});
   return {*payout_by_id(tx, id), true};
+}
+
+withdrawal_view load_withdrawal_view(pqxx::work& tx, const payer& who, bool stripe, std::int64_t minimum_units) {
+  const auto platform = std::string(bot::to_string(who.platform));
+  tx.exec_params(sql::lock_user, platform, who.user_id);
+  withdrawal_view v;
+  v.who = who;
+  v.available = escrow::lock_balances_by_currency(tx, escrow::available_account(platform, who.user_id));
+  v.stripe = stripe;
+  v.minimum_units = minimum_units;
+  for (const auto& r : tx.exec_params(sql::refundable_payments, platform, who.user_id)) {
+    v.card_payments[r[1].as<std::string>()].push_back({r[0].as<std::string>(), r[2].as<std::int64_t>()});
+  }
+  return v;
+}
+
+booked_withdrawal book_withdrawal(pqxx::work& tx, const payer& who, const std::vector<withdrawal_part>& parts,
+                                  const std::string& request_id, bot::utc_time now) {
+  const auto platform = std::string(bot::to_string(who.platform));
+  booked_withdrawal out;
+  if (const auto before = tx.exec_params(sql::payout_by_request, platform, who.user_id, request_id); !before.empty()) {
+    for (const auto& r : before) out.parts.push_back(*payout_by_id(tx, r[0].as<std::int64_t>()));
+    return out;
+  }
+  out.created = true;
+  int index = 0;
+  for (const auto& part : parts) {
+    const auto id = tx.exec_params1(sql::insert_payout, platform, who.user_id, part.amount.amount_minor(), part.amount.currency(),
+                                    std::string(to_string(part.provider)), part.destination, request_id, epoch(now),
+                                    std::string(to_string(payout_kind::withdrawal)), index++)[0]
+                        .as<std::int64_t>();
+    escrow::apply_transfer(tx, {"withdrawal:" + std::to_string(id), escrow::transfer_kind::withdrawal,
+                                escrow::available_account(platform, who.user_id),
+                                escrow::external_account(to_string(part.provider)), part.amount});
+    out.parts.push_back(*payout_by_id(tx, id));
+  }
+  return out;
 }
 
 std::optional<payout_row> payout_by_id(pqxx::work& tx, std::int64_t id) {
@@ -159,8 +198,10 @@ result<payout_row> fail_payout(pqxx::work& tx, std::int64_t id, const std::strin
   if (!p) return make_problem(problem_code::not_found, "no such payout");
   if (p->state == payout_state::failed) return make_problem(problem_code::conflict, "payout " + std::to_string(id) + " failed already");
   const auto platform = std::string(bot::to_string(p->who.platform));
-  escrow::apply_transfer(tx, {reversal_key(id), escrow::transfer_kind::payout_reversal, escrow::external_account(to_string(p->provider)),
-                              escrow::payable_account(platform, p->who.user_id), p->amount});
+  const auto back = p->kind == payout_kind::withdrawal ? escrow::available_account(platform, p->who.user_id)
+                                                       : escrow::payable_account(platform, p->who.user_id);
+  escrow::apply_transfer(tx, {reversal_key(id), escrow::transfer_kind::payout_reversal,
+                              escrow::external_account(to_string(p->provider)), back, p->amount});
   tx.exec_params0(sql::mark_failed, id, reason, epoch(now));
   p->state = payout_state::failed;
   p->reason = reason;

@@ -34,6 +34,7 @@ bool set_payouts_enabled(pqxx::work& tx, const std::string& account_id, bool ena
 /// A payout as stored.
 struct payout_row {
   std::int64_t id = 0;
+  payout_kind kind = payout_kind::payout;
   payer who;
   escrow::money amount{0, "USD"};
   payout_provider provider = payout_provider::manual;
@@ -59,6 +60,21 @@ struct booked_payout {
 booked_payout book_payout(pqxx::work& tx, const payer& who, const payout_plan& plan, const std::string& request_id,
                           bot::utc_time now);
 
+/// The view a withdrawal of `who` is decided on (balances read under the user's lock), with the
+/// card payments that can still be refunded.
+withdrawal_view load_withdrawal_view(pqxx::work& tx, const payer& who, bool stripe, std::int64_t minimum_units);
+
+/// Books a withdrawal's `parts` for `who` under `request_id`: a row (kind withdrawal, part i)
+/// and a `withdrawal` transfer from available to external:{provider}, keyed `withdrawal:{id}`,
+/// each. The same request_id again returns the rows it booked (`created` false).
+/// Throws escrow::ledger_refusal when the balance no longer covers them.
+struct booked_withdrawal {
+  std::vector<payout_row> parts;
+  bool created = false;
+};
+booked_withdrawal book_withdrawal(pqxx::work& tx, const payer& who, const std::vector<withdrawal_part>& parts,
+                                  const std::string& request_id, bot::utc_time now);
+
 std::optional<payout_row> payout_by_id(pqxx::work& tx, std::int64_t id);
 std::vector<payout_row> payouts_of(pqxx::work& tx, const payer& who, int limit);
 std::vector<payout_row> payouts_in_state(pqxx::work& tx, payout_state state, int limit);
@@ -72,7 +88,8 @@ result<payout_row> mark_payout_paid(pqxx::work& tx, std::int64_t id, const std::
 
 /// Fails a payout that was requested, or paid and then reversed (Stripe `transfer.reversed`):
 /// state failed with `reason`, and a `payout_reversal` transfer from external:{provider} back
-/// to payable, keyed `payout_reversal:{id}`, once. Refusals: `not_found`, `conflict` (failed already).
+/// to payable (a withdrawal: to available), keyed `payout_reversal:{id}`, once. Refusals:
+/// `not_found`, `conflict` (failed already).
 result<payout_row> fail_payout(pqxx::work& tx, std::int64_t id, const std::string& reason, bot::utc_time now);
 
 /// The operator settles a manual payout: paid with `reference`, or failed with `reason`. A

@@ -1,6 +1,7 @@
 // Signing in with GitHub and GitLab (SPEC §13) against the fake providers, as a browser would:
 // cookies carried by hand, redirects followed one at a time, forms posted with their CSRF token.
 #include "tests/e2e/service_fixture.hpp"
+#include "tests/e2e/web_client.hpp"
 
 #include "adapters/crypto.hpp"
 
@@ -16,25 +17,7 @@ const std::string github_client_secret = "gh-client-secret-for-tests";
 const std::string gitlab_client_secret = "gl-client-secret-for-tests";
 const std::string public_url = "https://bounty.example";
 
-/// A browser's cookie jar, for one site.
-struct browser {
-  std::map<std::string, std::string> jar;
-
-  void take(const adapters::http_response& r) {
-    std::stringstream lines(r.header("set-cookie"));
-    std::string line;
-    while (std::getline(lines, line)) {
-      const auto eq = line.find('='), semi = line.find(';');
-      const auto name = line.substr(0, eq), value = line.substr(eq + 1, semi - eq - 1);
-      if (line.find("Max-Age=0") != std::string::npos) jar.erase(name); else jar[name] = value;
-    }
-  }
-  std::string cookie_header() const {
-    std::string out;
-    for (const auto& [k, v] : jar) out += (out.empty() ? "" : "; ") + k + "=" + v;
-    return out;
-  }
-};
+using testing::browser;
 
 class SignIn : public Service {
  protected:
@@ -56,28 +39,12 @@ class SignIn : public Service {
     return std::string(::testing::TempDir()) + "/signin-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".log";
   }
 
-  adapters::http_response get(browser& b, const std::string& target) {
-    auto r = service->request("GET", target, "", {{"Cookie", b.cookie_header()}});
-    b.take(r);
-    return r;
-  }
+  adapters::http_response get(browser& b, const std::string& target) { return b.get(*service, target); }
   adapters::http_response post(browser& b, const std::string& target, const std::string& form) {
-    auto r = service->request("POST", target, form,
-                              {{"Cookie", b.cookie_header()}, {"Content-Type", "application/x-www-form-urlencoded"}});
-    b.take(r);
-    return r;
+    return b.post(*service, target, form);
   }
-
-  /// Follows the provider's authorize redirect (the fake approves at once) back to a callback target on the service.
   std::string through_provider(testing::fake_platform& provider, const std::string& authorize_url) {
-    const auto base = provider.base_url();
-    EXPECT_TRUE(authorize_url.starts_with(base)) << authorize_url;
-    const adapters::http_client client(base);
-    const auto r = client.request("GET", authorize_url.substr(base.size()), "", {});
-    EXPECT_EQ(r.status, 302u);
-    const auto back = r.header("location");
-    EXPECT_TRUE(back.starts_with(public_url)) << back;
-    return back.substr(public_url.size());
+    return testing::through_provider(provider, authorize_url, public_url);
   }
 
   /// Signs in with `platform` from `/login/{platform}?next=...`: the callback's answer.
@@ -100,11 +67,7 @@ class SignIn : public Service {
     return out;
   }
 
-  static std::string csrf_of(const std::string& html) {
-    std::smatch m;
-    EXPECT_TRUE(std::regex_search(html, m, std::regex("name=\"csrf\" value=\"([^\"]+)\""))) << html;
-    return m.size() > 1 ? m[1].str() : "";
-  }
+  static std::string csrf_of(const std::string& html) { return testing::hidden_input(html, "csrf"); }
 
   std::string log_text() const {
     std::ifstream in(log_path());

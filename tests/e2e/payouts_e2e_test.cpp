@@ -168,7 +168,7 @@ TEST_F(Payouts, WithoutStripeTheOperatorsQueuePaysASolverEndToEnd) {
   const auto id = std::to_string(payouts[0].at("id").as_int64());
   const auto cli = testing::run_bountybot({"payouts", "list"}, {{"BOUNTYBOT_DATABASE_URL", db.url()}});
   EXPECT_EQ(cli.exit_code, 0);
-  EXPECT_NE(cli.output.find(id + "\tgithub:40\t$100.00\tmanual\trequested"), std::string::npos) << cli.output;
+  EXPECT_NE(cli.output.find(id + "\tpayout\tgithub:40\t$100.00\tmanual\trequested"), std::string::npos) << cli.output;
 
   const auto paid = service->request("POST", "/api/v1/admin/payouts/" + id + "/paid", R"({"reference":"SEPA-2026-12-03-1"})",
                                      {{"Authorization", "Bearer " + admin_token}});
@@ -194,6 +194,72 @@ TEST_F(Payouts, AFailedManualPayoutIsPayableAgain) {
   EXPECT_EQ(testing::run_bountybot({"payouts", "failed", id, "--reason", "twice"}, {{"BOUNTYBOT_DATABASE_URL", db.url()}}).exit_code, 1);
   EXPECT_EQ(payable("github", 40), 10000);
   EXPECT_NE(b.get(*service, "/me/payouts").body.find("the IBAN was refused"), std::string::npos);
+}
+
+TEST_F(Payouts, UnspentCardMoneyIsWithdrawnAsARefundOfThatPayment) {
+  start(true);
+  // Codertocat pays $50 by card (the fake's paid session), then withdraws $20 of it.
+  ASSERT_EQ(deliver_github(testing::github_comment("/pledge $80", 21031067, "Codertocat", 1, 501), "g-1").status, 202u);
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM pledges") == "1"; }));
+  const auto pledge = db.scalar("SELECT id FROM pledges");
+  const auto page = service->request("GET", "/fund/" + pledge);
+  const auto cookie = page.header("set-cookie");
+  const auto value = cookie.substr(cookie.find('=') + 1, cookie.find(';') - cookie.find('=') - 1);
+  ASSERT_EQ(service->request("POST", "/fund/" + pledge + "/checkout",
+                             "csrf=" + hidden_input(page.body, "csrf") + "&request_id=" + hidden_input(page.body, "request_id"),
+                             {{"Cookie", "bountybot_csrf=" + value}, {"Content-Type", "application/x-www-form-urlencoded"}})
+                .status,
+            303u);
+  // The session charges $80 for the pledge; say the sponsor then cancels it: all $80 are available again.
+  ASSERT_EQ(stripe.send_event(stripe.completed_event("cs_test_1", "evt_w_1")), 200u);
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT state FROM pledges") == "held"; }));
+  deliver_github(testing::github_comment("/unpledge", 21031067, "Codertocat", 1, 502), "g-2");
+  ASSERT_TRUE(eventually([&] { return available("github", 21031067) == 8000; }));
+  ASSERT_EQ(deposit("github", 21031067, 1500, "wire-7").status, 201u);  // $15 that did not come by card
+
+  github.set_oauth_user(21031067, "Codertocat");
+  browser b;
+  ASSERT_EQ(testing::sign_in(b, *service, github, "github", public_url).status, 303u);
+  auto withdraw = [&](const std::string& amount) {
+    const auto me = b.get(*service, "/me");
+    return b.post(*service, "/me/withdrawals", "currency=USD&amount=" + amount + "&csrf=" + hidden_input(me.body, "csrf") +
+                                                   "&request_id=" + hidden_input(me.body, "request_id"));
+  };
+  const auto too_much = withdraw("90");
+  EXPECT_EQ(too_much.status, 409u);
+  EXPECT_NE(too_much.body.find("only $80.00 of your balance came by card"), std::string::npos) << too_much.body;
+  const auto ok = withdraw("20");
+  ASSERT_EQ(ok.status, 200u) << ok.body;
+  EXPECT_NE(ok.body.find("Withdrawal of $20.00 is being refunded to your card."), std::string::npos);
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT state FROM payouts") == "paid"; }, std::chrono::seconds(15)));
+  const auto refunds = matching(stripe.calls(), "POST", "/v1/refunds");
+  ASSERT_EQ(refunds.size(), 1u);
+  EXPECT_NE(refunds[0].body.find("payment_intent=pi_test_1"), std::string::npos) << refunds[0].body;
+  EXPECT_NE(refunds[0].body.find("amount=2000"), std::string::npos);
+  EXPECT_EQ(refunds[0].headers.at("idempotency-key"), "withdrawal-" + db.scalar("SELECT id FROM payouts"));
+  EXPECT_EQ(available("github", 21031067), 7500);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM transfers WHERE kind = 'withdrawal'"), "1");
+  EXPECT_NE(b.get(*service, "/me").body.find("withdrawal"), std::string::npos);
+}
+
+TEST_F(Payouts, WithoutStripeAWithdrawalIsRequestedFromTheOperator) {
+  start(false);
+  ASSERT_EQ(deposit("github", 40, 3000, "wire-40").status, 201u);
+  release_to_solver();
+  auto b = signed_in_solver();
+  const auto me = b.get(*service, "/me");
+  const auto r = b.post(*service, "/me/withdrawals",
+                        "currency=USD&amount=&csrf=" + hidden_input(me.body, "csrf") + "&request_id=" + hidden_input(me.body, "request_id"));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_NE(r.body.find("Withdrawal of $30.00 is requested: the operator returns it."), std::string::npos);
+  EXPECT_EQ(available("github", 40), 0);
+  EXPECT_EQ(payable("github", 40), 10000);  // earnings are paid out, not withdrawn
+  const auto id = db.scalar("SELECT id FROM payouts WHERE kind = 'withdrawal'");
+  const auto failed = service->request("POST", "/api/v1/admin/payouts/" + id + "/failed", R"({"reason":"no bank details"})",
+                                       {{"Authorization", "Bearer " + admin_token}});
+  ASSERT_EQ(failed.status, 200u) << failed.body;
+  EXPECT_EQ(json::parse(failed.body).at("kind").as_string(), "withdrawal");
+  EXPECT_EQ(available("github", 40), 3000);  // back where it came from
 }
 
 }  // namespace

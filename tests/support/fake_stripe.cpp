@@ -64,6 +64,13 @@ struct fake_stripe::impl {
       res.body() = json::serialize(json::object{{"object", "account_link"}, {"url", base() + "/connect/onboard/" + get("account")}});
       return true;
     }
+    if (target == "/v1/refunds") {
+      auto& id = transfers_by_key[key];
+      if (id.empty()) id = "re_test_" + std::to_string(++next_id);
+      res.body() = json::serialize(json::object{{"id", id}, {"object", "refund"}, {"amount", std::stoll(get("amount"))},
+                                                {"payment_intent", get("payment_intent")}, {"status", "succeeded"}});
+      return true;
+    }
     if (target == "/v1/transfers") {
       auto& id = transfers_by_key[key];
       if (id.empty()) id = "tr_test_" + std::to_string(++next_id);
