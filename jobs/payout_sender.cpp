@@ -42,9 +42,9 @@ bool payout_sender::send_one() {
         spdlog::warn("payout {}: {}; retrying in {} s", p->id, e.what(), delay.count());
         return;
       }
-      const auto r = payments::fail_payout(tx, p->id, std::string("Stripe refused the transfer: ") + e.what(), now);
+      const auto r = payments::fail_payout(tx, p->id, std::string("Stripe refused it: ") + e.what(), now);
       if (!r) throw problem_error(r.error());
-      spdlog::error("payout {} failed and was reversed to payable: {}", p->id, e.what());
+      spdlog::error("{} {} failed and was reversed to the user's balance: {}", payments::to_string(p->kind), p->id, e.what());
     }
   });
   return sent;

@@ -97,22 +97,18 @@ result<std::vector<withdrawal_part>> decide_withdrawal(const withdrawal_view& vi
   if (!view.stripe) return std::vector<withdrawal_part>{{*checked, payout_provider::manual, ""}};
   std::vector<withdrawal_part> parts;
   std::int64_t left = checked->amount_minor();
-  std::int64_t refundable = 0;
   const auto it = view.card_payments.find(checked->currency());
   if (it != view.card_payments.end()) {
     for (const auto& p : it->second) {
       if (p.refundable_minor <= 0) continue;
-      refundable += p.refundable_minor;
       const auto part = std::min(left, p.refundable_minor);
       if (part > 0) parts.push_back({escrow::money(part, checked->currency()), payout_provider::stripe, p.payment_intent});
       left -= part;
     }
   }
-  if (left > 0) {
-    return make_problem(problem_code::amount, "only " + escrow::format_money(refundable, checked->currency()) +
-                                                  " of your balance came by card and can be refunded to it; "
-                                                  "ask the operator to return the rest");
-  }
+  // What did not come by card (an operator deposit, a refund of a pledge paid otherwise) is
+  // returned by the operator: a manual part for the rest.
+  if (left > 0) parts.push_back({escrow::money(left, checked->currency()), payout_provider::manual, ""});
   return parts;
 }
 

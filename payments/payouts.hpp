@@ -103,8 +103,7 @@ struct withdrawal_part {
 
 /// Decides a withdrawal of unspent money (SPEC §14): the amount is checked as a payout's is
 /// (against the available balance); with Stripe it is split over the user's card payments,
-/// newest first, and refused (`amount`) beyond what they can refund (money that came otherwise
-/// is returned by the operator: Stripe being configured, such a request names what can be refunded).
+/// newest first, as refunds, and what they cannot take is one manual part for the operator.
 [[nodiscard]] result<std::vector<withdrawal_part>> decide_withdrawal(const withdrawal_view& view, const payout_form& form);
 
 }  // namespace bountybot::payments

@@ -372,7 +372,7 @@ struct pages::impl {
     try {
       pool.transact([&](pqxx::work& tx) {
         const auto view = payments::load_withdrawal_view(tx, me, settings.card_payments.has_value(), settings.payout_minimum_units);
-        if (auto before = payments::payout_by_request(tx, me, request_id)) {  // the same form again: its withdrawal
+        if (payments::payout_by_request(tx, me, request_id, payments::payout_kind::withdrawal)) {  // the same form again
           booked = payments::book_withdrawal(tx, me, {}, request_id, app::now_utc());
           return;
         }
@@ -394,10 +394,19 @@ struct pages::impl {
       spdlog::info("{} user {} withdrew {} in {} part(s)", bot::to_string(me.platform), me.user_id, escrow::format_money(total),
                    booked->parts.size());
     }
-    const bool by_card = !booked->parts.empty() && booked->parts.front().provider == payments::payout_provider::stripe;
-    return me_page(200, *who, "",
-                   "Withdrawal of " + escrow::format_money(total) +
-                       (by_card ? " is being refunded to your card." : " is requested: the operator returns it."));
+    escrow::money by_card(0, total.currency());
+    for (const auto& p : booked->parts) {
+      if (p.provider == payments::payout_provider::stripe) by_card = escrow::checked_add(by_card, p.amount).value();
+    }
+    std::string notice = "Withdrawal of " + escrow::format_money(total);
+    if (by_card == total) {
+      notice += " is being refunded to your card.";
+    } else if (by_card.amount_minor() == 0) {
+      notice += " is requested: the operator returns it.";
+    } else {
+      notice += ": " + escrow::format_money(by_card) + " is being refunded to your card, and the operator returns the rest.";
+    }
+    return me_page(200, *who, "", notice);
   }
 
   static std::vector<mustache::data> credit_rows(const std::vector<accounts::credit_row>& rows) {
@@ -656,7 +665,7 @@ struct pages::impl {
     try {
       pool.transact([&](pqxx::work& tx) {
         const auto view = payments::load_payout_view(tx, me, settings.card_payments.has_value(), settings.payout_minimum_units);
-        if (auto before = payments::payout_by_request(tx, me, request_id)) {  // the same form again: its payout
+        if (auto before = payments::payout_by_request(tx, me, request_id, payments::payout_kind::payout)) {  // the same form again
           booked = payments::booked_payout{std::move(*before), false};
           return;
         }

@@ -33,7 +33,7 @@ inline constexpr const char* set_payouts_enabled =
 inline constexpr const char* lock_user =
     "SELECT 1 FROM users WHERE platform = $1 AND platform_id = $2 FOR NO KEY UPDATE";
 inline constexpr const char* payout_by_request =
-    "SELECT id FROM payouts WHERE platform = $1 AND user_id = $2 AND request_id = $3 ORDER BY part";
+    "SELECT id FROM payouts WHERE platform = $1 AND user_id = $2 AND request_id = $3 AND kind = $4 ORDER BY part";
 inline constexpr const char* insert_payout =
     "INSERT INTO payouts (platform, user_id, amount_minor, currency, provider, destination, state, request_id, "
     "next_attempt_at, requested_at, updated_at, kind, part) VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), 'requested', $7, "

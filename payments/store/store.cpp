@@ -106,7 +106,9 @@ payout_view load_payout_view(pqxx::work& tx, const payer& who, bool stripe, std:
 booked_payout book_payout(pqxx::work& tx, const payer& who, const payout_plan& plan, const std::string& request_id,
                           bot::utc_time now) {
   const auto platform = std::string(bot::to_string(who.platform));
-  if (const auto r = tx.exec_params(sql::payout_by_request, platform, who.user_id, request_id); !r.empty()) {
+  if (const auto r = tx.exec_params(sql::payout_by_request, platform, who.user_id, request_id,
+                                    std::string(to_string(payout_kind::payout)));
+      !r.empty()) {
     return {*payout_by_id(tx, r[0][0].as<std::int64_t>()), false};
   }
   const auto id = tx.exec_params1(sql::insert_payout, platform, who.user_id, plan.amount.amount_minor(), plan.amount.currency(),
@@ -136,7 +138,9 @@ booked_withdrawal book_withdrawal(pqxx::work& tx, const payer& who, const std::v
                                   const std::string& request_id, bot::utc_time now) {
   const auto platform = std::string(bot::to_string(who.platform));
   booked_withdrawal out;
-  if (const auto before = tx.exec_params(sql::payout_by_request, platform, who.user_id, request_id); !before.empty()) {
+  if (const auto before = tx.exec_params(sql::payout_by_request, platform, who.user_id, request_id,
+                                         std::string(to_string(payout_kind::withdrawal)));
+      !before.empty()) {
     for (const auto& r : before) out.parts.push_back(*payout_by_id(tx, r[0].as<std::int64_t>()));
     return out;
   }
@@ -219,8 +223,10 @@ result<payout_row> settle_manual_payout(pqxx::work& tx, std::int64_t id, bool pa
   return paid ? mark_payout_paid(tx, id, text, now) : fail_payout(tx, id, text, now);
 }
 
-std::optional<payout_row> payout_by_request(pqxx::work& tx, const payer& who, const std::string& request_id) {
-  const auto r = tx.exec_params(sql::payout_by_request, std::string(bot::to_string(who.platform)), who.user_id, request_id);
+std::optional<payout_row> payout_by_request(pqxx::work& tx, const payer& who, const std::string& request_id,
+                                            payout_kind kind) {
+  const auto r = tx.exec_params(sql::payout_by_request, std::string(bot::to_string(who.platform)), who.user_id, request_id,
+                                std::string(to_string(kind)));
   if (r.empty()) return std::nullopt;
   return payout_by_id(tx, r[0][0].as<std::int64_t>());
 }

@@ -97,8 +97,9 @@ result<payout_row> fail_payout(pqxx::work& tx, std::int64_t id, const std::strin
 result<payout_row> settle_manual_payout(pqxx::work& tx, std::int64_t id, bool paid, const std::string& text,
                                         bot::utc_time now);
 
-/// The payout `who` booked under `request_id`, if any.
-std::optional<payout_row> payout_by_request(pqxx::work& tx, const payer& who, const std::string& request_id);
+/// The payout (or the first part of the withdrawal) `who` booked under `request_id`, if any.
+std::optional<payout_row> payout_by_request(pqxx::work& tx, const payer& who, const std::string& request_id,
+                                            payout_kind kind);
 
 /// A provider call that failed and is retried at `next_attempt_at`, with its error kept.
 void retry_payout_later(pqxx::work& tx, std::int64_t id, const std::string& error, bot::utc_time next_attempt_at,

@@ -225,9 +225,9 @@ TEST_F(Payouts, UnspentCardMoneyIsWithdrawnAsARefundOfThatPayment) {
     return b.post(*service, "/me/withdrawals", "currency=USD&amount=" + amount + "&csrf=" + hidden_input(me.body, "csrf") +
                                                    "&request_id=" + hidden_input(me.body, "request_id"));
   };
-  const auto too_much = withdraw("90");
+  const auto too_much = withdraw("96");
   EXPECT_EQ(too_much.status, 409u);
-  EXPECT_NE(too_much.body.find("only $80.00 of your balance came by card"), std::string::npos) << too_much.body;
+  EXPECT_NE(too_much.body.find("more than your available balance of $95.00"), std::string::npos) << too_much.body;
   const auto ok = withdraw("20");
   ASSERT_EQ(ok.status, 200u) << ok.body;
   EXPECT_NE(ok.body.find("Withdrawal of $20.00 is being refunded to your card."), std::string::npos);
@@ -240,6 +240,16 @@ TEST_F(Payouts, UnspentCardMoneyIsWithdrawnAsARefundOfThatPayment) {
   EXPECT_EQ(available("github", 21031067), 7500);
   EXPECT_EQ(db.scalar("SELECT count(*) FROM transfers WHERE kind = 'withdrawal'"), "1");
   EXPECT_NE(b.get(*service, "/me").body.find("withdrawal"), std::string::npos);
+  // Beyond what came by card ($60 left of it), the rest is a request to the operator.
+  const auto mixed = withdraw("70");
+  ASSERT_EQ(mixed.status, 200u) << mixed.body;
+  EXPECT_NE(mixed.body.find("Withdrawal of $70.00: $60.00 is being refunded to your card, and the operator returns the rest."),
+            std::string::npos)
+      << mixed.body;
+  EXPECT_EQ(db.scalar("SELECT string_agg(provider || ':' || amount_minor, ',' ORDER BY part) FROM payouts WHERE id > "
+                      "(SELECT min(id) FROM payouts)"),
+            "stripe:6000,manual:1000");
+  EXPECT_EQ(available("github", 21031067), 500);
 }
 
 TEST_F(Payouts, WithoutStripeAWithdrawalIsRequestedFromTheOperator) {

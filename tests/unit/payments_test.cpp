@@ -299,3 +299,37 @@ TEST(PayoutNames, RoundTrip) {
 
 }  // namespace
 }  // namespace bountybot
+
+namespace bountybot {
+namespace {
+
+TEST(DecideWithdrawal, RefundsCardPaymentsNewestFirstAndLeavesTheRestToTheOperator) {
+  payments::withdrawal_view v;
+  v.who = {bot::platform::github, 7};
+  v.available = {{"USD", 9500}};
+  v.stripe = true;
+  v.card_payments["USD"] = {{"pi_new", 3000}, {"pi_spent", 0}, {"pi_old", 5000}};
+  const auto parts = payments::decide_withdrawal(v, {"USD", "90"});
+  ASSERT_TRUE(parts) << parts.error().message;
+  ASSERT_EQ(parts->size(), 3u);
+  EXPECT_EQ((*parts)[0].destination, "pi_new");
+  EXPECT_EQ((*parts)[0].amount, money(3000, "USD"));
+  EXPECT_EQ((*parts)[1].destination, "pi_old");
+  EXPECT_EQ((*parts)[1].amount, money(5000, "USD"));
+  EXPECT_EQ((*parts)[2].provider, payments::payout_provider::manual);
+  EXPECT_EQ((*parts)[2].amount, money(1000, "USD"));
+  const auto small = payments::decide_withdrawal(v, {"USD", "20"});
+  ASSERT_EQ(small->size(), 1u);
+  EXPECT_EQ((*small)[0].destination, "pi_new");
+  v.stripe = false;
+  const auto manual = payments::decide_withdrawal(v, {"USD", ""});
+  ASSERT_EQ(manual->size(), 1u);
+  EXPECT_EQ((*manual)[0].amount, money(9500, "USD"));
+  EXPECT_EQ((*manual)[0].provider, payments::payout_provider::manual);
+  EXPECT_FALSE(payments::decide_withdrawal(v, {"USD", "95.01"}));
+  v.frozen = true;
+  EXPECT_EQ(payments::decide_withdrawal(v, {"USD", ""}).error().code, problem_code::conflict);
+}
+
+}  // namespace
+}  // namespace bountybot
