@@ -138,8 +138,10 @@ inbox_worker::~inbox_worker() = default;
 
 bot::domain_event inbox_worker::translate(const std::string& platform, const std::string& event,
                                           const boost::json::value& payload) const {
-  return bot::platform_from(platform) == bot::platform::github ? github::translate(event, payload, settings_.github_self)
-                              : gitlab::translate(event, payload, settings_.gitlab_self);
+  const auto p = bot::platform_from(platform);
+  if (!p) return std::monostate{};  // a payment provider's event (stripe): no issue, no bot event
+  return *p == bot::platform::github ? github::translate(event, payload, settings_.github_self)
+                                     : gitlab::translate(event, payload, settings_.gitlab_self);
 }
 
 int inbox_worker::key_pending() {
@@ -150,11 +152,6 @@ int inbox_worker::key_pending() {
     const auto rows = tx.exec(sql);
     for (const auto& row : rows) {
       std::string key;
-      if (row[1].as<std::string>() == "stripe") {
-        tx.exec_params0(set_issue_key_sql, row[0].as<std::int64_t>(), "-");  // of no single issue
-        ++n;
-        continue;
-      }
       try {
         key = issue_key_of(translate(row[1].as<std::string>(), row[2].as<std::string>(),
                                      boost::json::parse(read_payload(row, 3))));

@@ -62,13 +62,6 @@ http_reply json_error(unsigned status, const std::string& message) {
   return json_reply(status, json::object{{"error", message}});
 }
 
-std::optional<std::int64_t> to_int(std::string_view s) {
-  std::int64_t v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
 json::value bounty_json(const bot::bounty_record& rec) {
   const auto t = bot::totals(rec.pledges);
   json::object issue{{"platform", rec.issue.platform},
@@ -399,7 +392,7 @@ http_reply routes::metrics() {
 }
 
 http_reply routes::bounty(const std::string& platform, const std::string& full_path, const std::string& number) {
-  const auto n = to_int(number);
+  const auto n = parse_id(number);
   if (!n || !bot::platform_from(platform)) return json_error(404, "no such bounty");
   std::optional<bot::bounty_record> rec;
   pool_.transact([&](pqxx::work& tx) { rec = bot::find_bounty(tx, platform, full_path, *n); });
@@ -464,7 +457,7 @@ http_reply routes::deposit(const http_request& request) {
 
 http_reply routes::resolve(const http_request& request, const std::string& platform, const std::string& full_path,
                            const std::string& number) {
-  const auto n = to_int(number);
+  const auto n = parse_id(number);
   boost::system::error_code ec;
   const auto body = json::parse(request.body, ec);
   if (!n || ec || !body.is_object()) return json_error(400, "body must be {\"action\": \"release\"|\"refund\", \"reason\": \"...\"}");
@@ -493,7 +486,7 @@ http_reply routes::resolve(const http_request& request, const std::string& platf
 }
 
 http_reply routes::account(const std::string& platform, const std::string& user_id) {
-  const auto id = to_int(user_id);
+  const auto id = parse_id(user_id);
   if (!id || !bot::platform_from(platform)) return json_error(404, "no such account");
   json::object balances;
   pool_.transact([&](pqxx::work& tx) {
@@ -541,7 +534,7 @@ http_reply routes::admin_payouts(const http_request& request) {
 }
 
 http_reply routes::settle_payout(const http_request& request, const std::string& id_text, bool paid) {
-  const auto id = to_int(id_text);
+  const auto id = parse_id(id_text);
   boost::system::error_code ec;
   const auto body = json::parse(request.body, ec);
   const char* field = paid ? "reference" : "reason";

@@ -2,6 +2,8 @@
 
 #include <boost/url.hpp>
 
+#include <charconv>
+
 namespace bountybot::web {
 
 std::optional<std::map<std::string, std::string>> parse_form(std::string_view encoded) {
@@ -27,6 +29,13 @@ std::map<std::string, std::string> query_of(std::string_view target) {
   const auto q = target.find('?');
   if (q == std::string_view::npos) return {};
   return parse_form(target.substr(q + 1)).value_or(std::map<std::string, std::string>{});
+}
+
+std::optional<std::int64_t> parse_id(std::string_view s) {
+  std::int64_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+  return v;
 }
 
 std::string url_encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }

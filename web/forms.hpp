@@ -1,6 +1,7 @@
 #pragma once
 /// Reading what a browser sends: the fields of an `application/x-www-form-urlencoded` body or a
 /// query string (WHATWG URL "application/x-www-form-urlencoded parsing": `+` is a space).
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,6 +19,10 @@ std::optional<std::map<std::string, std::string>> parse_form(std::string_view en
 /// The query fields of a request target (`/login?next=%2Fme`); empty when it has none or a
 /// malformed one.
 std::map<std::string, std::string> query_of(std::string_view target);
+
+/// A decimal integer taken whole from a path segment or a field (`42`, `-7`); nullopt for
+/// anything else (empty, signs or spaces around it, out of the int64 range).
+std::optional<std::int64_t> parse_id(std::string_view s);
 
 /// `s` percent-encoded for a query value (RFC 3986 unreserved characters kept).
 std::string url_encode(std::string_view s);

@@ -104,15 +104,9 @@ mustache::data list_of(std::vector<mustache::data> items) {
   return list;
 }
 
-std::optional<std::int64_t> to_int(std::string_view s) {
-  std::int64_t v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-http_reply redirect(std::string location, std::vector<std::string> cookies = {}) {
-  http_reply r{303, "text/plain; charset=utf-8", "see " + location + "\n", page_headers(), std::move(cookies)};
+/// A 303 to `location`; `form_target` as for page_headers, when the form that led here leaves for it.
+http_reply redirect(std::string location, std::vector<std::string> cookies = {}, const std::string& form_target = "") {
+  http_reply r{303, "text/plain; charset=utf-8", "see " + location + "\n", page_headers(form_target), std::move(cookies)};
   r.headers["Location"] = std::move(location);
   return r;
 }
@@ -317,18 +311,7 @@ struct pages::impl {
     }
     d.set("any_available", !spendable.is_empty_list());
     d.set("available_currencies", spendable);
-    std::vector<mustache::data> out_rows;
-    for (const auto& p : outgoing) {
-      mustache::data row;
-      row.set("id", std::to_string(p.id));
-      row.set("at", when(p.requested_at));
-      row.set("kind", std::string(payments::to_string(p.kind)));
-      row.set("amount", escrow::format_money(p.amount));
-      row.set("state", std::string(payments::to_string(p.state)));
-      if (!p.reason.empty()) row.set("detail", p.reason);
-      out_rows.push_back(std::move(row));
-    }
-    set_list(d, "outgoing", std::move(out_rows));
+    set_list(d, "outgoing", payout_rows(outgoing));
     d.set("login", who->who.login);
     d.set("platform_name", who->who.platform == bot::platform::github ? "GitHub" : "GitLab");
     d.set("user_id", std::to_string(who->who.id));
@@ -421,6 +404,23 @@ struct pages::impl {
     return out;
   }
 
+  /// The rows of a list of payouts and withdrawals, as me.mustache and payouts.mustache show them.
+  static std::vector<mustache::data> payout_rows(const std::vector<payments::payout_row>& rows) {
+    std::vector<mustache::data> out;
+    for (const auto& p : rows) {
+      mustache::data row;
+      row.set("id", std::to_string(p.id));
+      row.set("at", when(p.requested_at));
+      row.set("kind", std::string(payments::to_string(p.kind)));
+      row.set("amount", escrow::format_money(p.amount));
+      row.set("provider", p.provider == payments::payout_provider::stripe ? std::string("Stripe") : std::string("the operator"));
+      row.set("state", std::string(payments::to_string(p.state)));
+      if (!p.reason.empty()) row.set("detail", p.reason);
+      out.push_back(std::move(row));
+    }
+    return out;
+  }
+
   static void set_list(mustache::data& d, const std::string& name, std::vector<mustache::data> items) {
     d.set("any_" + name, items.empty() ? mustache::data::type::bool_false : mustache::data::type::bool_true);
     d.set(name, list_of(std::move(items)));
@@ -480,7 +480,7 @@ struct pages::impl {
     const auto who = session_of(request);
     const auto form = parse_form(request.body);
     if (!form || !form_session(who, *form)) return forbidden(who);
-    const auto id = to_int(id_text);
+    const auto id = parse_id(id_text);
     bool revoked = false;
     if (id) pool.transact([&](pqxx::work& tx) { revoked = accounts::revoke_token(tx, who->who, *id, app::now_utc()); });
     if (!revoked) return tokens_page(404, *who, "No such live token of yours.");
@@ -489,19 +489,35 @@ struct pages::impl {
 
   // ---- funding a pledge (SPEC §14 "Money in") ----
 
-  /// Where a form's answer may send the browser: Stripe Checkout (or Connect onboarding), and
-  /// the configured API's origin when it is another (a local fake in tests).
-  std::string checkout_targets(bool onboarding = false) const {
+  /// The origins Stripe's pages for payers are on: Checkout (or Connect onboarding), and the
+  /// configured API's origin when it is another (a local fake in tests). None without Stripe.
+  std::vector<std::string> stripe_page_origins(bool onboarding) const {
     if (!settings.card_payments) return {};
-    std::string out = onboarding ? "https://connect.stripe.com" : "https://checkout.stripe.com";
+    std::vector<std::string> out{onboarding ? "https://connect.stripe.com" : "https://checkout.stripe.com"};
     const auto api = origin_of(settings.card_payments->api_url);
-    if (!api.empty() && api != "https://api.stripe.com") out += " " + api;
+    if (!api.empty() && api != "https://api.stripe.com") out.push_back(api);
     return out;
+  }
+
+  /// Where a form's answer may send the browser (CSP `form-action`): stripe_page_origins.
+  std::string checkout_targets(bool onboarding = false) const {
+    std::string out;
+    for (const auto& o : stripe_page_origins(onboarding)) out += (out.empty() ? "" : " ") + o;
+    return out;
+  }
+
+  /// Whether `url`, as Stripe answered it, is on one of stripe_page_origins: a redirect to
+  /// anywhere else is refused.
+  bool on_stripe_page(const std::string& url, bool onboarding) const {
+    for (const auto& o : stripe_page_origins(onboarding)) {
+      if (url.starts_with(o + "/")) return true;
+    }
+    return false;
   }
 
   http_reply fund(const http_request& request, const std::string& id_text) {
     const auto who = session_of(request);
-    const auto id = to_int(id_text);
+    const auto id = parse_id(id_text);
     std::optional<payments::funding_view> view;
     if (id) pool.transact([&](pqxx::work& tx) { view = payments::load_funding(tx, *id, app::now_utc()); });
     if (!view) return message(404, "No such pledge", "There is no money pledge with this number.", who);
@@ -543,13 +559,6 @@ struct pages::impl {
                 checkout_targets());
   }
 
-  /// Whether pledge `id`'s currency may be paid by card.
-  bool view_currency_ok(std::int64_t id) {
-    std::optional<payments::funding_view> view;
-    pool.transact([&](pqxx::work& tx) { view = payments::load_funding(tx, id, app::now_utc()); });
-    return !view || payments::card_currency_supported(view->pledged.currency());
-  }
-
   http_reply checkout(const http_request& request, const std::string& id_text) {
     const auto who = session_of(request);
     const auto form = parse_form(request.body);
@@ -558,14 +567,16 @@ struct pages::impl {
                          webhooks::constant_time_equal(form->at("csrf"), cookie);
     if (!csrf_ok) return forbidden(who);
     const auto request_id = form->contains("request_id") ? form->at("request_id") : std::string();
-    const auto id = to_int(id_text);
+    const auto id = parse_id(id_text);
     if (!is_request_id(request_id) || !id) return message(400, "Not a payment form", "The form lacks its request id.", who);
     if (!settings.card_payments) return message(404, "No card payments", "Card payments are not set up here.", who);
-    if (!view_currency_ok(*id)) return message(409, "No card payments in this currency",
-                                               "Stripe cannot take this currency here: pay the operator instead.", who);
     std::optional<payments::funding_view> view;
     pool.transact([&](pqxx::work& tx) { view = payments::load_funding(tx, *id, app::now_utc()); });
     if (!view) return message(404, "No such pledge", "There is no money pledge with this number.", who);
+    if (!payments::card_currency_supported(view->pledged.currency())) {
+      return message(409, "No card payments in this currency",
+                     "Stripe cannot take this currency here: pay the operator instead.", who);
+    }
     const auto offer = payments::decide_funding(*view, settings.card_payments->fee, app::now_utc());
     if (!offer || offer->state != payments::funding_state::payable) return redirect("/fund/" + id_text);
     stripe::checkout_request r;
@@ -581,15 +592,9 @@ struct pages::impl {
       // The same form sent twice (a double click) gives one session: Stripe answers a repeated key alike.
       const auto session = stripe::client(settings.card_payments->api_url, settings.card_payments->secret_key)
                                .create_checkout_session(r, "checkout-" + id_text + "-" + request_id);
-      const auto api = origin_of(settings.card_payments->api_url);
-      const bool ours = session.url.starts_with("https://checkout.stripe.com/") ||
-                        (!api.empty() && api != "https://api.stripe.com" && session.url.starts_with(api + "/"));
-      if (!ours) throw stripe::stripe_error("Stripe's session URL is not on checkout.stripe.com", false);
+      if (!on_stripe_page(session.url, false)) throw stripe::stripe_error("Stripe's session URL is not on checkout.stripe.com", false);
       spdlog::info("checkout session {} for pledge {}: {}", session.id, view->pledge_id, escrow::format_money(offer->total));
-      auto out = redirect(session.url);
-      out.headers = page_headers(checkout_targets());
-      out.headers["Location"] = session.url;
-      return out;
+      return redirect(session.url, {}, checkout_targets());
     } catch (const stripe::stripe_error& e) {
       spdlog::warn("checkout for pledge {} failed: {}", view->pledge_id, e.what());
       return message(502, "The payment could not be started",
@@ -632,18 +637,7 @@ struct pages::impl {
       balances.push_back(std::move(b));
     }
     set_list(d, "balances", std::move(balances));
-    std::vector<mustache::data> list;
-    for (const auto& p : rows) {
-      mustache::data row;
-      row.set("id", std::to_string(p.id));
-      row.set("at", when(p.requested_at));
-      row.set("amount", escrow::format_money(p.amount));
-      row.set("provider", p.provider == payments::payout_provider::stripe ? std::string("Stripe") : std::string("the operator"));
-      row.set("state", std::string(payments::to_string(p.state)));
-      if (!p.reason.empty()) row.set("detail", p.reason);
-      list.push_back(std::move(row));
-    }
-    set_list(d, "payouts", std::move(list));
+    set_list(d, "payouts", payout_rows(rows));
     return page(status, "Payouts", "payouts.mustache", d, who, {}, checkout_targets(true));
   }
 
@@ -707,19 +701,15 @@ struct pages::impl {
       if (id.empty()) {
         // One connected account per user, whatever is clicked: the key names the user.
         id = client->create_express_account("account-" + payments::account_ref(me));
-        pool.transact([&](pqxx::work& tx) { payments::record_payout_account(tx, me, id, app::now_utc()); });
-        pool.transact([&](pqxx::work& tx) { account = payments::payout_account_of(tx, me); });
+        pool.transact([&](pqxx::work& tx) {
+          payments::record_payout_account(tx, me, id, app::now_utc());
+          account = payments::payout_account_of(tx, me);  // the first one recorded, if two clicks raced
+        });
         id = account->account_id;
       }
       const auto link = client->create_onboarding_link(id, base, base, "onboarding-" + id + "-" + adapters::random_token());
-      const auto api = origin_of(settings.card_payments->api_url);
-      const bool ours = link.starts_with("https://connect.stripe.com/") ||
-                        (!api.empty() && api != "https://api.stripe.com" && link.starts_with(api + "/"));
-      if (!ours) throw stripe::stripe_error("Stripe's onboarding link is not on connect.stripe.com", false);
-      auto out = redirect(link);
-      out.headers = page_headers(checkout_targets(true));
-      out.headers["Location"] = link;
-      return out;
+      if (!on_stripe_page(link, true)) throw stripe::stripe_error("Stripe's onboarding link is not on connect.stripe.com", false);
+      return redirect(link, {}, checkout_targets(true));
     } catch (const stripe::stripe_error& e) {
       spdlog::warn("payout setup for {}: {}", payments::account_ref(me), e.what());
       return payouts_page(502, *who, "Stripe did not answer; nothing was changed. Try again in a moment.");

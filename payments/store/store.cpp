@@ -72,6 +72,15 @@ std::optional<payout_row> one_payout(const pqxx::result& r) {
   return payout_of_row(r[0]);
 }
 
+/// Locks `who`'s row, so that their payout and withdrawal requests are decided one at a time,
+/// then reads the balances of their account `account_of(platform, id)` locked.
+std::map<std::string, std::int64_t> lock_user_balances(pqxx::work& tx, const payer& who,
+                                                        std::string (*account_of)(std::string_view, std::int64_t)) {
+  const auto platform = std::string(bot::to_string(who.platform));
+  tx.exec_params(sql::lock_user, platform, who.user_id);
+  return escrow::lock_balances_by_currency(tx, account_of(platform, who.user_id));
+}
+
 std::string payout_key(std::int64_t id) { return "payout:" + std::to_string(id); }
 std::string reversal_key(std::int64_t id) { return "payout_reversal:" + std::to_string(id); }
 
@@ -92,11 +101,9 @@ bool set_payouts_enabled(pqxx::work& tx, const std::string& account_id, bool ena
 }
 
 payout_view load_payout_view(pqxx::work& tx, const payer& who, bool stripe, std::int64_t minimum_units) {
-  const auto platform = std::string(bot::to_string(who.platform));
-  tx.exec_params(sql::lock_user, platform, who.user_id);
   payout_view v;
   v.who = who;
-  v.payable = escrow::lock_balances_by_currency(tx, escrow::payable_account(platform, who.user_id));
+  v.payable = lock_user_balances(tx, who, escrow::payable_account);
   v.stripe = stripe;
   v.account = payout_account_of(tx, who);
   v.minimum_units = minimum_units;
@@ -122,10 +129,9 @@ booked_payout book_payout(pqxx::work& tx, const payer& who, const payout_plan& p
 
 withdrawal_view load_withdrawal_view(pqxx::work& tx, const payer& who, bool stripe, std::int64_t minimum_units) {
   const auto platform = std::string(bot::to_string(who.platform));
-  tx.exec_params(sql::lock_user, platform, who.user_id);
   withdrawal_view v;
   v.who = who;
-  v.available = escrow::lock_balances_by_currency(tx, escrow::available_account(platform, who.user_id));
+  v.available = lock_user_balances(tx, who, escrow::available_account);
   v.stripe = stripe;
   v.minimum_units = minimum_units;
   for (const auto& r : tx.exec_params(sql::refundable_payments, platform, who.user_id)) {

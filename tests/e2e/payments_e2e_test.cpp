@@ -1,11 +1,11 @@
 // Money in by card (SPEC §14) against a fake Stripe: the funding page, the Checkout Session it
 // creates, and the signed event that deposits the money and holds the awaiting pledge, once.
 #include "tests/e2e/service_fixture.hpp"
+#include "tests/e2e/web_client.hpp"
 
 #include "tests/support/fake_stripe.hpp"
 #include "webhooks/signature.hpp"
 
-#include <regex>
 
 namespace bountybot {
 namespace {
@@ -37,18 +37,10 @@ class Payments : public Service {
     return db.scalar("SELECT id FROM pledges WHERE state = 'awaiting_funds'");
   }
 
-  /// Opens the funding page and submits its form: the checkout answer (303 to Stripe).
+  /// Opens the funding page in a fresh browser and submits its form: the checkout answer (303 to Stripe).
   adapters::http_response checkout(const std::string& pledge, std::string* request_id = nullptr) {
-    const auto page = service->request("GET", "/fund/" + pledge);
-    EXPECT_EQ(page.status, 200u) << page.body;
-    const auto cookie = page.header("set-cookie");
-    const auto value = cookie.substr(cookie.find('=') + 1, cookie.find(';') - cookie.find('=') - 1);
-    std::smatch csrf, rid;
-    EXPECT_TRUE(std::regex_search(page.body, csrf, std::regex("name=\"csrf\" value=\"([^\"]+)\"")));
-    EXPECT_TRUE(std::regex_search(page.body, rid, std::regex("name=\"request_id\" value=\"([^\"]+)\"")));
-    if (request_id) *request_id = rid[1].str();
-    return service->request("POST", "/fund/" + pledge + "/checkout", "csrf=" + csrf[1].str() + "&request_id=" + rid[1].str(),
-                            {{"Cookie", "bountybot_csrf=" + value}, {"Content-Type", "application/x-www-form-urlencoded"}});
+    testing::browser b;
+    return testing::submit_funding_form(b, *service, pledge, "", request_id);
   }
 
   testing::fake_stripe stripe{webhook_secret};
@@ -148,16 +140,11 @@ TEST_F(Payments, ADoubleClickCreatesOneSessionAndAFailingStripeChargesNothing) {
   EXPECT_EQ(failed.status, 502u);
   EXPECT_NE(failed.body.find("nothing was charged"), std::string::npos);
   std::string request_id;
-  const auto first = checkout(pledge, &request_id);
+  testing::browser b;
+  const auto first = testing::submit_funding_form(b, *service, pledge, "", &request_id);
   ASSERT_EQ(first.status, 303u);
   // The same form again (same request_id): the same Idempotency-Key, so Stripe gives the same session.
-  const auto page = service->request("GET", "/fund/" + pledge);
-  const auto cookie = page.header("set-cookie");
-  const auto value = cookie.substr(cookie.find('=') + 1, cookie.find(';') - cookie.find('=') - 1);
-  std::smatch csrf;
-  ASSERT_TRUE(std::regex_search(page.body, csrf, std::regex("name=\"csrf\" value=\"([^\"]+)\"")));
-  const auto again = service->request("POST", "/fund/" + pledge + "/checkout", "csrf=" + csrf[1].str() + "&request_id=" + request_id,
-                                      {{"Cookie", "bountybot_csrf=" + value}, {"Content-Type", "application/x-www-form-urlencoded"}});
+  const auto again = testing::submit_funding_form(b, *service, pledge, request_id);
   EXPECT_EQ(again.header("location"), first.header("location"));
   const auto calls = matching(stripe.calls(), "POST", "/v1/checkout/sessions");
   ASSERT_EQ(calls.size(), 2u);

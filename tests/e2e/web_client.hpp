@@ -53,6 +53,18 @@ inline std::string hidden_input(const std::string& html, const std::string& name
   return m.size() > 1 ? m[1].str() : "";
 }
 
+/// Opens `/fund/{pledge}` in `b` and posts its card form (with the page's CSRF cookie and token):
+/// the answer (303 to Stripe). `request_id` replaces the page's one-time id when given (a second
+/// click on an earlier page); `used_request_id`, when given, receives the id sent.
+inline adapters::http_response submit_funding_form(browser& b, const service_process& s, const std::string& pledge,
+                                                   const std::string& request_id = "", std::string* used_request_id = nullptr) {
+  const auto page = b.get(s, "/fund/" + pledge);
+  EXPECT_EQ(page.status, 200u) << page.body;
+  const auto id = request_id.empty() ? hidden_input(page.body, "request_id") : request_id;
+  if (used_request_id) *used_request_id = id;
+  return b.post(s, "/fund/" + pledge + "/checkout", "csrf=" + hidden_input(page.body, "csrf") + "&request_id=" + id);
+}
+
 /// Follows a provider's authorize URL (the fake approves at once): the callback target on the
 /// service, cut from `public_url`.
 inline std::string through_provider(const fake_platform& provider, const std::string& authorize_url,

@@ -41,13 +41,6 @@ struct fake_stripe::impl {
   std::map<std::string, std::string> transfers_by_key;    // key -> tr id
   std::map<std::string, std::string> return_urls;         // acct id -> return_url
 
-  static json::value event_json(const std::string& id, const std::string& type, json::object object) {
-    return json::object{{"id", id}, {"object", "event"}, {"api_version", "2024-06-20"},
-                        {"created", std::chrono::duration_cast<std::chrono::seconds>(
-                                        std::chrono::system_clock::now().time_since_epoch()).count()},
-                        {"type", type}, {"livemode", false}, {"data", json::object{{"object", std::move(object)}}}};
-  }
-
   /// Connect and transfers; false for another route.
   bool connect(const std::string& target, const std::map<std::string, std::string>& form, const std::string& key,
                http::response<http::string_body>& res) {
@@ -80,6 +73,13 @@ struct fake_stripe::impl {
       return true;
     }
     return false;
+  }
+
+  static json::value event_json(const std::string& id, const std::string& type, json::object object) {
+    return json::object{{"id", id}, {"object", "event"}, {"api_version", "2024-06-20"},
+                        {"created", std::chrono::duration_cast<std::chrono::seconds>(
+                                        std::chrono::system_clock::now().time_since_epoch()).count()},
+                        {"type", type}, {"livemode", false}, {"data", json::object{{"object", std::move(object)}}}};
   }
 
   std::string base() const { return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()); }
@@ -116,15 +116,7 @@ struct fake_stripe::impl {
     session["payment_status"] = "paid";
     session["status"] = "complete";
     session["payment_intent"] = "pi_test_" + session_id.substr(8);
-    return json::serialize(json::object{{"id", event_id},
-                                        {"object", "event"},
-                                        {"api_version", "2024-06-20"},
-                                        {"created", std::chrono::duration_cast<std::chrono::seconds>(
-                                                        std::chrono::system_clock::now().time_since_epoch())
-                                                        .count()},
-                                        {"type", "checkout.session.completed"},
-                                        {"livemode", false},
-                                        {"data", json::object{{"object", session}}}});
+    return json::serialize(event_json(event_id, "checkout.session.completed", std::move(session)));
   }
 
   unsigned post_event(const std::string& body, std::int64_t t) const {
