@@ -1,4 +1,5 @@
-// bountybot: the executable. Subcommands of SPEC §10: serve, migrate, deposit, ledger check, replay, payouts.
+// bountybot: the executable. Subcommands of SPEC §10: serve, migrate, deposit, ledger check, replay, payouts,
+// card-disputes.
 #include "jobs/outbox_sender.hpp"
 #include "app/clock.hpp"
 #include "app/config.hpp"
@@ -163,6 +164,39 @@ int cmd_payouts_settle(const app::config& c, std::int64_t id, const std::string&
   return 0;
 }
 
+/// `bountybot card-disputes list [--all]`: the card disputes, with whom each froze.
+int cmd_card_disputes_list(const app::config& c, bool all) {
+  pqxx::connection conn(c.database_url);
+  pqxx::work tx(conn);
+  const auto rows = payments::card_disputes(tx, !all, 10'000);
+  std::cout << "id\tuser\tamount\treason\topened\tlifted\tpayment_intent\n";
+  for (const auto& d : rows) {
+    std::cout << d.dispute.dispute_id << "\t" << (d.who ? payments::account_ref(*d.who) : std::string("-")) << "\t"
+              << escrow::format_money(d.dispute.amount_minor, d.dispute.currency) << "\t" << d.dispute.reason << "\t"
+              << bot::format_rfc3339(d.opened_at) << "\t" << (d.lifted_at ? bot::format_rfc3339(*d.lifted_at) : "-")
+              << "\t" << d.dispute.payment_intent << "\n";
+  }
+  std::cout << rows.size() << " dispute(s)" << (all ? "" : " open") << "\n";
+  return 0;
+}
+
+/// `bountybot card-disputes lift ID --note WHY`.
+int cmd_card_disputes_lift(const app::config& c, const std::string& id, const std::string& note) {
+  if (const auto checked = payments::check_lift_note(note); !checked) {
+    std::cerr << "--note: " << checked.error().message << "\n";
+    return 1;
+  }
+  std::unique_ptr<pqxx::connection> conn;
+  result<payments::card_dispute_row> r = make_problem(problem_code::none, "");
+  db::transact(conn, c.database_url, [&](pqxx::work& tx) { r = payments::lift_card_dispute(tx, id, note, app::now_utc()); });
+  if (!r) {
+    std::cerr << "dispute " << id << ": " << r.error().message << "\n";
+    return 1;
+  }
+  std::cout << "dispute " << id << " lifted" << (r->who ? " for " + payments::account_ref(*r->who) : std::string()) << "\n";
+  return 0;
+}
+
 int cmd_replay(const app::config& c, const std::vector<std::string>& files) {
   std::unique_ptr<pqxx::connection> conn;
   for (const auto& file : files) {
@@ -278,6 +312,16 @@ int main(int argc, char** argv) {
   payouts_failed->add_option("id", payout_id, "payout id")->required();
   payouts_failed->add_option("--reason", payout_text, "why it could not be paid")->required();
 
+  auto* disputes = cli.add_subcommand("card-disputes", "card disputes and the freezes they put on users (SPEC §14)");
+  disputes->require_subcommand(1);
+  auto* disputes_list = disputes->add_subcommand("list", "list the open disputes (or all)");
+  bool all_disputes = false;
+  disputes_list->add_flag("--all", all_disputes, "lifted ones too, newest first");
+  auto* disputes_lift = disputes->add_subcommand("lift", "lift a dispute's freeze");
+  std::string dispute_id, lift_note;
+  disputes_lift->add_option("id", dispute_id, "dispute id (dp_...)")->required();
+  disputes_lift->add_option("--note", lift_note, "why the freeze is lifted")->required();
+
   CLI11_PARSE(cli, argc, argv);
   try {
     const auto c = load(config_file);
@@ -292,6 +336,8 @@ int main(int argc, char** argv) {
     if (*payouts_list) return cmd_payouts_list(c, payout_state);
     if (*payouts_paid) return cmd_payouts_settle(c, payout_id, payout_text, true);
     if (*payouts_failed) return cmd_payouts_settle(c, payout_id, payout_text, false);
+    if (*disputes_list) return cmd_card_disputes_list(c, all_disputes);
+    if (*disputes_lift) return cmd_card_disputes_lift(c, dispute_id, lift_note);
     if (*serve) {
       std::signal(SIGINT, on_signal);
       std::signal(SIGTERM, on_signal);

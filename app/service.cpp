@@ -100,6 +100,7 @@ web::page_settings page_settings_of(const config& c) {
     p.card_payments = web::page_settings::cards{c.stripe_api_url, c.stripe_secret_key, {c.card_fee_bps, c.card_fee_fixed}};
   }
   p.payout_minimum_units = c.payout_minimum;
+  p.max_deposit_units = c.max_deposit_units;
   return p;
 }
 

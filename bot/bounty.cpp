@@ -180,6 +180,10 @@ struct working {
       refuse(inline_code(line.text) + ": " + text_no_more_pledges(view.current->state));
       return;
     }
+    if (view.author_frozen) {
+      refuse(inline_code(line.text) + ": " + text_account_frozen());
+      return;
+    }
     const std::string bounty_currency =
         view.current && view.current->currency ? *view.current->currency : std::string();
     const std::string currency =

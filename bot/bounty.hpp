@@ -220,6 +220,7 @@ struct bounty_view {
   std::vector<user_ref> assignees;
   bool author_is_maintainer = false;
   std::map<std::string, std::int64_t> author_available;
+  bool author_frozen = false;  // a card dispute froze the comment author's account (SPEC §14)
 };
 
 /// What approval of a vote releases: per pledge, its share of the voted milestones (largest

@@ -199,6 +199,10 @@ std::string text_collect(const std::vector<std::pair<user_ref, std::int64_t>>& p
   return "\n\n" + list + ". Sign in at " + payouts_link(public_url) + " to be paid out.";
 }
 
+std::string text_account_frozen() {
+  return "your account is frozen after a card dispute; the operator will contact you";
+}
+
 std::string text_no_support() { return "this repository does not take zero-value support; pledge an amount instead"; }
 
 std::string text_no_more_pledges(bounty_state s) {

@@ -90,6 +90,8 @@ std::string text_collect(const std::vector<std::pair<user_ref, std::int64_t>>& p
 
 /// The repository takes no zero-value support.
 std::string text_no_support();
+/// A card dispute froze the author's account (SPEC §14): no money pledges, payouts or withdrawals.
+std::string text_account_frozen();
 /// The bounty is in final state `s` and takes no more pledges.
 std::string text_no_more_pledges(bounty_state s);
 /// The bounty reached its goal of `goal_minor`.

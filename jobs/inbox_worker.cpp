@@ -240,6 +240,19 @@ delivery_outcome inbox_worker::process_stripe(pqxx::work& tx, const taken_delive
     spdlog::info("payout {} reversed by Stripe: {} back to payable", p->id, escrow::format_money(p->amount));
     return delivery_outcome::done;
   }
+  if (const auto dispute = stripe::card_dispute_of(d.event, event)) {
+    const auto checked = payments::decide_card_dispute(*dispute);
+    if (!checked) throw adapters::payload_error("dispute " + dispute->dispute_id + ": " + checked.error().message);
+    const auto r = payments::record_card_dispute(tx, *checked, app::now_utc());
+    if (!r.created) return delivery_outcome::duplicate;
+    if (r.row.who) {
+      spdlog::warn("card dispute {} of {}: {} frozen until the operator lifts it", checked->dispute_id,
+                   escrow::format_money(checked->amount_minor, checked->currency), payments::account_ref(*r.row.who));
+    } else {
+      spdlog::warn("card dispute {} names no card payment of this service; listed for the operator", checked->dispute_id);
+    }
+    return delivery_outcome::done;
+  }
   const auto payment = stripe::card_payment_of(d.event, event);
   if (!payment) return delivery_outcome::ignored;  // a session not paid yet: its success event follows
   if (payment->account.empty()) return delivery_outcome::ignored;  // not this service's session (no metadata[account])

@@ -1,5 +1,9 @@
 #include "payments/payments.hpp"
 
+#include "bot/bounty.hpp"
+#include "bot/status.hpp"
+#include "escrow/inert.hpp"
+
 #include <charconv>
 
 namespace bountybot::payments {
@@ -44,7 +48,8 @@ std::optional<payer> payer_from(std::string_view ref) {
   return payer{*platform, id};
 }
 
-result<funding_offer> decide_funding(const funding_view& view, const card_fee& fee, bot::utc_time now) {
+result<funding_offer> decide_funding(const funding_view& view, const card_fee& fee, bot::utc_time now,
+                                     std::int64_t max_deposit_units) {
   const auto& currency = view.pledged.currency();
   funding_offer offer{funding_state::ended, escrow::money(0, currency), escrow::money(0, currency), escrow::money(0, currency)};
   if (view.pledge_state == "held") {
@@ -53,12 +58,23 @@ result<funding_offer> decide_funding(const funding_view& view, const card_fee& f
   }
   const bool expired = view.funds_expire_at && *view.funds_expire_at <= now;
   if (view.pledge_state != "awaiting_funds" || expired) return offer;
+  if (view.sponsor_frozen) {
+    offer.state = funding_state::frozen;
+    return offer;
+  }
   // A deposit holds the oldest awaiting pledge first: what the older ones need comes before this one.
   const auto needed = view.pledged.amount_minor() + view.awaiting_before_minor;
   const auto missing = needed - std::min(view.available_minor, needed);
   if (missing <= 0) {
     offer.state = funding_state::covered;
     return offer;
+  }
+  const auto* cur = escrow::find_currency(currency);
+  const escrow::int128 bound = static_cast<escrow::int128>(max_deposit_units) * escrow::minor_per_unit(*cur);
+  if (missing > bound) {
+    return make_problem(problem_code::amount, "what is missing is more than one deposit may bring (" +
+                                                  escrow::format_money(static_cast<std::int64_t>(bound), cur->code) +
+                                                  "): ask the operator how to pay it");
   }
   offer.state = funding_state::payable;
   offer.missing = escrow::money(missing, currency);
@@ -69,6 +85,28 @@ result<funding_offer> decide_funding(const funding_view& view, const card_fee& f
   offer.surcharge = *surcharge;
   offer.total = *total;
   return offer;
+}
+
+result<top_up> decide_top_up(const top_up_form& form, const card_fee& fee, std::int64_t max_units, bool frozen) {
+  if (frozen) return make_problem(problem_code::conflict, bot::text_account_frozen());
+  const auto* currency = escrow::find_currency(form.currency);
+  if (currency == nullptr || !card_currency_supported(form.currency)) {
+    return make_problem(problem_code::currency, "cards are not taken in this currency here: pay the operator instead");
+  }
+  const std::string code(currency->code);
+  const auto text = escrow::parse_amount(form.amount);
+  if (!text) return text.error();
+  if (text->currency_code && *text->currency_code != code) {
+    return make_problem(problem_code::amount, "the amount names another currency than " + code);
+  }
+  auto amount = escrow::to_money(*text, code, max_units);
+  if (!amount) return amount.error();
+  if (amount->amount_minor() <= 0) return make_problem(problem_code::amount, "the amount must be more than zero");
+  auto surcharge = card_surcharge(*amount, fee);
+  if (!surcharge) return surcharge.error();
+  auto total = escrow::checked_add(*amount, *surcharge);
+  if (!total) return total.error();
+  return top_up{*amount, *surcharge, *total};
 }
 
 result<card_deposit> decide_card_payment(const card_payment& payment) {
@@ -84,6 +122,30 @@ result<card_deposit> decide_card_payment(const card_payment& payment) {
   return card_deposit{*to, escrow::money(payment.amount_total - payment.surcharge_minor, code),
                       escrow::money(payment.surcharge_minor, code), payment.session_id,
                       is_stripe_id(payment.payment_intent) ? payment.payment_intent : std::string()};
+}
+
+result<card_dispute> decide_card_dispute(const card_dispute& dispute) {
+  if (!is_stripe_id(dispute.dispute_id)) return make_problem(problem_code::reference, "the dispute has no usable id");
+  const auto* currency = escrow::find_currency(dispute.currency);
+  if (currency == nullptr) return make_problem(problem_code::currency, "the dispute's currency is unknown");
+  if (dispute.amount_minor < 0) return make_problem(problem_code::amount, "the dispute's amount is below zero");
+  card_dispute d = dispute;
+  d.currency = std::string(currency->code);
+  if (!is_stripe_id(d.charge)) d.charge.clear();
+  if (!is_stripe_id(d.payment_intent)) d.payment_intent.clear();
+  const bool word = !d.reason.empty() && d.reason.size() <= max_dispute_reason_chars &&
+                    d.reason.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string::npos;
+  if (!word) d.reason = "unknown";
+  return d;
+}
+
+result<bool> check_lift_note(std::string_view note) {
+  if (note.empty()) return make_problem(problem_code::reason, "a note is required: why the freeze is lifted");
+  if (note.size() > bot::max_reason_chars || has_control_chars(note)) {
+    return make_problem(problem_code::reason, "a note is at most " + std::to_string(bot::max_reason_chars) +
+                                                  " characters on one line, without control characters");
+  }
+  return true;
 }
 
 }  // namespace bountybot::payments

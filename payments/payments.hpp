@@ -56,6 +56,7 @@ struct funding_view {
   std::string issue_key;  // github:octo-org/octo-repo#42
   std::string issue_url;
   std::optional<bot::utc_time> funds_expire_at;
+  bool sponsor_frozen = false;  // a card dispute froze the sponsor: no more card money is taken for them
 };
 
 /// What a funding page shows.
@@ -64,6 +65,7 @@ enum class funding_state {
   held,     // the pledge is held already
   ended,    // refunded, cancelled, expired: nothing to pay
   covered,  // awaiting, but the balance covers it already: it is held with the next deposit or pledge
+  frozen,   // awaiting, but a card dispute froze the sponsor: the operator lifts it first
 };
 
 struct funding_offer {
@@ -74,8 +76,32 @@ struct funding_offer {
 };
 
 /// Decides the funding page of `view` at `now` (an awaiting pledge past `funds_expire_at` has
-/// ended). Refusal `overflow` when the surcharge or the total leave the int64 range.
-[[nodiscard]] result<funding_offer> decide_funding(const funding_view& view, const card_fee& fee, bot::utc_time now);
+/// ended). Refusals: `amount` when what is missing is more than one deposit may bring
+/// (`max_deposit_units` whole units, BOUNTYBOT_MAX_DEPOSIT: the card is not charged for a deposit
+/// that would be refused), `overflow` when the surcharge or the total leave the int64 range.
+[[nodiscard]] result<funding_offer> decide_funding(const funding_view& view, const card_fee& fee, bot::utc_time now,
+                                                   std::int64_t max_deposit_units);
+
+/// The form of a top-up of the user's own balance by card (SPEC §14 `/me/deposit`): `currency`
+/// (ISO 4217) and `amount` in its units (`50`, `50.00`).
+struct top_up_form {
+  std::string currency;
+  std::string amount;
+};
+
+/// What a top-up charges: `amount` reaches the balance, `surcharge` pays for the card.
+struct top_up {
+  escrow::money amount{0, "USD"};
+  escrow::money surcharge{0, "USD"};
+  escrow::money total{0, "USD"};  // amount + surcharge
+};
+
+/// Decides a top-up. Refusals: `conflict` (a card dispute froze the user), `currency` (unknown,
+/// or not one cards are taken in: card_currency_supported), `amount` (malformed, another
+/// currency named, more decimals than the currency has, not positive, more than `max_units`
+/// whole units: BOUNTYBOT_MAX_DEPOSIT), `overflow`.
+[[nodiscard]] result<top_up> decide_top_up(const top_up_form& form, const card_fee& fee, std::int64_t max_units,
+                                           bool frozen);
 
 /// A paid Checkout Session, as the adapter read it from a signed event.
 struct card_payment {
@@ -105,5 +131,29 @@ inline constexpr std::size_t max_stripe_id_chars = 255;
 /// `currency` (unknown), `amount` (a total that is not positive, a surcharge below zero or not
 /// below the total).
 [[nodiscard]] result<card_deposit> decide_card_payment(const card_payment& payment);
+
+/// A card dispute (chargeback), as the adapter read it from `charge.dispute.created`
+/// (https://docs.stripe.com/api/disputes/object).
+struct card_dispute {
+  std::string dispute_id;      // dp_...
+  std::string charge;          // ch_...; may be empty
+  std::string payment_intent;  // pi_...: the card payment disputed; may be empty
+  std::string currency;        // as Stripe writes it: lower-case ISO 4217
+  std::int64_t amount_minor = 0;
+  std::string reason;          // fraudulent, duplicate, ...
+};
+
+/// The longest dispute reason kept (bytes); Stripe's are short words like `product_not_received`.
+inline constexpr std::size_t max_dispute_reason_chars = 64;
+
+/// Checks a dispute before it freezes anyone: the dispute id as a Stripe id (refusal
+/// `reference`), a known currency (`currency`, answered upper-case), an amount not below zero
+/// (`amount`). A charge or payment intent that is not a Stripe id is dropped; a reason that is
+/// not one short word of [a-z_] becomes `unknown`.
+[[nodiscard]] result<card_dispute> decide_card_dispute(const card_dispute& dispute);
+
+/// Why the operator lifts a freeze: not empty, at most bot::max_reason_chars, on one line
+/// without control characters; else refusal `reason`.
+[[nodiscard]] result<bool> check_lift_note(std::string_view note);
 
 }  // namespace bountybot::payments

@@ -1,5 +1,7 @@
 #include "payments/payouts.hpp"
 
+#include "bot/status.hpp"
+
 namespace bountybot::payments {
 
 std::string_view to_string(payout_provider p) { return p == payout_provider::stripe ? "stripe" : "manual"; }
@@ -41,7 +43,7 @@ namespace {
 result<escrow::money> checked_amount(const std::map<std::string, std::int64_t>& balances, const payout_form& form,
                                      std::int64_t minimum_units, bool frozen, std::string_view what) {
   if (frozen) {
-    return make_problem(problem_code::conflict, "your account is frozen after a card dispute; the operator will contact you");
+    return make_problem(problem_code::conflict, bot::text_account_frozen());
   }
   const auto* currency = escrow::find_currency(form.currency);
   if (currency == nullptr) return make_problem(problem_code::currency, "choose a currency you have a balance in");

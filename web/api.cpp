@@ -210,6 +210,16 @@ std::vector<api_route> routes::admin_routes() {
       /// A payout could not be paid: body {"reason": "..."}; its booking goes back to payable. 404, 409 failed already.
       {"POST", "/api/v1/admin/payouts/{id}/failed", route_auth::admin, refusal_format::json,
        blocking_handler([this](const http_request& r, const route_params& p) { return settle_payout(r, p.at("id"), false); })},
+      /// Card disputes (SPEC §14), `?state=open` (default: the freezes in force, oldest first) or
+      /// `all` (newest first): {"disputes": [{id, charge, payment_intent, platform, user_id,
+      /// amount, currency, reason, opened_at, lifted_at, note}]} (platform and user_id null when
+      /// the payment was not this service's).
+      {"GET", "/api/v1/admin/card-disputes", route_auth::admin, refusal_format::json,
+       blocking_handler([this](const http_request& r, const route_params&) { return admin_card_disputes(r); })},
+      /// Lifts a dispute's freeze: body {"note": "..."}; the user may move money again once none of
+      /// their disputes is open. 404 none, 409 lifted already.
+      {"POST", "/api/v1/admin/card-disputes/{id}/lift", route_auth::admin, refusal_format::json,
+       blocking_handler([this](const http_request& r, const route_params& p) { return lift_card_dispute(r, p.at("id")); })},
       /// A user's balances by currency: {platform, user_id, balances: {CUR: {available, payable}}}
       /// in minor units; 404 for an unknown platform or a user id that is not an integer.
       {"GET", "/api/v1/admin/accounts/{platform}/{user_id}", route_auth::admin, refusal_format::json,
@@ -551,6 +561,56 @@ http_reply routes::settle_payout(const http_request& request, const std::string&
   if (!r) return json_error(r.error().code == problem_code::not_found ? 404 : 409, r.error().message);
   spdlog::info("operator marked payout {} {}", *id, paid ? "paid" : "failed");
   return json_reply(200, payout_json(*r));
+}
+
+json::object card_dispute_json(const payments::card_dispute_row& d) {
+  json::object o{{"id", d.dispute.dispute_id},
+                 {"charge", d.dispute.charge},
+                 {"payment_intent", d.dispute.payment_intent},
+                 {"platform", nullptr},
+                 {"user_id", nullptr},
+                 {"amount", d.dispute.amount_minor},
+                 {"currency", d.dispute.currency},
+                 {"reason", d.dispute.reason},
+                 {"opened_at", bot::format_rfc3339(d.opened_at)},
+                 {"lifted_at", nullptr},
+                 {"note", d.lift_note}};
+  if (d.who) {
+    o["platform"] = std::string(bot::to_string(d.who->platform));
+    o["user_id"] = d.who->user_id;
+  }
+  if (d.lifted_at) o["lifted_at"] = bot::format_rfc3339(*d.lifted_at);
+  return o;
+}
+
+/// The most card disputes one admin listing answers.
+constexpr int admin_card_disputes_limit = 500;
+
+http_reply routes::admin_card_disputes(const http_request& request) {
+  const auto q = query_of(request.target);
+  const std::string state = q.contains("state") ? q.at("state") : "open";
+  if (state != "open" && state != "all") return json_error(400, "state is one of open, all");
+  json::array list;
+  pool_.transact([&](pqxx::work& tx) {
+    for (const auto& d : payments::card_disputes(tx, state == "open", admin_card_disputes_limit)) {
+      list.push_back(card_dispute_json(d));
+    }
+  });
+  return json_reply(200, json::object{{"disputes", std::move(list)}});
+}
+
+http_reply routes::lift_card_dispute(const http_request& request, const std::string& id) {
+  boost::system::error_code ec;
+  const auto body = json::parse(request.body, ec);
+  const auto* note = !ec && body.is_object() ? body.as_object().if_contains("note") : nullptr;
+  if (note == nullptr || !note->is_string()) return json_error(400, "body must be {\"note\": \"...\"}");
+  const std::string text(note->as_string());
+  if (const auto checked = payments::check_lift_note(text); !checked) return json_error(400, checked.error().message);
+  result<payments::card_dispute_row> r = make_problem(problem_code::none, "");
+  pool_.transact([&](pqxx::work& tx) { r = payments::lift_card_dispute(tx, id, text, app::now_utc()); });
+  if (!r) return json_error(r.error().code == problem_code::not_found ? 404 : 409, r.error().message);
+  spdlog::info("operator lifted card dispute {}", id);
+  return json_reply(200, card_dispute_json(*r));
 }
 
 }  // namespace bountybot::web

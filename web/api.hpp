@@ -67,6 +67,8 @@ class routes {
   bool admin_allowed(const http_request& request) const;
   http_reply admin_payouts(const http_request& request);
   http_reply settle_payout(const http_request& request, const std::string& id, bool paid);
+  http_reply admin_card_disputes(const http_request& request);
+  http_reply lift_card_dispute(const http_request& request, const std::string& id);
 
   api_settings settings_;
   db::pool& pool_;

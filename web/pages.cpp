@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <limits>
 #include <set>
 
 namespace bountybot::web {
@@ -63,6 +64,12 @@ bool starts_with_ignoring_case(std::string_view s, std::string_view prefix) {
 }
 
 /// A one-time `request_id` of a form that moves money: 43 base64url characters (adapters::random_token).
+/// Basis points as a percentage with two decimals: 290 -> "2.90%".
+std::string percent_of(int bps) {
+  const auto cents = std::to_string(bps % 100);
+  return std::to_string(bps / 100) + "." + (cents.size() < 2 ? "0" : "") + cents + "%";
+}
+
 bool is_request_id(std::string_view s) {
   if (s.size() != 43) return false;
   for (char c : s) {
@@ -288,6 +295,9 @@ struct pages::impl {
   http_reply me(const http_request& request) {
     const auto who = session_of(request);
     if (!who) return redirect("/login?next=%2Fme");
+    if (query_of(request.target)["deposited"] == "1") {
+      return me_page(200, *who, "", "Thank you. Stripe is confirming the payment; your balance grows as soon as it does.");
+    }
     return me_page(200, *who);
   }
 
@@ -303,6 +313,7 @@ struct pages::impl {
     d.set("csrf", who->csrf);
     d.set("request_id", adapters::random_token());
     d.set("stripe", settings.card_payments.has_value());
+    d.set("frozen", o.frozen);
     if (!error.empty()) d.set("error", error);
     if (!notice.empty()) d.set("notice", notice);
     mustache::data spendable{mustache::data::type::list};
@@ -522,7 +533,7 @@ struct pages::impl {
     if (id) pool.transact([&](pqxx::work& tx) { view = payments::load_funding(tx, *id, app::now_utc()); });
     if (!view) return message(404, "No such pledge", "There is no money pledge with this number.", who);
     const auto fee = settings.card_payments ? settings.card_payments->fee : payments::card_fee{};
-    const auto offer = payments::decide_funding(*view, fee, app::now_utc());
+    const auto offer = payments::decide_funding(*view, fee, app::now_utc(), settings.max_deposit_units);
     if (!offer) return message(409, "This pledge cannot be paid", offer.error().message, who);
     auto csrf = accounts::cookie_value(request.header("cookie"), fund_csrf_cookie).value_or("");
     std::vector<std::string> cookies;
@@ -544,6 +555,7 @@ struct pages::impl {
     d.set("held", offer->state == payments::funding_state::held);
     d.set("covered", offer->state == payments::funding_state::covered);
     d.set("ended", offer->state == payments::funding_state::ended);
+    d.set("frozen", offer->state == payments::funding_state::frozen);
     const bool cards = settings.card_payments && payments::card_currency_supported(view->pledged.currency());
     d.set("cards", cards);
     if (view->awaiting_before_minor > 0) {
@@ -577,7 +589,7 @@ struct pages::impl {
       return message(409, "No card payments in this currency",
                      "Stripe cannot take this currency here: pay the operator instead.", who);
     }
-    const auto offer = payments::decide_funding(*view, settings.card_payments->fee, app::now_utc());
+    const auto offer = payments::decide_funding(*view, settings.card_payments->fee, app::now_utc(), settings.max_deposit_units);
     if (!offer || offer->state != payments::funding_state::payable) return redirect("/fund/" + id_text);
     stripe::checkout_request r;
     r.amount = offer->total;
@@ -716,18 +728,135 @@ struct pages::impl {
     }
   }
 
-  http_reply api_me(const http_request& request) {
+  // ---- topping up one's own balance (SPEC §14 "Money in") ----
+
+  http_reply deposit_page(unsigned status, const session& who, const std::string& error = "",
+                          const std::string& currency = "USD", const std::string& amount = "") {
+    mustache::data d;
+    d.set("csrf", who.csrf);
+    d.set("request_id", adapters::random_token());
+    d.set("cards", settings.card_payments.has_value());
+    d.set("login", who.who.login);
+    d.set("platform", std::string(bot::to_string(who.who.platform)));
+    d.set("user_id", std::to_string(who.who.id));
+    d.set("currency", currency);
+    d.set("amount", amount);
+    d.set("maximum", std::to_string(settings.max_deposit_units));
+    if (settings.card_payments) {
+      const auto& fee = settings.card_payments->fee;
+      d.set("fee", percent_of(fee.bps) + " of the amount plus " + std::to_string(fee.fixed_minor) +
+                       " of the currency's smallest unit (" + escrow::format_money(fee.fixed_minor, "USD") + " in USD)");
+    }
+    if (!error.empty()) d.set("error", error);
+    return page(status, "Add money", "deposit.mustache", d, who, {}, checkout_targets());
+  }
+
+  http_reply deposit(const http_request& request) {
+    const auto who = session_of(request);
+    if (!who) return redirect("/login?next=%2Fme%2Fdeposit");
+    return deposit_page(200, *who);
+  }
+
+  http_reply deposit_checkout(const http_request& request) {
+    const auto who = session_of(request);
+    const auto form = parse_form(request.body);
+    if (!form || !form_session(who, *form)) return forbidden(who);
+    auto field = [&](const char* k) { return form->contains(k) ? form->at(k) : std::string(); };
+    const auto request_id = field("request_id");
+    if (!is_request_id(request_id)) return deposit_page(400, *who, "The form lacks its request id: reload the page.");
+    if (!settings.card_payments) return deposit_page(404, *who, "Card payments are not set up here.");
+    bool frozen = false;
+    pool.transact([&](pqxx::work& tx) { frozen = accounts::is_frozen(tx, who->who); });
+    const payments::top_up_form asked{field("currency"), field("amount")};
+    const auto top_up = payments::decide_top_up(asked, settings.card_payments->fee, settings.max_deposit_units, frozen);
+    if (!top_up) return deposit_page(409, *who, top_up.error().message, asked.currency, asked.amount);
+    const payments::payer me{who->who.platform, who->who.id};
+    stripe::checkout_request r;
+    r.amount = top_up->total;
+    r.product = "Balance of " + who->who.login + " on bountybot";
+    r.account = payments::account_ref(me);
+    r.surcharge_minor = top_up->surcharge.amount_minor();
+    const auto base = settings.public_url + (settings.public_url.ends_with('/') ? "" : "/");
+    r.success_url = base + "me?deposited=1";
+    r.cancel_url = base + "me/deposit";
+    try {
+      // A double click gives one session: the key names the user and the form.
+      const auto session = stripe_client()->create_checkout_session(r, "deposit-" + payments::account_ref(me) + "-" + request_id);
+      if (!on_stripe_page(session.url, false)) throw stripe::stripe_error("Stripe's session URL is not on checkout.stripe.com", false);
+      spdlog::info("checkout session {} tops up {}: {}", session.id, payments::account_ref(me), escrow::format_money(top_up->total));
+      return redirect(session.url, {}, checkout_targets());
+    } catch (const stripe::stripe_error& e) {
+      spdlog::warn("top-up checkout for {} failed: {}", payments::account_ref(me), e.what());
+      return deposit_page(502, *who, "Stripe did not open the payment page, and nothing was charged. Try again in a moment.",
+                          asked.currency, asked.amount);
+    }
+  }
+
+  // ---- the API for a user's own token ----
+
+  /// The user `Authorization: Bearer <token>` acts for (marking the token used), or nullopt.
+  std::optional<person> token_user(const http_request& request) {
     const auto auth = request.header("authorization");
     constexpr std::string_view bearer = "Bearer ";  // the scheme is case-insensitive (RFC 9110 §11.1)
     std::optional<person> who;
     if (starts_with_ignoring_case(auth, bearer) && auth.size() > bearer.size()) {
       pool.transact([&](pqxx::work& tx) { who = accounts::use_token(tx, stored_hash(auth.substr(bearer.size())), app::now_utc()); });
     }
-    if (!who) {
-      http_reply r{401, "application/json", "{\"error\":\"an API token is required (Authorization: Bearer <token>)\"}\n", {}, {}};
-      r.headers["WWW-Authenticate"] = "Bearer";
-      return r;
+    return who;
+  }
+
+  static http_reply token_required() {
+    http_reply r{401, "application/json", "{\"error\":\"an API token is required (Authorization: Bearer <token>)\"}\n", {}, {}};
+    r.headers["WWW-Authenticate"] = "Bearer";
+    return r;
+  }
+
+  static http_reply api_error(unsigned status, const std::string& message) {
+    return {status, "application/json", json::serialize(json::object{{"error", message}}) + "\n", {{"Cache-Control", "no-store"}}, {}};
+  }
+
+  http_reply api_ledger(const http_request& request) {
+    const auto who = token_user(request);
+    if (!who) return token_required();
+    auto q = query_of(request.target);
+    std::int64_t before = std::numeric_limits<std::int64_t>::max();
+    if (q.contains("before")) {
+      const auto id = parse_id(q.at("before"));
+      if (!id) return api_error(400, "before is a transfer id (a positive integer)");
+      before = *id;
     }
+    int limit = accounts::ledger_page_rows;
+    if (q.contains("limit")) {
+      const auto n = parse_id(q.at("limit"));
+      if (!n || *n > accounts::max_ledger_page_rows) {
+        return api_error(400, "limit is 1 to " + std::to_string(accounts::max_ledger_page_rows));
+      }
+      limit = static_cast<int>(*n);
+    }
+    std::vector<accounts::ledger_row> rows;
+    pool.transact([&](pqxx::work& tx) { rows = accounts::ledger_of(tx, *who, before, limit); });
+    json::array list;
+    for (const auto& t : rows) {
+      list.push_back(json::object{{"id", t.id},
+                                  {"kind", t.kind},
+                                  {"key", t.key},
+                                  {"from", t.from},
+                                  {"to", t.to},
+                                  {"amount", t.amount.amount_minor()},
+                                  {"currency", t.amount.currency()},
+                                  {"created_at", bot::format_rfc3339(t.at)}});
+    }
+    json::value next = nullptr;
+    if (static_cast<int>(rows.size()) == limit) {
+      next = "/api/v1/me/ledger?before=" + std::to_string(rows.back().id) + "&limit=" + std::to_string(limit);
+    }
+    return {200, "application/json", json::serialize(json::object{{"transfers", std::move(list)}, {"next", std::move(next)}}) + "\n",
+            {{"Cache-Control", "no-store"}}, {}};
+  }
+
+  http_reply api_me(const http_request& request) {
+    const auto who = token_user(request);
+    if (!who) return token_required();
     accounts::overview o;
     pool.transact([&](pqxx::work& tx) { o = accounts::overview_of(tx, *who); });
     json::object balances;
@@ -747,7 +876,7 @@ struct pages::impl {
 pages::pages(page_settings settings, db::pool& pool) : impl_(std::make_unique<impl>(std::move(settings), pool)) {
   // A template that does not parse fails at start, not on a visitor's request.
   for (const auto* name : {"layout.mustache", "login.mustache", "message.mustache", "me.mustache", "tokens.mustache",
-                           "fund.mustache", "payouts.mustache"}) {
+                           "fund.mustache", "payouts.mustache", "deposit.mustache"}) {
     mustache::mustache tmpl{asset_text(name)};
     if (!tmpl.is_valid()) throw std::logic_error(std::string("template ") + name + ": " + tmpl.error_message());
   }
@@ -799,6 +928,13 @@ std::vector<api_route> pages::routes() {
       /// Requests a payout (form: `currency`, `amount` in units or empty for all, `csrf`, `request_id`).
       {"POST", "/me/payouts", route_auth::none, refusal_format::text,
        blocking([p](const http_request& r, const route_params&) { return p->request_payout(r); })},
+      /// Adding money to one's own balance: by card (a form) or, without Stripe, how to pay the operator.
+      {"GET", "/me/deposit", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params&) { return p->deposit(r); })},
+      /// Creates a Checkout Session topping up the user's balance (form: `currency`, `amount`,
+      /// `csrf`, `request_id`), `303` to Stripe.
+      {"POST", "/me/deposit", route_auth::none, refusal_format::text,
+       blocking([p](const http_request& r, const route_params&) { return p->deposit_checkout(r); })},
       /// Creates the user's Stripe Express account once and sends them to its onboarding (303).
       {"POST", "/me/payouts/setup", route_auth::none, refusal_format::text,
        blocking([p](const http_request& r, const route_params&) { return p->setup_payouts(r); })},
@@ -813,6 +949,10 @@ std::vector<api_route> pages::routes() {
       /// The token's user and balances by currency (minor units); 401 without a live token.
       {"GET", "/api/v1/me", route_auth::none, refusal_format::json,
        blocking([p](const http_request& r, const route_params&) { return p->api_me(r); })},
+      /// The token's user's transfers, newest first (SPEC §14): `?before={id}&limit={1..200}`;
+      /// {"transfers": [{id, kind, key, from, to, amount, currency, created_at}], "next": URL or null}.
+      {"GET", "/api/v1/me/ledger", route_auth::none, refusal_format::json,
+       blocking([p](const http_request& r, const route_params&) { return p->api_ledger(r); })},
   };
 }
 

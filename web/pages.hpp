@@ -3,6 +3,7 @@
 /// and their API tokens, server-rendered from mustache templates compiled into the binary
 /// (web/templates/), every value HTML-escaped. Also `GET /api/v1/me` for API tokens.
 #include "accounts/accounts.hpp"
+#include "bot/bounty.hpp"
 #include "adapters/crypto.hpp"
 #include "db/db.hpp"
 #include "payments/payments.hpp"
@@ -34,6 +35,9 @@ struct page_settings {
   std::optional<cards> card_payments;
   /// The smallest payout, whole units of its currency (BOUNTYBOT_PAYOUT_MINIMUM).
   std::int64_t payout_minimum_units = payments::default_payout_minimum_units;
+  /// The largest deposit, whole units of its currency (BOUNTYBOT_MAX_DEPOSIT): a top-up above it
+  /// is refused before the card is charged.
+  std::int64_t max_deposit_units = bot::default_max_deposit_units;
 };
 
 /// A template or the style sheet compiled into the binary by name (`layout.mustache`,
@@ -48,7 +52,7 @@ class pages {
   /// The routes: `/login`, `/login/{platform}`, `/login/{platform}/callback`, `POST /logout`,
   /// `/me`, `/me/tokens`, `POST /me/tokens`, `POST /me/tokens/{id}/revoke`, `/static/style.css`
   /// `GET /fund/{pledge_id}`, `POST /fund/{pledge_id}/checkout`, `GET|POST /me/payouts`,
-  /// `POST /me/payouts/setup` and `GET /api/v1/me`.
+  /// `POST /me/payouts/setup`, `GET|POST /me/deposit`, `GET /api/v1/me` and `GET /api/v1/me/ledger`.
   std::vector<api_route> routes();
 
  private:

@@ -55,7 +55,21 @@ inline constexpr const char* use_token =
     "            AND (t.last_used_at IS NULL OR t.last_used_at < to_timestamp($2) - interval '1 minute')) "
     "SELECT t.platform, t.platform_id, u.login FROM t JOIN users u ON u.platform = t.platform AND u.platform_id = t.platform_id";
 
+// ---- the user's ledger ----
+/// Transfers into or out of accounts $1 or $2 (by name, any currency) with an id below $3,
+/// newest first, at most $4; each side served by its index.
+inline constexpr const char* ledger_of_user =
+    "WITH mine AS (SELECT id FROM accounts WHERE name IN ($1, $2)), "
+    "t AS ((SELECT * FROM transfers WHERE credit_account IN (SELECT id FROM mine) AND id < $3 ORDER BY id DESC LIMIT $4) "
+    "UNION (SELECT * FROM transfers WHERE debit_account IN (SELECT id FROM mine) AND id < $3 ORDER BY id DESC LIMIT $4)) "
+    "SELECT t.id, t.kind, t.idempotency_key, d.name, c.name, t.amount_minor, t.currency, "
+    "extract(epoch from t.created_at)::bigint FROM t JOIN accounts d ON d.id = t.debit_account "
+    "JOIN accounts c ON c.id = t.credit_account ORDER BY t.id DESC LIMIT $4";
+
 // ---- the /me overview ----
+/// Whether a card dispute froze the user (SPEC §14).
+inline constexpr const char* user_frozen =
+    "SELECT frozen_since IS NOT NULL FROM users WHERE platform = $1 AND platform_id = $2";
 inline constexpr const char* pledges_of_user =
     "SELECT p.id, r.platform, r.full_path, b.issue_number, b.issue_url, p.amount_minor, p.currency, p.state, "
     "p.released_minor, b.state FROM pledges p JOIN bounties b ON b.id = p.bounty_id "

@@ -116,6 +116,24 @@ overview overview_of(pqxx::work& tx, const person& who) {
   }
   out.earnings = credits_into(tx, escrow::payable_account(name, who.id));
   out.credits = credits_into(tx, escrow::available_account(name, who.id));
+  out.frozen = is_frozen(tx, who);
+  return out;
+}
+
+bool is_frozen(pqxx::work& tx, const person& who) {
+  const auto r = tx.exec_params(sql::user_frozen, platform_name(who.platform), who.id);
+  return !r.empty() && r[0][0].as<bool>();
+}
+
+std::vector<ledger_row> ledger_of(pqxx::work& tx, const person& who, std::int64_t before_id, int limit) {
+  const auto name = platform_name(who.platform);
+  std::vector<ledger_row> out;
+  for (const auto& r : tx.exec_params(sql::ledger_of_user, escrow::available_account(name, who.id),
+                                      escrow::payable_account(name, who.id), before_id, limit)) {
+    out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+                   r[4].as<std::string>(), escrow::money(r[5].as<std::int64_t>(), r[6].as<std::string>()),
+                   from_epoch(r[7].as<std::int64_t>())});
+  }
   return out;
 }
 

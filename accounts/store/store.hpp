@@ -91,11 +91,34 @@ struct overview {
   std::vector<pledge_row> pledges;
   std::vector<credit_row> earnings;
   std::vector<credit_row> credits;
+  bool frozen = false;  // a card dispute froze the account: no money pledges, payouts or withdrawals
 };
 
 /// The most rows of each list on a user's page.
 inline constexpr int overview_rows = 50;
 
 overview overview_of(pqxx::work& tx, const person& who);
+
+/// Whether a card dispute froze `who` (SPEC §14); false for a user the service has not seen.
+bool is_frozen(pqxx::work& tx, const person& who);
+
+/// One transfer into or out of the user's accounts, as their ledger lists it.
+struct ledger_row {
+  std::int64_t id = 0;
+  std::string kind;  // deposit, pledge_hold, release, payout, ... (escrow::transfer_kind)
+  std::string key;   // the idempotency key, which names the transfer's cause
+  std::string from;  // account names: user:github:1:available, escrow:pledge:5, external:stripe, ...
+  std::string to;
+  escrow::money amount{0, "USD"};
+  bot::utc_time at;
+};
+
+/// The default and the largest page of a user's ledger (rows).
+inline constexpr int ledger_page_rows = 50;
+inline constexpr int max_ledger_page_rows = 200;
+
+/// The user's transfers (into or out of their available and payable accounts) with an id below
+/// `before_id`, newest first, at most `limit` (1..max_ledger_page_rows).
+std::vector<ledger_row> ledger_of(pqxx::work& tx, const person& who, std::int64_t before_id, int limit);
 
 }  // namespace bountybot::accounts

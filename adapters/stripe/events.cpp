@@ -26,7 +26,7 @@ std::int64_t metadata_int(const json::value& session, std::string_view key) {
 
 bool is_handled_event(std::string_view type) {
   return type == "checkout.session.completed" || type == "checkout.session.async_payment_succeeded" ||
-         type == "account.updated" || type == "transfer.reversed";
+         type == "account.updated" || type == "transfer.reversed" || type == "charge.dispute.created";
 }
 
 std::optional<account_update> account_update_of(const std::string& type, const json::value& event) {
@@ -47,6 +47,21 @@ std::optional<transfer_reversal> transfer_reversal_of(const std::string& type, c
   const auto* whole = adapters::find(*transfer, "reversed");
   if (whole == nullptr || !whole->is_bool() || !whole->as_bool()) return std::nullopt;
   return transfer_reversal{id, adapters::string_at(*transfer, "id")};
+}
+
+std::optional<payments::card_dispute> card_dispute_of(const std::string& type, const json::value& event) {
+  if (type != "charge.dispute.created") return std::nullopt;
+  const auto* dispute = adapters::find(event, "data.object");
+  if (dispute == nullptr || !dispute->is_object()) throw adapters::payload_error("the event has no data.object");
+  if (adapters::string_at(*dispute, "object") != "dispute") throw adapters::payload_error("data.object is not a dispute");
+  payments::card_dispute d;
+  d.dispute_id = adapters::string_at(*dispute, "id");
+  d.charge = adapters::string_or(*dispute, "charge", "");
+  d.payment_intent = adapters::string_or(*dispute, "payment_intent", "");
+  d.currency = adapters::string_at(*dispute, "currency");
+  d.amount_minor = adapters::int_at(*dispute, "amount");
+  d.reason = adapters::string_or(*dispute, "reason", "");
+  return d;
 }
 
 std::optional<payments::card_payment> card_payment_of(const std::string& type, const json::value& event) {

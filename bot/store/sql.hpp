@@ -17,6 +17,9 @@ inline constexpr const char* upsert_user =
 inline constexpr const char* insert_user =
     "INSERT INTO users (platform, platform_id, login) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
 inline constexpr const char* login = "SELECT login FROM users WHERE platform = $1 AND platform_id = $2";
+/// Whether a card dispute froze the user (SPEC §14); no row: a user the service has not seen.
+inline constexpr const char* frozen =
+    "SELECT frozen_since IS NOT NULL FROM users WHERE platform = $1 AND platform_id = $2";
 // One event at a time per issue: decisions are made on a view nobody else changes meanwhile.
 inline constexpr const char* issue_lock = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 inline constexpr const char* claim_cause =

@@ -411,7 +411,8 @@ namespace {
 
 // The view a comment's commands are decided on, read under the issue's lock: the bounty if any,
 // the assignees with the logins the service has seen, and the author's balances, locked so that
-// a comment of the same author on another issue cannot spend what is decided on.
+// a comment of the same author on another issue cannot spend what is decided on, and whether a
+// card dispute froze them.
 bounty_view comment_view(pqxx::work& tx, const comment_posted& event, const std::optional<stored_bounty>& existing) {
   bounty_view view = existing ? view_of(*existing) : bounty_view{};
   view.issue = event.issue;
@@ -422,6 +423,8 @@ bounty_view comment_view(pqxx::work& tx, const comment_posted& event, const std:
   }
   view.author_available =
       escrow::lock_balances_by_currency(tx, escrow::available_account(event.author.platform, event.author.id));
+  const auto frozen = tx.exec_params(sql::frozen, event.author.platform, event.author.id);
+  view.author_frozen = !frozen.empty() && frozen[0][0].as<bool>();
   return view;
 }
 

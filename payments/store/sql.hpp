@@ -10,7 +10,8 @@ inline constexpr const char* funding_view =
     "':available' AND a.currency = p.currency), 0), "
     "coalesce((SELECT sum(o.amount_minor) FROM pledges o WHERE o.platform = p.platform AND o.user_id = p.user_id "
     "AND o.currency = p.currency AND o.state = 'awaiting_funds' AND o.id < p.id "
-    "AND (o.funds_expire_at IS NULL OR o.funds_expire_at > to_timestamp($2))), 0)::bigint "
+    "AND (o.funds_expire_at IS NULL OR o.funds_expire_at > to_timestamp($2))), 0)::bigint, "
+    "u.frozen_since IS NOT NULL "
     "FROM pledges p JOIN users u ON u.platform = p.platform AND u.platform_id = p.user_id "
     "JOIN bounties b ON b.id = p.bounty_id JOIN repositories r ON r.id = b.repository_id "
     "WHERE p.id = $1 AND p.currency IS NOT NULL";
@@ -29,9 +30,10 @@ inline constexpr const char* set_payouts_enabled =
     "UPDATE payout_accounts SET payouts_enabled = $2 WHERE account_id = $1 RETURNING platform";
 
 // ---- payouts ----
-/// The user's row, locked: payout requests of one user are decided one at a time.
+/// The user's row, locked: payout requests of one user are decided one at a time. Answers
+/// whether a card dispute froze them.
 inline constexpr const char* lock_user =
-    "SELECT 1 FROM users WHERE platform = $1 AND platform_id = $2 FOR NO KEY UPDATE";
+    "SELECT frozen_since IS NOT NULL FROM users WHERE platform = $1 AND platform_id = $2 FOR NO KEY UPDATE";
 inline constexpr const char* payout_by_request =
     "SELECT id FROM payouts WHERE platform = $1 AND user_id = $2 AND request_id = $3 AND kind = $4 ORDER BY part";
 inline constexpr const char* insert_payout =
@@ -63,5 +65,32 @@ inline constexpr const char* mark_failed =
 inline constexpr const char* retry_later =
     "UPDATE payouts SET attempts = attempts + 1, last_error = $2, next_attempt_at = to_timestamp($3), "
     "updated_at = to_timestamp($4) WHERE id = $1";
+
+// ---- card disputes ----
+/// The user a payment intent paid for, from the card payment it came with.
+inline constexpr const char* payer_of_payment_intent =
+    "SELECT platform, user_id FROM card_payments WHERE payment_intent = $1 LIMIT 1";
+inline constexpr const char* insert_card_dispute =
+    "INSERT INTO card_disputes (dispute_id, charge, payment_intent, platform, user_id, amount_minor, currency, reason, "
+    "opened_at) VALUES ($1, NULLIF($2, ''), NULLIF($3, ''), $4, $5, $6, $7, $8, to_timestamp($9)) "
+    "ON CONFLICT (dispute_id) DO NOTHING RETURNING dispute_id";
+/// Freezes the user from `now` (an earlier freeze keeps its time).
+inline constexpr const char* freeze_user =
+    "UPDATE users SET frozen_since = coalesce(frozen_since, to_timestamp($3)) WHERE platform = $1 AND platform_id = $2";
+/// Lifts the user's freeze once none of their disputes is open.
+inline constexpr const char* thaw_user =
+    "UPDATE users SET frozen_since = NULL WHERE platform = $1 AND platform_id = $2 AND NOT EXISTS (SELECT 1 FROM "
+    "card_disputes d WHERE d.platform = $1 AND d.user_id = $2 AND d.lifted_at IS NULL)";
+inline constexpr const char* card_dispute_columns =
+    "dispute_id, coalesce(charge, ''), coalesce(payment_intent, ''), platform, user_id, amount_minor, currency, reason, "
+    "extract(epoch from opened_at)::bigint, extract(epoch from lifted_at)::bigint, coalesce(lift_note, '')";
+inline constexpr const char* card_dispute_by_id_suffix = " FROM card_disputes WHERE dispute_id = $1";
+inline constexpr const char* lock_card_dispute_suffix = " FROM card_disputes WHERE dispute_id = $1 FOR UPDATE";
+inline constexpr const char* open_card_disputes_suffix =
+    " FROM card_disputes WHERE lifted_at IS NULL ORDER BY opened_at, dispute_id LIMIT $1";
+inline constexpr const char* all_card_disputes_suffix =
+    " FROM card_disputes ORDER BY opened_at DESC, dispute_id LIMIT $1";
+inline constexpr const char* lift_card_dispute =
+    "UPDATE card_disputes SET lifted_at = to_timestamp($2), lift_note = $3 WHERE dispute_id = $1";
 
 }  // namespace bountybot::payments::sql

@@ -26,6 +26,7 @@ std::optional<funding_view> load_funding(pqxx::work& tx, std::int64_t pledge_id,
   if (!row[11].is_null()) v.funds_expire_at = bot::utc_time{std::chrono::seconds{row[11].as<std::int64_t>()}};
   v.available_minor = row[12].as<std::int64_t>();
   v.awaiting_before_minor = row[13].as<std::int64_t>();
+  v.sponsor_frozen = row[14].as<bool>();
   return v;
 }
 
@@ -73,11 +74,14 @@ std::optional<payout_row> one_payout(const pqxx::result& r) {
 }
 
 /// Locks `who`'s row, so that their payout and withdrawal requests are decided one at a time,
-/// then reads the balances of their account `account_of(platform, id)` locked.
+/// then reads the balances of their account `account_of(platform, id)` locked; `frozen` says
+/// whether a card dispute froze them.
 std::map<std::string, std::int64_t> lock_user_balances(pqxx::work& tx, const payer& who,
-                                                        std::string (*account_of)(std::string_view, std::int64_t)) {
+                                                        std::string (*account_of)(std::string_view, std::int64_t),
+                                                        bool& frozen) {
   const auto platform = std::string(bot::to_string(who.platform));
-  tx.exec_params(sql::lock_user, platform, who.user_id);
+  const auto r = tx.exec_params(sql::lock_user, platform, who.user_id);
+  frozen = !r.empty() && r[0][0].as<bool>();
   return escrow::lock_balances_by_currency(tx, account_of(platform, who.user_id));
 }
 
@@ -103,7 +107,7 @@ bool set_payouts_enabled(pqxx::work& tx, const std::string& account_id, bool ena
 payout_view load_payout_view(pqxx::work& tx, const payer& who, bool stripe, std::int64_t minimum_units) {
   payout_view v;
   v.who = who;
-  v.payable = lock_user_balances(tx, who, escrow::payable_account);
+  v.payable = lock_user_balances(tx, who, escrow::payable_account, v.frozen);
   v.stripe = stripe;
   v.account = payout_account_of(tx, who);
   v.minimum_units = minimum_units;
@@ -131,7 +135,7 @@ withdrawal_view load_withdrawal_view(pqxx::work& tx, const payer& who, bool stri
   const auto platform = std::string(bot::to_string(who.platform));
   withdrawal_view v;
   v.who = who;
-  v.available = lock_user_balances(tx, who, escrow::available_account);
+  v.available = lock_user_balances(tx, who, escrow::available_account, v.frozen);
   v.stripe = stripe;
   v.minimum_units = minimum_units;
   for (const auto& r : tx.exec_params(sql::refundable_payments, platform, who.user_id)) {
@@ -240,6 +244,73 @@ std::optional<payout_row> payout_by_request(pqxx::work& tx, const payer& who, co
 void retry_payout_later(pqxx::work& tx, std::int64_t id, const std::string& error, bot::utc_time next_attempt_at,
                         bot::utc_time now) {
   tx.exec_params0(sql::retry_later, id, error, epoch(next_attempt_at), epoch(now));
+}
+
+namespace {
+
+card_dispute_row card_dispute_of_row(const pqxx::row& r) {
+  card_dispute_row d;
+  d.dispute.dispute_id = r[0].as<std::string>();
+  d.dispute.charge = r[1].as<std::string>();
+  d.dispute.payment_intent = r[2].as<std::string>();
+  if (!r[3].is_null()) {
+    if (const auto platform = bot::platform_from(r[3].as<std::string>())) d.who = payer{*platform, r[4].as<std::int64_t>()};
+  }
+  d.dispute.amount_minor = r[5].as<std::int64_t>();
+  d.dispute.currency = r[6].as<std::string>();
+  d.dispute.reason = r[7].as<std::string>();
+  d.opened_at = bot::utc_time{std::chrono::seconds{r[8].as<std::int64_t>()}};
+  if (!r[9].is_null()) d.lifted_at = bot::utc_time{std::chrono::seconds{r[9].as<std::int64_t>()}};
+  d.lift_note = r[10].as<std::string>();
+  return d;
+}
+
+std::string select_card_disputes(const char* suffix) { return std::string("SELECT ") + sql::card_dispute_columns + suffix; }
+
+}  // namespace
+
+recorded_card_dispute record_card_dispute(pqxx::work& tx, const card_dispute& d, bot::utc_time now) {
+  std::optional<payer> who;
+  if (!d.payment_intent.empty()) {
+    const auto r = tx.exec_params(sql::payer_of_payment_intent, d.payment_intent);
+    if (!r.empty()) {
+      if (const auto platform = bot::platform_from(r[0][0].as<std::string>())) who = payer{*platform, r[0][1].as<std::int64_t>()};
+    }
+  }
+  const std::optional<std::string> platform = who ? std::optional(std::string(bot::to_string(who->platform))) : std::nullopt;
+  const std::optional<std::int64_t> user_id = who ? std::optional(who->user_id) : std::nullopt;
+  const bool created = !tx.exec_params(sql::insert_card_dispute, d.dispute_id, d.charge, d.payment_intent, platform, user_id,
+                                       d.amount_minor, d.currency, d.reason, epoch(now))
+                            .empty();
+  if (created && who) tx.exec_params0(sql::freeze_user, *platform, who->user_id, epoch(now));
+  return {*card_dispute_by_id(tx, d.dispute_id), created};
+}
+
+std::optional<card_dispute_row> card_dispute_by_id(pqxx::work& tx, const std::string& dispute_id) {
+  const auto r = tx.exec_params(select_card_disputes(sql::card_dispute_by_id_suffix), dispute_id);
+  if (r.empty()) return std::nullopt;
+  return card_dispute_of_row(r[0]);
+}
+
+std::vector<card_dispute_row> card_disputes(pqxx::work& tx, bool open_only, int limit) {
+  std::vector<card_dispute_row> out;
+  for (const auto& r : tx.exec_params(select_card_disputes(open_only ? sql::open_card_disputes_suffix
+                                                                     : sql::all_card_disputes_suffix),
+                                      limit)) {
+    out.push_back(card_dispute_of_row(r));
+  }
+  return out;
+}
+
+result<card_dispute_row> lift_card_dispute(pqxx::work& tx, const std::string& dispute_id, const std::string& note,
+                                           bot::utc_time now) {
+  const auto r = tx.exec_params(select_card_disputes(sql::lock_card_dispute_suffix), dispute_id);
+  if (r.empty()) return make_problem(problem_code::not_found, "no such dispute");
+  const auto d = card_dispute_of_row(r[0]);
+  if (d.lifted_at) return make_problem(problem_code::conflict, "dispute " + dispute_id + " was lifted already");
+  tx.exec_params0(sql::lift_card_dispute, dispute_id, epoch(now), note);
+  if (d.who) tx.exec_params0(sql::thaw_user, std::string(bot::to_string(d.who->platform)), d.who->user_id);
+  return *card_dispute_by_id(tx, dispute_id);
 }
 
 }  // namespace bountybot::payments

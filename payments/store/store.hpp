@@ -105,4 +105,32 @@ std::optional<payout_row> payout_by_request(pqxx::work& tx, const payer& who, co
 void retry_payout_later(pqxx::work& tx, std::int64_t id, const std::string& error, bot::utc_time next_attempt_at,
                         bot::utc_time now);
 
+/// A card dispute as stored: who it froze (nullopt when its payment is not one this service
+/// took), and whether the operator lifted it.
+struct card_dispute_row {
+  card_dispute dispute;  // currency upper-case
+  std::optional<payer> who;
+  bot::utc_time opened_at;
+  std::optional<bot::utc_time> lifted_at;
+  std::string lift_note;
+};
+
+/// Records a checked dispute (payments::decide_card_dispute) once by its id and freezes the user
+/// whose card payment it disputes (SPEC §14). The same dispute again changes nothing (`created`
+/// false).
+struct recorded_card_dispute {
+  card_dispute_row row;
+  bool created = false;
+};
+recorded_card_dispute record_card_dispute(pqxx::work& tx, const card_dispute& d, bot::utc_time now);
+
+std::optional<card_dispute_row> card_dispute_by_id(pqxx::work& tx, const std::string& dispute_id);
+/// Open disputes oldest first, or all of them newest first; at most `limit`.
+std::vector<card_dispute_row> card_disputes(pqxx::work& tx, bool open_only, int limit);
+
+/// The operator lifts dispute `dispute_id` with `note` (checked by check_lift_note): the user is
+/// free again once none of their disputes is open. Refusals: `not_found`, `conflict` (lifted already).
+result<card_dispute_row> lift_card_dispute(pqxx::work& tx, const std::string& dispute_id, const std::string& note,
+                                           bot::utc_time now);
+
 }  // namespace bountybot::payments

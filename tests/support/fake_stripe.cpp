@@ -8,6 +8,7 @@
 #include <boost/beast.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -34,6 +35,8 @@ struct fake_stripe::impl {
   std::vector<recorded_call> calls;
   int failures_left = 0;
   unsigned failure_status = 500;
+  int answers_to_lose = 0;  // calls done whose answer is a 500, as when a reply is lost on its way
+  std::vector<json::object> transfers, refunds;  // as made, oldest first
   int next_id = 0;
   std::map<std::string, json::object> sessions;           // id -> session object
   std::map<std::string, std::string> by_idempotency_key;  // key -> session id
@@ -59,19 +62,55 @@ struct fake_stripe::impl {
     }
     if (target == "/v1/refunds") {
       auto& id = transfers_by_key[key];
-      if (id.empty()) id = "re_test_" + std::to_string(++next_id);
-      res.body() = json::serialize(json::object{{"id", id}, {"object", "refund"}, {"amount", std::stoll(get("amount"))},
-                                                {"payment_intent", get("payment_intent")}, {"status", "succeeded"}});
+      if (id.empty()) {
+        id = "re_test_" + std::to_string(++next_id);
+        refunds.push_back(json::object{{"id", id}, {"object", "refund"}, {"amount", std::stoll(get("amount"))},
+                                       {"payment_intent", get("payment_intent")}, {"status", "succeeded"},
+                                       {"metadata", json::object{{"payout_id", get("metadata[payout_id]")}}}});
+      }
+      res.body() = json::serialize(*std::find_if(refunds.begin(), refunds.end(), [&](const auto& r) { return r.at("id").as_string() == id; }));
       return true;
     }
     if (target == "/v1/transfers") {
       auto& id = transfers_by_key[key];
-      if (id.empty()) id = "tr_test_" + std::to_string(++next_id);
-      res.body() = json::serialize(json::object{{"id", id}, {"object", "transfer"}, {"amount", std::stoll(get("amount"))},
-                                                {"currency", get("currency")}, {"destination", get("destination")},
-                                                {"metadata", json::object{{"payout_id", get("metadata[payout_id]")}}}});
+      if (id.empty()) {
+        id = "tr_test_" + std::to_string(++next_id);
+        transfers.push_back(json::object{{"id", id}, {"object", "transfer"}, {"amount", std::stoll(get("amount"))},
+                                         {"currency", get("currency")}, {"destination", get("destination")},
+                                         {"transfer_group", get("transfer_group")},
+                                         {"metadata", json::object{{"payout_id", get("metadata[payout_id]")}}}});
+      }
+      res.body() = json::serialize(*std::find_if(transfers.begin(), transfers.end(), [&](const auto& t) { return t.at("id").as_string() == id; }));
       return true;
     }
+    return false;
+  }
+
+  /// `GET /v1/transfers?transfer_group=` and `GET /v1/refunds?payment_intent=`, newest first
+  /// (https://docs.stripe.com/api/transfers/list, /api/refunds/list); false for another route.
+  bool list(const std::string& target, http::response<http::string_body>& res) {
+    const auto q = target.find('?');
+    const auto path = target.substr(0, q);
+    const auto query = web::parse_form(q == std::string::npos ? "" : target.substr(q + 1)).value_or(std::map<std::string, std::string>{});
+    auto field = [&](const char* k) { return query.contains(k) ? query.at(k) : std::string(); };
+    const std::vector<json::object>* all = nullptr;
+    std::string by, value;
+    if (path == "/v1/transfers") {
+      all = &transfers;
+      by = "transfer_group";
+    } else if (path == "/v1/refunds") {
+      all = &refunds;
+      by = "payment_intent";
+    } else {
+      return false;
+    }
+    value = field(by.c_str());
+    json::array data;
+    for (auto it = all->rbegin(); it != all->rend(); ++it) {
+      if (value.empty() || it->at(by).as_string() == value) data.push_back(*it);
+    }
+    res.body() = json::serialize(json::object{{"object", "list"}, {"data", std::move(data)}, {"has_more", false}, {"url", path}});
+    return true;
     return false;
   }
 
@@ -190,12 +229,20 @@ struct fake_stripe::impl {
       return;
     }
     calls.push_back(call);
+    if (req.method() == http::verb::get && list(target, res)) return;
     const auto form = web::parse_form(req.body()).value_or(std::map<std::string, std::string>{});
     if (req.method() == http::verb::post && target == "/v1/checkout/sessions") {
       res.body() = json::serialize(create_session(form, call.headers["idempotency-key"]));
       return;
     }
-    if (req.method() == http::verb::post && connect(target, form, call.headers["idempotency-key"], res)) return;
+    if (req.method() == http::verb::post && connect(target, form, call.headers["idempotency-key"], res)) {
+      if (answers_to_lose > 0) {
+        --answers_to_lose;
+        res.result(http::status::internal_server_error);
+        res.body() = R"({"error":{"type":"api_error","message":"fake: done, but the answer is lost"}})";
+      }
+      return;
+    }
     res.result(http::status::not_found);
     res.body() = R"({"error":{"type":"invalid_request_error","message":"no such route in the fake"}})";
   }
@@ -254,6 +301,16 @@ void fake_stripe::fail_next(int count, unsigned status) {
   impl_->failure_status = status;
 }
 
+void fake_stripe::lose_next_answers(int count) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->answers_to_lose = count;
+}
+
+void fake_stripe::forget_idempotency_keys() {
+  std::lock_guard lock(impl_->mutex);
+  impl_->transfers_by_key.clear();
+}
+
 std::string fake_stripe::completed_event(const std::string& session_id, const std::string& event_id) const {
   std::lock_guard lock(impl_->mutex);
   return impl_->event_of(session_id, event_id);
@@ -264,6 +321,19 @@ std::string fake_stripe::transfer_reversed_event(const std::string& transfer_id,
   return json::serialize(impl::event_json(event_id, "transfer.reversed",
                                           json::object{{"id", transfer_id}, {"object", "transfer"}, {"reversed", true},
                                                        {"metadata", json::object{{"payout_id", std::to_string(payout_id)}}}}));
+}
+
+std::string fake_stripe::dispute_created_event(const std::string& dispute_id, const std::string& payment_intent,
+                                               std::int64_t amount_minor, const std::string& currency,
+                                               const std::string& event_id) const {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return json::serialize(impl::event_json(
+      event_id, "charge.dispute.created",
+      json::object{{"id", dispute_id}, {"object", "dispute"}, {"amount", amount_minor}, {"balance_transactions", json::array{}},
+                   {"charge", "ch_" + payment_intent.substr(3)}, {"created", now}, {"currency", currency},
+                   {"evidence", json::object{}}, {"is_charge_refundable", false}, {"livemode", false},
+                   {"metadata", json::object{}}, {"payment_intent", payment_intent}, {"reason", "fraudulent"},
+                   {"status", "needs_response"}}));
 }
 
 unsigned fake_stripe::send_event(const std::string& body, std::int64_t t) const { return impl_->post_event(body, t); }

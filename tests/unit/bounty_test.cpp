@@ -77,6 +77,18 @@ TEST(Pledge, SecondPledgeAddsWithItsOwnDeadlineAndSpendsTheRemainingBalance) {
   EXPECT_EQ(effects_of<create_bounty>(d).size(), 1u);
 }
 
+TEST(Pledge, AFrozenSponsorPledgesNoMoneyButMaySupport) {
+  bounty_view v = funded(10000);
+  v.author_frozen = true;  // a card dispute (SPEC §14)
+  const auto d = run(v, alice, "/pledge $50");
+  EXPECT_EQ(d.refused, 1);
+  EXPECT_TRUE(effects_of<add_pledge>(d).empty());
+  EXPECT_TRUE(effects_of<create_bounty>(d).empty());
+  EXPECT_NE(reply_text(d).find("`/pledge $50`: your account is frozen after a card dispute"), std::string::npos)
+      << reply_text(d);
+  EXPECT_EQ(effects_of<add_pledge>(run(v, alice, "/support")).size(), 1u);  // support moves no money
+}
+
 TEST(Pledge, OtherCurrencyThanTheBountysIsRefusedNamingIt) {
   bounty_view v = funded(10000);
   v.current = bounty{7, bounty_state::open, "USD"};

@@ -17,6 +17,7 @@ using escrow::money;
 using payments::funding_state;
 
 const bot::utc_time now = *bot::parse_deadline("2026-12-03T12:00:00Z");
+constexpr std::int64_t max_deposit = 1'000'000;  // whole units (BOUNTYBOT_MAX_DEPOSIT's default)
 
 TEST(CardSurcharge, IsBasisPointsRoundedDownPlusTheFixedPart) {
   const struct {
@@ -72,7 +73,7 @@ TEST(DecideFunding, OffersWhatIsMissingOfAnAwaitingPledge) {
       {"cancelled", 5000, 0, funding_state::ended, 0, 0},
   };
   for (const auto& row : table) {
-    const auto o = payments::decide_funding(view(row.state, row.pledged, row.available), fee, now);
+    const auto o = payments::decide_funding(view(row.state, row.pledged, row.available), fee, now, max_deposit);
     ASSERT_TRUE(o);
     EXPECT_EQ(o->state, row.want) << row.state << " " << row.available;
     EXPECT_EQ(o->missing.amount_minor(), row.missing) << row.state << " " << row.available;
@@ -81,7 +82,7 @@ TEST(DecideFunding, OffersWhatIsMissingOfAnAwaitingPledge) {
   }
   auto late = view("awaiting_funds", 5000, 0);
   late.funds_expire_at = now;
-  EXPECT_EQ(payments::decide_funding(late, fee, now)->state, funding_state::ended);  // its funds came too late
+  EXPECT_EQ(payments::decide_funding(late, fee, now, max_deposit)->state, funding_state::ended);  // its funds came too late
 }
 
 payments::card_payment paid(std::int64_t total = 5175, std::int64_t surcharge = 175) {
@@ -91,12 +92,21 @@ payments::card_payment paid(std::int64_t total = 5175, std::int64_t surcharge = 
 TEST(DecideFunding, AlsoCoversTheOlderPledgesADepositHoldsFirst) {
   auto v = view("awaiting_funds", 3000, 1000);
   v.awaiting_before_minor = 10000;  // an older $100 pledge waits too: the deposit holds it first
-  const auto o = payments::decide_funding(v, {0, 0}, now);
+  const auto o = payments::decide_funding(v, {0, 0}, now, max_deposit);
   ASSERT_TRUE(o);
   EXPECT_EQ(o->state, funding_state::payable);
   EXPECT_EQ(o->missing.amount_minor(), 12000);
   v.available_minor = 13000;
-  EXPECT_EQ(payments::decide_funding(v, {0, 0}, now)->state, funding_state::covered);
+  EXPECT_EQ(payments::decide_funding(v, {0, 0}, now, max_deposit)->state, funding_state::covered);
+}
+
+TEST(DecideFunding, ChargesNoCardForMoreThanOneDepositMayBring) {
+  auto v = view("awaiting_funds", 3000, 0);
+  v.awaiting_before_minor = 10000;  // EUR 130 missing in all
+  EXPECT_TRUE(payments::decide_funding(v, {0, 0}, now, 130));
+  const auto r = payments::decide_funding(v, {0, 0}, now, 129);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, problem_code::amount);
 }
 
 TEST(CardCurrencies, AreThoseWhoseStripeUnitIsTheIsoMinorUnit) {
@@ -206,6 +216,98 @@ TEST(StripeEvents, ReadAPaidSessionAndWaitForAnAsyncOne) {
   EXPECT_THROW(stripe::card_payment_of("checkout.session.completed", bad_surcharge), adapters::payload_error);
   EXPECT_THROW(stripe::card_payment_of("checkout.session.completed", boost::json::parse(R"({"id":"e"})")),
                adapters::payload_error);
+}
+
+// Stripe's documented dispute object (https://docs.stripe.com/api/disputes/object), in its event.
+TEST(StripeEvents, ReadADispute) {
+  const auto event = boost::json::parse(R"({"id":"evt_2","object":"event","type":"charge.dispute.created","data":{"object":{
+    "id":"du_1MtJUT2eZvKYlo2CNaw2HvEv","object":"dispute","amount":1000,"balance_transactions":[],
+    "charge":"ch_1AZtxr2eZvKYlo2CJDX8whov","created":1680651737,"currency":"usd","evidence":{},
+    "is_charge_refundable":true,"livemode":false,"metadata":{},"payment_intent":"pi_3","reason":"general",
+    "status":"warning_needs_response"}}})");
+  EXPECT_TRUE(stripe::is_handled_event("charge.dispute.created"));
+  const auto d = stripe::card_dispute_of("charge.dispute.created", event);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->dispute_id, "du_1MtJUT2eZvKYlo2CNaw2HvEv");
+  EXPECT_EQ(d->charge, "ch_1AZtxr2eZvKYlo2CJDX8whov");
+  EXPECT_EQ(d->payment_intent, "pi_3");
+  EXPECT_EQ(d->amount_minor, 1000);
+  EXPECT_EQ(d->reason, "general");
+  EXPECT_FALSE(stripe::card_dispute_of("charge.dispute.closed", event));
+  auto no_intent = event;
+  no_intent.at_pointer("/data/object").as_object()["payment_intent"] = nullptr;
+  EXPECT_EQ(stripe::card_dispute_of("charge.dispute.created", no_intent)->payment_intent, "");
+  auto wrong = event;
+  wrong.at_pointer("/data/object").as_object()["object"] = "charge";
+  EXPECT_THROW(stripe::card_dispute_of("charge.dispute.created", wrong), adapters::payload_error);
+}
+
+TEST(DecideCardDispute, KeepsWhatFreezesAndDropsWhatCannotBeTrusted) {
+  const payments::card_dispute d{"dp_1", "ch_1", "pi_1", "usd", 5175, "fraudulent"};
+  const auto ok = payments::decide_card_dispute(d);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->currency, "USD");
+  EXPECT_EQ(ok->reason, "fraudulent");
+  auto odd = d;
+  odd.payment_intent = "pi_1' OR 1=1";
+  odd.reason = "<script>";
+  const auto cleaned = payments::decide_card_dispute(odd);
+  ASSERT_TRUE(cleaned);
+  EXPECT_EQ(cleaned->payment_intent, "");  // matches no payment: listed, freezes nobody
+  EXPECT_EQ(cleaned->reason, "unknown");
+  const struct {
+    payments::card_dispute in;
+    problem_code code;
+  } refused[] = {
+      {{"", "ch_1", "pi_1", "usd", 1, "general"}, problem_code::reference},
+      {{"dp 1", "ch_1", "pi_1", "usd", 1, "general"}, problem_code::reference},
+      {{"dp_1", "ch_1", "pi_1", "xyz", 1, "general"}, problem_code::currency},
+      {{"dp_1", "ch_1", "pi_1", "usd", -1, "general"}, problem_code::amount},
+  };
+  for (const auto& row : refused) {
+    const auto r = payments::decide_card_dispute(row.in);
+    ASSERT_FALSE(r) << row.in.dispute_id;
+    EXPECT_EQ(r.error().code, row.code) << row.in.dispute_id;
+  }
+  EXPECT_TRUE(payments::check_lift_note("Stripe ruled for us"));
+  EXPECT_EQ(payments::check_lift_note("").error().code, problem_code::reason);
+  EXPECT_EQ(payments::check_lift_note("two\nlines").error().code, problem_code::reason);
+  EXPECT_EQ(payments::check_lift_note(std::string(1001, 'x')).error().code, problem_code::reason);
+}
+
+TEST(DecideFunding, TakesNoCardMoneyForAFrozenSponsor) {
+  auto v = view("awaiting_funds", 5000, 0);
+  v.sponsor_frozen = true;
+  EXPECT_EQ(payments::decide_funding(v, {0, 0}, now, max_deposit)->state, funding_state::frozen);
+  auto held = view("held", 5000, 0);
+  held.sponsor_frozen = true;
+  EXPECT_EQ(payments::decide_funding(held, {0, 0}, now, max_deposit)->state, funding_state::held);
+}
+
+TEST(DecideTopUp, ChargesTheAmountPlusTheSurchargeOrSaysWhyNot) {
+  const payments::card_fee fee{290, 30};
+  const auto ok = payments::decide_top_up({"USD", "50"}, fee, 1000, false);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->amount.amount_minor(), 5000);
+  EXPECT_EQ(ok->surcharge.amount_minor(), 175);
+  EXPECT_EQ(ok->total.amount_minor(), 5175);
+  EXPECT_EQ(payments::decide_top_up({"JPY", "5000"}, {0, 0}, 100000, false)->total.amount_minor(), 5000);
+  const struct {
+    payments::top_up_form form;
+    bool frozen;
+    problem_code code;
+  } refused[] = {
+      {{"USD", "50"}, true, problem_code::conflict},     {{"XYZ", "50"}, false, problem_code::currency},
+      {{"KWD", "50"}, false, problem_code::currency},    {{"USD", "0"}, false, problem_code::amount},
+      {{"USD", "-5"}, false, problem_code::amount},      {{"USD", "5.555"}, false, problem_code::amount},
+      {{"USD", "1000.01"}, false, problem_code::amount}, {{"USD", "50 EUR"}, false, problem_code::amount},
+      {{"USD", ""}, false, problem_code::amount},
+  };
+  for (const auto& row : refused) {
+    const auto r = payments::decide_top_up(row.form, fee, 1000, row.frozen);
+    ASSERT_FALSE(r) << row.form.currency << " " << row.form.amount;
+    EXPECT_EQ(r.error().code, row.code) << row.form.currency << " " << row.form.amount << ": " << r.error().message;
+  }
 }
 
 TEST(CheckoutForm, NamesTheFieldsStripeDocuments) {
