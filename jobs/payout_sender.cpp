@@ -30,8 +30,16 @@ bool payout_sender::send_one() {
     if (!p) return;
     try {
       const bool refund = p->kind == payments::payout_kind::withdrawal;
-      const auto reference = refund ? client_.create_refund(p->destination, p->amount, "withdrawal-" + std::to_string(p->id))
-                                    : client_.create_transfer(p->amount, p->destination, p->id, "payout-" + std::to_string(p->id));
+      std::optional<std::string> earlier;
+      if (p->attempts > 0 && now - p->requested_at >= idempotency_key_trusted_for) {
+        // The key may be forgotten by now: an attempt whose answer was lost must not be paid again.
+        earlier = refund ? client_.find_refund(p->destination, p->id) : client_.find_transfer(p->id);
+        if (earlier) spdlog::info("{} {} was paid by an earlier attempt: {}", payments::to_string(p->kind), p->id, *earlier);
+      }
+      const auto reference =
+          earlier ? *earlier
+          : refund ? client_.create_refund(p->destination, p->amount, p->id, "withdrawal-" + std::to_string(p->id))
+                   : client_.create_transfer(p->amount, p->destination, p->id, "payout-" + std::to_string(p->id));
       const auto r = payments::mark_payout_paid(tx, p->id, reference, now);
       if (!r) throw problem_error(r.error());
       spdlog::info("{} {} paid by Stripe {}", payments::to_string(p->kind), p->id, reference);

@@ -71,6 +71,21 @@ json::value client::post(const std::string& path, const std::string& body, const
   } catch (const adapters::transport_error&) {
     throw stripe_error("Stripe could not be reached");
   }
+  return answer_of(res, path);
+}
+
+json::value client::get(const std::string& path_and_query) const {
+  adapters::http_response res;
+  try {
+    res = adapters::http_client(api_url_).request("GET", path_and_query, "", {{"Authorization", "Bearer " + secret_key_}});
+  } catch (const adapters::transport_error&) {
+    throw stripe_error("Stripe could not be reached");
+  }
+  const auto path = path_and_query.substr(0, path_and_query.find('?'));
+  return answer_of(res, path);
+}
+
+json::value client::answer_of(const adapters::http_response& res, const std::string& path) {
   // 409: a request with this Idempotency-Key is still running at Stripe; the same call later gets its answer.
   if (res.status != 200) throw stripe_error(error_of(res), res.status >= 500 || res.status == 429 || res.status == 409);
   boost::system::error_code ec;
@@ -111,16 +126,41 @@ std::string client::create_transfer(const escrow::money& amount, const std::stri
                                     const std::string& idempotency_key) const {
   const auto v = post("/v1/transfers",
                       form({{"amount", std::to_string(amount.amount_minor())}, {"currency", lower(amount.currency())},
-                            {"destination", destination}, {"metadata[payout_id]", std::to_string(payout_id)}}),
+                            {"destination", destination}, {"metadata[payout_id]", std::to_string(payout_id)},
+                            {"transfer_group", "payout-" + std::to_string(payout_id)}}),
                       idempotency_key);
   return string_of(v, "id", "/v1/transfers");
 }
 
-std::string client::create_refund(const std::string& payment_intent, const escrow::money& amount,
+std::optional<std::string> client::id_in_list(const json::value& list, std::int64_t payout_id) {
+  const auto* data = adapters::find(list, "data");
+  if (data == nullptr || !data->is_array()) throw stripe_error("Stripe's list answer has no data", true);
+  const auto wanted = std::to_string(payout_id);
+  for (const auto& item : data->as_array()) {
+    const auto* id = adapters::find(item, "id");
+    const auto* tag = adapters::find(item, "metadata.payout_id");
+    if (id != nullptr && id->is_string() && tag != nullptr && tag->is_string() && tag->as_string() == wanted) {
+      return std::string(id->as_string());
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> client::find_transfer(std::int64_t payout_id) const {
+  return id_in_list(get("/v1/transfers?transfer_group=" + encoded("payout-" + std::to_string(payout_id)) + "&limit=100"), payout_id);
+}
+
+std::string client::create_refund(const std::string& payment_intent, const escrow::money& amount, std::int64_t payout_id,
                                   const std::string& idempotency_key) const {
-  const auto v = post("/v1/refunds", form({{"payment_intent", payment_intent}, {"amount", std::to_string(amount.amount_minor())}}),
+  const auto v = post("/v1/refunds",
+                      form({{"payment_intent", payment_intent}, {"amount", std::to_string(amount.amount_minor())},
+                            {"metadata[payout_id]", std::to_string(payout_id)}}),
                       idempotency_key);
   return string_of(v, "id", "/v1/refunds");
+}
+
+std::optional<std::string> client::find_refund(const std::string& payment_intent, std::int64_t payout_id) const {
+  return id_in_list(get("/v1/refunds?payment_intent=" + encoded(payment_intent) + "&limit=100"), payout_id);
 }
 
 }  // namespace bountybot::stripe

@@ -11,6 +11,10 @@
 #include <stdexcept>
 #include <string>
 
+namespace bountybot::adapters {
+struct http_response;
+}
+
 namespace bountybot::stripe {
 
 /// Stripe answered an error or could not be reached; `what()` holds Stripe's message, no secret.
@@ -58,19 +62,34 @@ class client {
   /// https://docs.stripe.com/api/account_links/create
   std::string create_onboarding_link(const std::string& account_id, const std::string& refresh_url,
                                      const std::string& return_url, const std::string& idempotency_key) const;
-  /// `POST /v1/transfers` of `amount` to `destination` with metadata[payout_id]: the transfer id.
+  /// `POST /v1/transfers` of `amount` to `destination` with `metadata[payout_id]` and
+  /// `transfer_group=payout-{payout_id}` (by which find_transfer finds it): the transfer id.
   /// Throws stripe_error; `retryable()` says whether the same call may succeed later (5xx, 429,
   /// no answer). https://docs.stripe.com/api/transfers/create
   std::string create_transfer(const escrow::money& amount, const std::string& destination, std::int64_t payout_id,
                               const std::string& idempotency_key) const;
-  /// `POST /v1/refunds` of `amount` (minor units) on `payment_intent`: the refund id.
-  /// https://docs.stripe.com/api/refunds/create
-  std::string create_refund(const std::string& payment_intent, const escrow::money& amount,
+  /// The transfer create_transfer made for `payout_id`, if any
+  /// (`GET /v1/transfers?transfer_group=payout-{id}`, https://docs.stripe.com/api/transfers/list).
+  /// Throws stripe_error.
+  std::optional<std::string> find_transfer(std::int64_t payout_id) const;
+  /// `POST /v1/refunds` of `amount` (minor units) on `payment_intent` with `metadata[payout_id]`:
+  /// the refund id. https://docs.stripe.com/api/refunds/create
+  std::string create_refund(const std::string& payment_intent, const escrow::money& amount, std::int64_t payout_id,
                             const std::string& idempotency_key) const;
+  /// The refund create_refund made on `payment_intent` for `payout_id`, if any
+  /// (`GET /v1/refunds?payment_intent=…&limit=100`, https://docs.stripe.com/api/refunds/list).
+  /// Throws stripe_error.
+  std::optional<std::string> find_refund(const std::string& payment_intent, std::int64_t payout_id) const;
 
  private:
   /// POSTs a form; the answer as JSON, or throws stripe_error.
   boost::json::value post(const std::string& path, const std::string& body, const std::string& idempotency_key) const;
+  /// A 200 answer's JSON object, or throws stripe_error (retryable for 5xx, 429, 409).
+  static boost::json::value answer_of(const adapters::http_response& res, const std::string& path);
+  /// GETs `path_and_query`; the answer as JSON, or throws stripe_error.
+  boost::json::value get(const std::string& path_and_query) const;
+  /// The `id` of the first object in a list answer's `data` whose metadata[payout_id] is `payout_id`.
+  static std::optional<std::string> id_in_list(const boost::json::value& list, std::int64_t payout_id);
   static std::string string_of(const boost::json::value& v, const char* field, const std::string& path);
   std::string api_url_;
   std::string secret_key_;
@@ -98,5 +117,9 @@ struct transfer_reversal {
   std::string transfer_id;
 };
 std::optional<transfer_reversal> transfer_reversal_of(const std::string& type, const boost::json::value& event);
+
+/// `charge.dispute.created`: the dispute (https://docs.stripe.com/api/disputes/object), not yet
+/// checked (payments::decide_card_dispute). Throws adapters::payload_error for another shape.
+std::optional<payments::card_dispute> card_dispute_of(const std::string& type, const boost::json::value& event);
 
 }  // namespace bountybot::stripe

@@ -65,6 +65,16 @@ class Payouts : public Service {
                   "currency=USD&amount=" + amount + "&csrf=" + hidden_input(page.body, "csrf") + "&request_id=" + request_id);
   }
 
+  /// Sets up payouts with the fake Stripe Connect from /me/payouts: the onboarding finishes and
+  /// Stripe's account.updated enables them.
+  void enable_payouts(browser& b) {
+    const auto page = b.get(*service, "/me/payouts");
+    ASSERT_EQ(b.post(*service, "/me/payouts/setup", "csrf=" + hidden_input(page.body, "csrf")).status, 303u);
+    const adapters::http_client fake(stripe.base_url());
+    EXPECT_EQ(fake.request("POST", "/connect/onboard/acct_test_1", "", {}).status, 303u);
+    ASSERT_TRUE(eventually([&] { return db.scalar("SELECT payouts_enabled FROM payout_accounts") == "t"; }));
+  }
+
   testing::fake_stripe stripe{"whsec_payouts"};
 };
 
@@ -127,6 +137,63 @@ TEST_F(Payouts, ASolverSetsUpStripeAndIsPaidOnceEvenWhenStripeFailsFirst) {
   EXPECT_EQ(db.scalar("SELECT state FROM payouts"), "failed");
   EXPECT_EQ(db.scalar("SELECT count(*) FROM transfers WHERE kind = 'payout_reversal'"), "1");
   EXPECT_NE(b.get(*service, "/me/payouts").body.find("reversed"), std::string::npos);
+}
+
+TEST_F(Payouts, AGitLabSolverSignsInWithGitLabAndIsPaidOnce) {
+  start(true);
+  // A 100 EUR bounty on GitLab issue 17, accepted by a maintainer and released to dev (31) by a silent vote.
+  ASSERT_EQ(deposit("gitlab", 21, 10000, "w-21", "EUR").status, 201u);
+  deliver_gitlab(testing::gitlab_note("/pledge 100 EUR", 21, "alice", 17, 2001), "n-1");
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM pledges WHERE state = 'held'") == "1"; }));
+  service->request("POST", "/webhooks/gitlab", testing::gitlab_labels(1001, "maint", 17, {}, {"bounty: accepted"}),
+                   {{"X-Gitlab-Event", "Issue Hook"}, {"X-Gitlab-Token", gitlab_token}, {"X-Gitlab-Event-UUID", "l-1"}});
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT state FROM bounties") == "accepted"; }));
+  deliver_gitlab(testing::gitlab_note("/bounty submit", 31, "dev", 17, 3001, {31}), "a-1");
+  ASSERT_TRUE(eventually([&] { return payable("gitlab", 31, "EUR") == 10000; }, std::chrono::seconds(15)));
+
+  gitlab.set_oauth_user(31, "dev");
+  browser b;
+  ASSERT_EQ(testing::sign_in(b, *service, gitlab, "gitlab", public_url).status, 303u);
+  const auto page = b.get(*service, "/me/payouts");
+  ASSERT_EQ(page.status, 200u);
+  EXPECT_NE(page.body.find("€100.00"), std::string::npos) << page.body;
+  enable_payouts(b);
+  EXPECT_EQ(db.scalar("SELECT platform || ':' || platform_id FROM payout_accounts"), "gitlab:31");
+
+  const auto form = b.get(*service, "/me/payouts").body;
+  const auto body = "currency=EUR&amount=&csrf=" + hidden_input(form, "csrf") + "&request_id=" + hidden_input(form, "request_id");
+  EXPECT_EQ(b.post(*service, "/me/payouts", body).status, 200u);
+  EXPECT_EQ(b.post(*service, "/me/payouts", body).status, 200u);  // a double click: the same payout
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT state FROM payouts") == "paid"; }, std::chrono::seconds(15)));
+  const auto transfers = matching(stripe.calls(), "POST", "/v1/transfers");
+  ASSERT_EQ(transfers.size(), 1u);
+  EXPECT_NE(transfers[0].body.find("amount=10000"), std::string::npos);
+  EXPECT_NE(transfers[0].body.find("currency=eur"), std::string::npos);
+  EXPECT_EQ(db.scalar("SELECT platform || ':' || user_id FROM payouts"), "gitlab:31");
+  EXPECT_EQ(payable("gitlab", 31, "EUR"), 0);
+}
+
+TEST_F(Payouts, ARetryAfterStripeForgotTheKeyFindsTheEarlierTransferAndPaysOnce) {
+  start(true);
+  release_to_solver();
+  auto b = signed_in_solver();
+  enable_payouts(b);
+  stripe.lose_next_answers(1);  // Stripe makes the transfer, but its answer never arrives
+  ASSERT_EQ(request_payout(b).status, 200u);
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT attempts FROM payouts") == "1"; }));
+  db.exec("UPDATE payouts SET next_attempt_at = now() + interval '1 hour'");  // hold the retry
+  ASSERT_EQ(db.scalar("SELECT state FROM payouts"), "requested");
+  // A day passes before the retry: Stripe has forgotten the Idempotency-Key by then.
+  stripe.forget_idempotency_keys();
+  db.exec("UPDATE payouts SET requested_at = requested_at - interval '25 hours', next_attempt_at = now(); NOTIFY bountybot_payouts");
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT state FROM payouts") == "paid"; }, std::chrono::seconds(15)));
+  const auto transfers = matching(stripe.calls(), "POST", "/v1/transfers");
+  ASSERT_EQ(transfers.size(), 1u);  // the lost one: the retry found it instead of paying again
+  const auto id = db.scalar("SELECT id FROM payouts");
+  EXPECT_NE(transfers[0].body.find("transfer_group=payout-" + id), std::string::npos) << transfers[0].body;
+  ASSERT_EQ(matching(stripe.calls(), "GET", "/v1/transfers?transfer_group=payout-" + id).size(), 1u);
+  EXPECT_TRUE(db.scalar("SELECT reference FROM payouts").starts_with("tr_test_"));
+  EXPECT_EQ(payable("github", 40), 0);
 }
 
 TEST_F(Payouts, TheSameFormTwiceBooksOnePayout) {
