@@ -4,6 +4,7 @@
 #include "adapters/github/client.hpp"
 #include "adapters/github/installations.hpp"
 #include "adapters/gitlab/client.hpp"
+#include "adapters/stripe/stripe.hpp"
 #include "jobs/payout_sender.hpp"
 #include "jobs/redelivery.hpp"
 #include "jobs/vote_poller.hpp"
@@ -85,7 +86,13 @@ jobs::worker_settings make_worker_settings(const config& c,
 
 namespace {
 
-web::page_settings page_settings_of(const config& c) {
+/// The payment provider the configuration names: Stripe with a secret key, else the operator by hand.
+std::shared_ptr<const payments::provider> provider_of(const config& c) {
+  if (c.stripe_secret_key.empty()) return payments::manual_provider();
+  return stripe::stripe_provider(c.stripe_api_url, c.stripe_secret_key, {c.card_fee_bps, c.card_fee_fixed});
+}
+
+web::page_settings page_settings_of(const config& c, std::shared_ptr<const payments::provider> provider) {
   web::page_settings p;
   p.public_url = c.public_url;
   p.github_api_url = c.github_api_url;
@@ -96,9 +103,7 @@ web::page_settings page_settings_of(const config& c) {
   if (!c.gitlab_client_id.empty()) {
     p.gitlab = accounts::oauth_app{bot::platform::gitlab, c.gitlab_url, c.gitlab_client_id, c.gitlab_client_secret};
   }
-  if (!c.stripe_secret_key.empty()) {
-    p.card_payments = web::page_settings::cards{c.stripe_api_url, c.stripe_secret_key, {c.card_fee_bps, c.card_fee_fixed}};
-  }
+  p.provider = std::move(provider);
   p.payout_minimum_units = c.payout_minimum;
   p.max_deposit_units = c.max_deposit_units;
   return p;
@@ -132,8 +137,9 @@ int serve(const config& c, const std::atomic<bool>& stop) {
   db::pool pool(c.database_url, static_cast<std::size_t>(c.db_pool_size));
   const auto apis = make_platform_apis(c);
   auto worker_settings = make_worker_settings(c, apis);
+  const auto provider = provider_of(c);
   web::routes routes({c.github_webhook_secret, c.gitlab_webhook_token, c.admin_token, stripe_webhook_secrets(c),
-                      worker_settings.store, page_settings_of(c)},
+                      worker_settings.store, page_settings_of(c, provider)},
                      pool);
   // The routes outlive the threads below (joined before returning), so they may count for them.
   worker_settings.on_processed = [&routes](const std::string& platform, const std::string& outcome) {
@@ -167,8 +173,8 @@ int serve(const config& c, const std::atomic<bool>& stop) {
     threads.emplace_back([&stop, app, url = c.database_url] { jobs::run_redelivery(stop, app, url); });
   }
   std::unique_ptr<jobs::payout_sender> payouts;
-  if (!c.stripe_secret_key.empty()) {
-    payouts = std::make_unique<jobs::payout_sender>(c.database_url, stripe::client(c.stripe_api_url, c.stripe_secret_key));
+  if (provider->name() == payments::payout_provider::stripe) {  // the manual provider's payouts wait for the operator
+    payouts = std::make_unique<jobs::payout_sender>(c.database_url, provider);
     threads.emplace_back([&] { payouts->run(stop); });
   }
   jobs::timer_scheduler scheduler(c.database_url, worker_settings.store);

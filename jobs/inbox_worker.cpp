@@ -221,6 +221,32 @@ std::optional<delivery_outcome> inbox_worker::apply_event(pqxx::work& tx, const 
       translated);
 }
 
+namespace {
+
+/// A Stripe payout or withdrawal part that Stripe undid after paying it (a reversed transfer, a
+/// failed refund): failed with `reason` and its booking reversed, once. Stripe's object must be
+/// the one that paid it; one that arrives before the sender recorded the payment is retried.
+delivery_outcome undo_stripe_payout(pqxx::work& tx, std::int64_t payout_id, const std::string& object_id,
+                                    payments::payout_kind kind, const std::string& reason) {
+  const auto p = payments::payout_by_id(tx, payout_id);
+  const bool ours = p && p->provider == payments::payout_provider::stripe && p->kind == kind;
+  if (ours && p->state == payments::payout_state::requested) {
+    throw std::runtime_error(std::string(payments::to_string(kind)) + " " + std::to_string(p->id) +
+                             " is not marked paid yet; its undoing is retried");
+  }
+  if (!ours || p->reference != object_id) {
+    throw adapters::payload_error(object_id + " did not pay " + std::string(payments::to_string(kind)) + " " +
+                                  std::to_string(payout_id));
+  }
+  const auto r = payments::fail_payout(tx, p->id, reason, app::now_utc());
+  if (!r) return delivery_outcome::duplicate;  // failed already: undone once
+  spdlog::info("{} {} undone by Stripe: {} back to the user's balance", payments::to_string(kind), p->id,
+               escrow::format_money(p->amount));
+  return delivery_outcome::done;
+}
+
+}  // namespace
+
 delivery_outcome inbox_worker::process_stripe(pqxx::work& tx, const taken_delivery& d, const boost::json::value& event) {
   if (const auto update = stripe::account_update_of(d.event, event)) {
     // An account this service did not create (another platform's, on the same Stripe account) changes nothing.
@@ -228,17 +254,12 @@ delivery_outcome inbox_worker::process_stripe(pqxx::work& tx, const taken_delive
                                                                                            : delivery_outcome::ignored;
   }
   if (const auto reversal = stripe::transfer_reversal_of(d.event, event)) {
-    const auto p = payments::payout_by_id(tx, reversal->payout_id);
-    if (p && p->provider == payments::payout_provider::stripe && p->state == payments::payout_state::requested) {
-      throw std::runtime_error("payout " + std::to_string(p->id) + " is not marked paid yet; the reversal is retried");
-    }
-    if (!p || p->provider != payments::payout_provider::stripe || p->reference != reversal->transfer_id) {
-      throw adapters::payload_error("transfer " + reversal->transfer_id + " did not pay payout " + std::to_string(reversal->payout_id));
-    }
-    const auto r = payments::fail_payout(tx, p->id, "Stripe reversed transfer " + reversal->transfer_id, app::now_utc());
-    if (!r) return delivery_outcome::duplicate;  // failed already: reversed once
-    spdlog::info("payout {} reversed by Stripe: {} back to payable", p->id, escrow::format_money(p->amount));
-    return delivery_outcome::done;
+    return undo_stripe_payout(tx, reversal->payout_id, reversal->transfer_id, payments::payout_kind::payout,
+                              "Stripe reversed transfer " + reversal->transfer_id);
+  }
+  if (const auto failure = stripe::refund_failure_of(d.event, event)) {
+    return undo_stripe_payout(tx, failure->payout_id, failure->refund_id, payments::payout_kind::withdrawal,
+                              "Stripe could not refund the card (" + failure->failure_reason + ")");
   }
   if (const auto dispute = stripe::card_dispute_of(d.event, event)) {
     const auto checked = payments::decide_card_dispute(*dispute);

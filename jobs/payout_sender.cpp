@@ -15,8 +15,9 @@ std::chrono::seconds payout_retry_delay(int attempts) {
   return std::min(d, std::chrono::duration_cast<std::chrono::seconds>(payout_retry_max));
 }
 
-payout_sender::payout_sender(std::string db_url, stripe::client client, std::chrono::milliseconds idle_wait)
-    : db_url_(std::move(db_url)), client_(std::move(client)), idle_wait_(idle_wait) {}
+payout_sender::payout_sender(std::string db_url, std::shared_ptr<const payments::provider> provider,
+                             std::chrono::milliseconds idle_wait)
+    : db_url_(std::move(db_url)), provider_(std::move(provider)), idle_wait_(idle_wait) {}
 payout_sender::~payout_sender() = default;
 
 bool payout_sender::send_one() {
@@ -29,21 +30,14 @@ bool payout_sender::send_one() {
     sent = p.has_value();
     if (!p) return;
     try {
-      const bool refund = p->kind == payments::payout_kind::withdrawal;
-      std::optional<std::string> earlier;
-      if (p->attempts > 0 && now - p->requested_at >= idempotency_key_trusted_for) {
-        // The key may be forgotten by now: an attempt whose answer was lost must not be paid again.
-        earlier = refund ? client_.find_refund(p->destination, p->id) : client_.find_transfer(p->id);
-        if (earlier) spdlog::info("{} {} was paid by an earlier attempt: {}", payments::to_string(p->kind), p->id, *earlier);
-      }
-      const auto reference =
-          earlier ? *earlier
-          : refund ? client_.create_refund(p->destination, p->amount, p->id, "withdrawal-" + std::to_string(p->id))
-                   : client_.create_transfer(p->amount, p->destination, p->id, "payout-" + std::to_string(p->id));
-      const auto r = payments::mark_payout_paid(tx, p->id, reference, now);
+      // Past the key's life the provider first looks for what an earlier attempt made.
+      const bool look_first = p->attempts > 0 && now - p->requested_at >= idempotency_key_trusted_for;
+      const auto reference = provider_->send({p->id, p->kind, p->amount, p->destination, look_first});
+      if (!reference) return;  // paid by hand: the operator marks it
+      const auto r = payments::mark_payout_paid(tx, p->id, *reference, now);
       if (!r) throw problem_error(r.error());
-      spdlog::info("{} {} paid by Stripe {}", payments::to_string(p->kind), p->id, reference);
-    } catch (const stripe::stripe_error& e) {
+      spdlog::info("{} {} paid by {} {}", payments::to_string(p->kind), p->id, payments::to_string(provider_->name()), *reference);
+    } catch (const payments::provider_error& e) {
       if (e.retryable()) {
         const auto delay = payout_retry_delay(p->attempts);
         payments::retry_payout_later(tx, p->id, e.what(), now + delay, now);

@@ -5,7 +5,7 @@
 /// A transfer Stripe refuses (4xx) fails the payout and reverses its booking; a 5xx, 429 or no
 /// answer is retried with backoff, for as long as it takes (looking the payment up first once the
 /// key may have expired).
-#include "adapters/stripe/stripe.hpp"
+#include "payments/provider.hpp"
 
 #include <pqxx/pqxx>
 
@@ -25,7 +25,7 @@ inline constexpr std::chrono::seconds payout_retry_max = std::chrono::hours{1};
 /// How long after a payout was requested its Idempotency-Key is trusted to make a retry safe.
 /// Stripe keeps keys for at least 24 hours (https://docs.stripe.com/api/idempotent_requests);
 /// past this, a retry first asks Stripe whether an earlier attempt went through
-/// (find_transfer, find_refund), so a key Stripe forgot cannot pay twice.
+/// (payout_order::look_first), so a key Stripe forgot cannot pay twice.
 inline constexpr std::chrono::hours idempotency_key_trusted_for{23};
 
 /// The wait before retry number `attempts + 1`: payout_retry_initial x 2^attempts, at most payout_retry_max.
@@ -33,7 +33,10 @@ std::chrono::seconds payout_retry_delay(int attempts);
 
 class payout_sender {
  public:
-  payout_sender(std::string db_url, stripe::client client, std::chrono::milliseconds idle_wait = std::chrono::seconds{1});
+  /// Sends the due payouts of `provider` (the payouts whose provider is Stripe; the manual
+  /// provider's wait for the operator and are never due).
+  payout_sender(std::string db_url, std::shared_ptr<const payments::provider> provider,
+                std::chrono::milliseconds idle_wait = std::chrono::seconds{1});
   ~payout_sender();
   /// Sends the oldest due payout, if any; false when none is due.
   bool send_one();
@@ -42,7 +45,7 @@ class payout_sender {
 
  private:
   std::string db_url_;
-  stripe::client client_;
+  std::shared_ptr<const payments::provider> provider_;
   std::chrono::milliseconds idle_wait_;
   std::unique_ptr<pqxx::connection> conn_;
 };

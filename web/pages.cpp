@@ -2,7 +2,6 @@
 
 #include "accounts/store/store.hpp"
 #include "adapters/oauth.hpp"
-#include "adapters/stripe/stripe.hpp"
 #include "jobs/payout_sender.hpp"
 #include "payments/store/store.hpp"
 #include "app/clock.hpp"
@@ -41,13 +40,6 @@ std::map<std::string, std::string> page_headers(const std::string& form_target =
           {"X-Content-Type-Options", "nosniff"},
           {"Referrer-Policy", "same-origin"},
           {"X-Frame-Options", "DENY"}};
-}
-
-/// `scheme://host[:port]` of `url`, or empty.
-std::string origin_of(const std::string& url) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) return {};
-  return url.substr(0, url.find('/', scheme + 3));
 }
 
 /// Only http(s) links are rendered as links; anything else becomes no link.
@@ -312,7 +304,7 @@ struct pages::impl {
     mustache::data d;
     d.set("csrf", who->csrf);
     d.set("request_id", adapters::random_token());
-    d.set("stripe", settings.card_payments.has_value());
+    d.set("stripe", cards());
     d.set("frozen", o.frozen);
     if (!error.empty()) d.set("error", error);
     if (!notice.empty()) d.set("notice", notice);
@@ -365,7 +357,7 @@ struct pages::impl {
     result<payments::booked_withdrawal> booked = make_problem(problem_code::none, "");
     try {
       pool.transact([&](pqxx::work& tx) {
-        const auto view = payments::load_withdrawal_view(tx, me, settings.card_payments.has_value(), settings.payout_minimum_units);
+        const auto view = payments::load_withdrawal_view(tx, me, cards(), settings.payout_minimum_units);
         if (payments::payout_by_request(tx, me, request_id, payments::payout_kind::withdrawal)) {  // the same form again
           booked = payments::book_withdrawal(tx, me, {}, request_id, app::now_utc());
           return;
@@ -500,30 +492,14 @@ struct pages::impl {
 
   // ---- funding a pledge (SPEC §14 "Money in") ----
 
-  /// The origins Stripe's pages for payers are on: Checkout (or Connect onboarding), and the
-  /// configured API's origin when it is another (a local fake in tests). None without Stripe.
-  std::vector<std::string> stripe_page_origins(bool onboarding) const {
-    if (!settings.card_payments) return {};
-    std::vector<std::string> out{onboarding ? "https://connect.stripe.com" : "https://checkout.stripe.com"};
-    const auto api = origin_of(settings.card_payments->api_url);
-    if (!api.empty() && api != "https://api.stripe.com") out.push_back(api);
-    return out;
-  }
+  /// Whether cards are taken (a provider other than the operator by hand).
+  bool cards() const { return settings.provider->name() != payments::payout_provider::manual; }
 
-  /// Where a form's answer may send the browser (CSP `form-action`): stripe_page_origins.
+  /// Where a form's answer may send the browser (CSP `form-action`): the provider's pages.
   std::string checkout_targets(bool onboarding = false) const {
     std::string out;
-    for (const auto& o : stripe_page_origins(onboarding)) out += (out.empty() ? "" : " ") + o;
+    for (const auto& o : settings.provider->page_origins(onboarding)) out += (out.empty() ? "" : " ") + o;
     return out;
-  }
-
-  /// Whether `url`, as Stripe answered it, is on one of stripe_page_origins: a redirect to
-  /// anywhere else is refused.
-  bool on_stripe_page(const std::string& url, bool onboarding) const {
-    for (const auto& o : stripe_page_origins(onboarding)) {
-      if (url.starts_with(o + "/")) return true;
-    }
-    return false;
   }
 
   http_reply fund(const http_request& request, const std::string& id_text) {
@@ -532,7 +508,7 @@ struct pages::impl {
     std::optional<payments::funding_view> view;
     if (id) pool.transact([&](pqxx::work& tx) { view = payments::load_funding(tx, *id, app::now_utc()); });
     if (!view) return message(404, "No such pledge", "There is no money pledge with this number.", who);
-    const auto fee = settings.card_payments ? settings.card_payments->fee : payments::card_fee{};
+    const auto fee = settings.provider->fee();
     const auto offer = payments::decide_funding(*view, fee, app::now_utc(), settings.max_deposit_units);
     if (!offer) return message(409, "This pledge cannot be paid", offer.error().message, who);
     auto csrf = accounts::cookie_value(request.header("cookie"), fund_csrf_cookie).value_or("");
@@ -556,7 +532,7 @@ struct pages::impl {
     d.set("covered", offer->state == payments::funding_state::covered);
     d.set("ended", offer->state == payments::funding_state::ended);
     d.set("frozen", offer->state == payments::funding_state::frozen);
-    const bool cards = settings.card_payments && payments::card_currency_supported(view->pledged.currency());
+    const bool cards = settings.provider->takes_cards(view->pledged.currency());
     d.set("cards", cards);
     if (view->awaiting_before_minor > 0) {
       d.set("older", escrow::format_money(view->awaiting_before_minor, view->pledged.currency()));
@@ -581,17 +557,17 @@ struct pages::impl {
     const auto request_id = form->contains("request_id") ? form->at("request_id") : std::string();
     const auto id = parse_id(id_text);
     if (!is_request_id(request_id) || !id) return message(400, "Not a payment form", "The form lacks its request id.", who);
-    if (!settings.card_payments) return message(404, "No card payments", "Card payments are not set up here.", who);
+    if (!cards()) return message(404, "No card payments", "Card payments are not set up here.", who);
     std::optional<payments::funding_view> view;
     pool.transact([&](pqxx::work& tx) { view = payments::load_funding(tx, *id, app::now_utc()); });
     if (!view) return message(404, "No such pledge", "There is no money pledge with this number.", who);
-    if (!payments::card_currency_supported(view->pledged.currency())) {
+    if (!settings.provider->takes_cards(view->pledged.currency())) {
       return message(409, "No card payments in this currency",
                      "Stripe cannot take this currency here: pay the operator instead.", who);
     }
-    const auto offer = payments::decide_funding(*view, settings.card_payments->fee, app::now_utc(), settings.max_deposit_units);
+    const auto offer = payments::decide_funding(*view, settings.provider->fee(), app::now_utc(), settings.max_deposit_units);
     if (!offer || offer->state != payments::funding_state::payable) return redirect("/fund/" + id_text);
-    stripe::checkout_request r;
+    payments::checkout_request r;
     r.amount = offer->total;
     r.product = "Pledge #" + std::to_string(view->pledge_id) + " on " + view->issue_key;
     r.account = payments::account_ref(view->sponsor);
@@ -602,12 +578,10 @@ struct pages::impl {
     r.cancel_url = here;
     try {
       // The same form sent twice (a double click) gives one session: Stripe answers a repeated key alike.
-      const auto session = stripe::client(settings.card_payments->api_url, settings.card_payments->secret_key)
-                               .create_checkout_session(r, "checkout-" + id_text + "-" + request_id);
-      if (!on_stripe_page(session.url, false)) throw stripe::stripe_error("Stripe's session URL is not on checkout.stripe.com", false);
+      const auto session = settings.provider->start_checkout(r, "checkout-" + id_text + "-" + request_id);
       spdlog::info("checkout session {} for pledge {}: {}", session.id, view->pledge_id, escrow::format_money(offer->total));
       return redirect(session.url, {}, checkout_targets());
-    } catch (const stripe::stripe_error& e) {
+    } catch (const payments::provider_error& e) {
       spdlog::warn("checkout for pledge {} failed: {}", view->pledge_id, e.what());
       return message(502, "The payment could not be started",
                      "Stripe did not open the payment page, and nothing was charged. Go back and try again in a moment.", who);
@@ -615,11 +589,6 @@ struct pages::impl {
   }
 
   // ---- payouts (SPEC §14 "Money out") ----
-
-  std::optional<stripe::client> stripe_client() const {
-    if (!settings.card_payments) return std::nullopt;
-    return stripe::client(settings.card_payments->api_url, settings.card_payments->secret_key);
-  }
 
   http_reply payouts_page(unsigned status, const session& who, const std::string& error = "", const std::string& notice = "") {
     const payments::payer me{who.who.platform, who.who.id};
@@ -637,7 +606,7 @@ struct pages::impl {
     d.set("minimum", std::to_string(settings.payout_minimum_units));
     if (!error.empty()) d.set("error", error);
     if (!notice.empty()) d.set("notice", notice);
-    d.set("stripe", settings.card_payments.has_value());
+    d.set("stripe", cards());
     if (account) d.set("account_id", account->account_id);
     d.set("enabled", account && account->payouts_enabled);
     std::vector<mustache::data> balances;
@@ -670,7 +639,7 @@ struct pages::impl {
     result<payments::booked_payout> booked = make_problem(problem_code::none, "");
     try {
       pool.transact([&](pqxx::work& tx) {
-        const auto view = payments::load_payout_view(tx, me, settings.card_payments.has_value(), settings.payout_minimum_units);
+        const auto view = payments::load_payout_view(tx, me, cards(), settings.payout_minimum_units);
         if (auto before = payments::payout_by_request(tx, me, request_id, payments::payout_kind::payout)) {  // the same form again
           booked = payments::booked_payout{std::move(*before), false};
           return;
@@ -702,8 +671,7 @@ struct pages::impl {
     const auto who = session_of(request);
     const auto form = parse_form(request.body);
     if (!form || !form_session(who, *form)) return forbidden(who);
-    const auto client = stripe_client();
-    if (!client) return payouts_page(404, *who, "Payouts through Stripe are not set up on this service.");
+    if (!cards()) return payouts_page(404, *who, "Payouts through Stripe are not set up on this service.");
     const payments::payer me{who->who.platform, who->who.id};
     std::optional<payments::payout_account> account;
     pool.transact([&](pqxx::work& tx) { account = payments::payout_account_of(tx, me); });
@@ -712,17 +680,16 @@ struct pages::impl {
       std::string id = account ? account->account_id : "";
       if (id.empty()) {
         // One connected account per user, whatever is clicked: the key names the user.
-        id = client->create_express_account("account-" + payments::account_ref(me));
+        id = settings.provider->create_payout_account("account-" + payments::account_ref(me));
         pool.transact([&](pqxx::work& tx) {
           payments::record_payout_account(tx, me, id, app::now_utc());
           account = payments::payout_account_of(tx, me);  // the first one recorded, if two clicks raced
         });
         id = account->account_id;
       }
-      const auto link = client->create_onboarding_link(id, base, base, "onboarding-" + id + "-" + adapters::random_token());
-      if (!on_stripe_page(link, true)) throw stripe::stripe_error("Stripe's onboarding link is not on connect.stripe.com", false);
+      const auto link = settings.provider->onboarding_link(id, base, base, "onboarding-" + id + "-" + adapters::random_token());
       return redirect(link, {}, checkout_targets(true));
-    } catch (const stripe::stripe_error& e) {
+    } catch (const payments::provider_error& e) {
       spdlog::warn("payout setup for {}: {}", payments::account_ref(me), e.what());
       return payouts_page(502, *who, "Stripe did not answer; nothing was changed. Try again in a moment.");
     }
@@ -735,15 +702,15 @@ struct pages::impl {
     mustache::data d;
     d.set("csrf", who.csrf);
     d.set("request_id", adapters::random_token());
-    d.set("cards", settings.card_payments.has_value());
+    d.set("cards", cards());
     d.set("login", who.who.login);
     d.set("platform", std::string(bot::to_string(who.who.platform)));
     d.set("user_id", std::to_string(who.who.id));
     d.set("currency", currency);
     d.set("amount", amount);
     d.set("maximum", std::to_string(settings.max_deposit_units));
-    if (settings.card_payments) {
-      const auto& fee = settings.card_payments->fee;
+    if (cards()) {
+      const auto fee = settings.provider->fee();
       d.set("fee", percent_of(fee.bps) + " of the amount plus " + std::to_string(fee.fixed_minor) +
                        " of the currency's smallest unit (" + escrow::format_money(fee.fixed_minor, "USD") + " in USD)");
     }
@@ -764,14 +731,14 @@ struct pages::impl {
     auto field = [&](const char* k) { return form->contains(k) ? form->at(k) : std::string(); };
     const auto request_id = field("request_id");
     if (!is_request_id(request_id)) return deposit_page(400, *who, "The form lacks its request id: reload the page.");
-    if (!settings.card_payments) return deposit_page(404, *who, "Card payments are not set up here.");
+    if (!cards()) return deposit_page(404, *who, "Card payments are not set up here.");
     bool frozen = false;
     pool.transact([&](pqxx::work& tx) { frozen = accounts::is_frozen(tx, who->who); });
     const payments::top_up_form asked{field("currency"), field("amount")};
-    const auto top_up = payments::decide_top_up(asked, settings.card_payments->fee, settings.max_deposit_units, frozen);
+    const auto top_up = payments::decide_top_up(asked, settings.provider->fee(), settings.max_deposit_units, frozen);
     if (!top_up) return deposit_page(409, *who, top_up.error().message, asked.currency, asked.amount);
     const payments::payer me{who->who.platform, who->who.id};
-    stripe::checkout_request r;
+    payments::checkout_request r;
     r.amount = top_up->total;
     r.product = "Balance of " + who->who.login + " on bountybot";
     r.account = payments::account_ref(me);
@@ -781,11 +748,10 @@ struct pages::impl {
     r.cancel_url = base + "me/deposit";
     try {
       // A double click gives one session: the key names the user and the form.
-      const auto session = stripe_client()->create_checkout_session(r, "deposit-" + payments::account_ref(me) + "-" + request_id);
-      if (!on_stripe_page(session.url, false)) throw stripe::stripe_error("Stripe's session URL is not on checkout.stripe.com", false);
+      const auto session = settings.provider->start_checkout(r, "deposit-" + payments::account_ref(me) + "-" + request_id);
       spdlog::info("checkout session {} tops up {}: {}", session.id, payments::account_ref(me), escrow::format_money(top_up->total));
       return redirect(session.url, {}, checkout_targets());
-    } catch (const stripe::stripe_error& e) {
+    } catch (const payments::provider_error& e) {
       spdlog::warn("top-up checkout for {} failed: {}", payments::account_ref(me), e.what());
       return deposit_page(502, *who, "Stripe did not open the payment page, and nothing was charged. Try again in a moment.",
                           asked.currency, asked.amount);

@@ -8,8 +8,10 @@
 #include "db/db.hpp"
 #include "payments/payments.hpp"
 #include "payments/payouts.hpp"
+#include "payments/provider.hpp"
 #include "web/api_route.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,14 +27,9 @@ struct page_settings {
   std::optional<accounts::oauth_app> gitlab;
   std::string github_api_url = "https://api.github.com";  // where `GET /user` is read
   std::optional<adapters::secret_key> secret_key;  // without one, sign-in is off
-  /// Card payments through Stripe Checkout; without them the funding page explains how to pay
-  /// the operator.
-  struct cards {
-    std::string api_url = "https://api.stripe.com";
-    std::string secret_key;  // never shown, never logged
-    payments::card_fee fee;
-  };
-  std::optional<cards> card_payments;
+  /// Where card money comes in and payouts go out (SPEC §14): Stripe, or the operator by hand,
+  /// in which case every page says how to pay the operator. Never null.
+  std::shared_ptr<const payments::provider> provider = payments::manual_provider();
   /// The smallest payout, whole units of its currency (BOUNTYBOT_PAYOUT_MINIMUM).
   std::int64_t payout_minimum_units = payments::default_payout_minimum_units;
   /// The largest deposit, whole units of its currency (BOUNTYBOT_MAX_DEPOSIT): a top-up above it

@@ -26,7 +26,8 @@ std::int64_t metadata_int(const json::value& session, std::string_view key) {
 
 bool is_handled_event(std::string_view type) {
   return type == "checkout.session.completed" || type == "checkout.session.async_payment_succeeded" ||
-         type == "account.updated" || type == "transfer.reversed" || type == "charge.dispute.created";
+         type == "account.updated" || type == "transfer.reversed" || type == "charge.dispute.created" ||
+         type == "refund.failed";
 }
 
 std::optional<account_update> account_update_of(const std::string& type, const json::value& event) {
@@ -47,6 +48,21 @@ std::optional<transfer_reversal> transfer_reversal_of(const std::string& type, c
   const auto* whole = adapters::find(*transfer, "reversed");
   if (whole == nullptr || !whole->is_bool() || !whole->as_bool()) return std::nullopt;
   return transfer_reversal{id, adapters::string_at(*transfer, "id")};
+}
+
+std::optional<refund_failure> refund_failure_of(const std::string& type, const json::value& event) {
+  if (type != "refund.failed") return std::nullopt;
+  const auto* refund = adapters::find(event, "data.object");
+  if (refund == nullptr || !refund->is_object()) throw adapters::payload_error("the event has no data.object");
+  if (adapters::string_at(*refund, "object") != "refund") throw adapters::payload_error("data.object is not a refund");
+  const auto id = metadata_int(*refund, "payout_id");
+  if (id <= 0) return std::nullopt;  // a refund this service did not make (the dashboard's): the operator's
+  auto reason = adapters::string_or(*refund, "failure_reason", "");
+  // Shown to the user as it is: one of Stripe's short words, else nothing of it.
+  if (reason.empty() || reason.size() > 64 || reason.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) {
+    reason = "unknown";
+  }
+  return refund_failure{id, adapters::string_at(*refund, "id"), reason};
 }
 
 std::optional<payments::card_dispute> card_dispute_of(const std::string& type, const json::value& event) {

@@ -4,9 +4,11 @@
 /// Checkout Sessions: https://docs.stripe.com/api/checkout/sessions/create
 /// Events: https://docs.stripe.com/api/events/types
 #include "payments/payments.hpp"
+#include "payments/provider.hpp"
 
 #include <boost/json/value.hpp>
 
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -18,31 +20,16 @@ struct http_response;
 namespace bountybot::stripe {
 
 /// Stripe answered an error or could not be reached; `what()` holds Stripe's message, no secret.
-struct stripe_error : std::runtime_error {
-  explicit stripe_error(const std::string& what, bool retryable = true) : std::runtime_error(what), retryable_(retryable) {}
-  /// 5xx, 429 or no answer: the same call (same Idempotency-Key) may succeed later. A 4xx will not.
-  bool retryable() const { return retryable_; }
-
- private:
-  bool retryable_;
+/// `retryable()`: 5xx, 429, 409 or no answer: the same call (same Idempotency-Key) may succeed
+/// later. A 4xx will not.
+struct stripe_error : payments::provider_error {
+  using payments::provider_error::provider_error;
 };
 
-/// One Checkout Session to create: a single line item of `amount` (minor units) named `product`,
-/// with the service's metadata.
-struct checkout_request {
-  escrow::money amount{0, "USD"};
-  std::string product;          // shown on Stripe's page
-  std::string account;          // metadata[account] (payments::account_ref)
-  std::int64_t pledge_id = 0;   // metadata[pledge_id], 0 for a top-up
-  std::int64_t surcharge_minor = 0;  // metadata[surcharge]
-  std::string success_url;
-  std::string cancel_url;
-};
-
-struct checkout_session {
-  std::string id;   // cs_...
-  std::string url;  // where the payer goes
-};
+/// One Checkout Session to create (metadata[account], [pledge_id], [surcharge] from its fields).
+using checkout_request = payments::checkout_request;
+/// A created session: cs_... and the Checkout page the payer goes to.
+using checkout_session = payments::checkout_session;
 
 /// The form body of `POST /v1/checkout/sessions` for `r` (mode=payment, price_data in lower-case
 /// ISO 4217 and minor units, quantity 1, metadata).
@@ -95,6 +82,13 @@ class client {
   std::string secret_key_;
 };
 
+/// Stripe as a payments::provider: Checkout for card payments (in the currencies
+/// payments::card_currency_supported names) with `fee` as the surcharge, Connect Express for
+/// payout accounts, transfers for payouts and refunds for withdrawals. `api_url` is
+/// BOUNTYBOT_STRIPE_API_URL (its origin is allowed for Stripe's pages when it is not
+/// api.stripe.com: a local fake in tests); `secret_key` is never logged.
+std::unique_ptr<payments::provider> stripe_provider(std::string api_url, std::string secret_key, payments::card_fee fee);
+
 /// The event types the service stores and processes.
 bool is_handled_event(std::string_view type);
 
@@ -117,6 +111,15 @@ struct transfer_reversal {
   std::string transfer_id;
 };
 std::optional<transfer_reversal> transfer_reversal_of(const std::string& type, const boost::json::value& event);
+
+/// `refund.failed` (https://docs.stripe.com/refunds#failed-refunds) of a refund a withdrawal made
+/// (metadata[payout_id]); nullopt for a refund without it. Throws adapters::payload_error.
+struct refund_failure {
+  std::int64_t payout_id = 0;
+  std::string refund_id;       // re_...
+  std::string failure_reason;  // Stripe's, e.g. expired_or_canceled_card; `unknown` for anything but [a-z_]{1,64}
+};
+std::optional<refund_failure> refund_failure_of(const std::string& type, const boost::json::value& event);
 
 /// `charge.dispute.created`: the dispute (https://docs.stripe.com/api/disputes/object), not yet
 /// checked (payments::decide_card_dispute). Throws adapters::payload_error for another shape.

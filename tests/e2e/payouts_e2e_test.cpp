@@ -311,6 +311,16 @@ TEST_F(Payouts, UnspentCardMoneyIsWithdrawnAsARefundOfThatPayment) {
                       "(SELECT min(id) FROM payouts)"),
             "stripe:6000,manual:1000");
   EXPECT_EQ(available("github", 21031067), 500);
+  // The card cannot take the first refund after all: Stripe's refund.failed gives the $20 back, once.
+  const auto first = db.scalar("SELECT min(id) FROM payouts");
+  const auto refund = db.scalar("SELECT reference FROM payouts WHERE id = " + first);
+  EXPECT_EQ(stripe.send_event(stripe.refund_failed_event(refund, std::stoll(first), "evt_rf_1")), 200u);
+  EXPECT_EQ(stripe.send_event(stripe.refund_failed_event(refund, std::stoll(first), "evt_rf_2")), 200u);
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM inbox WHERE platform = 'stripe' AND processed_at IS NULL") == "0"; }));
+  EXPECT_EQ(db.scalar("SELECT state || ':' || reason FROM payouts WHERE id = " + first),
+            "failed:Stripe could not refund the card (expired_or_canceled_card)");
+  EXPECT_EQ(available("github", 21031067), 2500);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM transfers WHERE kind = 'payout_reversal'"), "1");
 }
 
 TEST_F(Payouts, WithoutStripeAWithdrawalIsRequestedFromTheOperator) {

@@ -336,6 +336,14 @@ std::string fake_stripe::dispute_created_event(const std::string& dispute_id, co
                    {"status", "needs_response"}}));
 }
 
+std::string fake_stripe::refund_failed_event(const std::string& refund_id, std::int64_t payout_id,
+                                             const std::string& event_id) const {
+  return json::serialize(impl::event_json(
+      event_id, "refund.failed",
+      json::object{{"id", refund_id}, {"object", "refund"}, {"status", "failed"}, {"failure_reason", "expired_or_canceled_card"},
+                   {"metadata", json::object{{"payout_id", std::to_string(payout_id)}}}}));
+}
+
 unsigned fake_stripe::send_event(const std::string& body, std::int64_t t) const { return impl_->post_event(body, t); }
 
 }  // namespace bountybot::testing

@@ -41,6 +41,9 @@ class fake_stripe {
   /// `currency` (lower-case) on payment intent `payment_intent`, reason `fraudulent`.
   std::string dispute_created_event(const std::string& dispute_id, const std::string& payment_intent,
                                     std::int64_t amount_minor, const std::string& currency, const std::string& event_id) const;
+  /// `refund.failed` for refund `refund_id` that a withdrawal part `payout_id` made
+  /// (failure_reason `expired_or_canceled_card`).
+  std::string refund_failed_event(const std::string& refund_id, std::int64_t payout_id, const std::string& event_id) const;
   /// Sends `body` to the webhook URL, signed now (or at `t`); returns the service's status.
   unsigned send_event(const std::string& body, std::int64_t t = 0) const;
 
