@@ -31,7 +31,8 @@ bool payout_sender::send_one() {
     if (!p) return;
     try {
       // Past the key's life the provider first looks for what an earlier attempt made.
-      const bool look_first = p->attempts > 0 && now - p->requested_at >= idempotency_key_trusted_for;
+      // (also for a first attempt: one whose commit was lost, in a crash, left no count behind)
+      const bool look_first = now - p->requested_at >= idempotency_key_trusted_for;
       const auto reference = provider_->send({p->id, p->kind, p->amount, p->destination, look_first});
       if (!reference) return;  // paid by hand: the operator marks it
       const auto r = payments::mark_payout_paid(tx, p->id, *reference, now);

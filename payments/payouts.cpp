@@ -114,4 +114,21 @@ result<std::vector<withdrawal_part>> decide_withdrawal(const withdrawal_view& vi
   return parts;
 }
 
+result<settlement_plan> decide_settlement(std::int64_t id, payout_kind kind, payout_provider provider, payout_state state,
+                                         settlement what, settled_by by) {
+  const auto name = std::string(to_string(kind)) + " " + std::to_string(id);
+  if (by == settled_by::operator_hand && provider != payout_provider::manual) {
+    return make_problem(problem_code::conflict,
+                        name + " is paid through Stripe: it settles itself (a transfer, or Stripe's reversal)");
+  }
+  if (what == settlement::paid) {
+    if (state != payout_state::requested) {
+      return make_problem(problem_code::conflict, name + " is " + std::string(to_string(state)) + " already");
+    }
+    return settlement_plan{payout_state::paid, false, false};
+  }
+  if (state == payout_state::failed) return make_problem(problem_code::conflict, name + " failed already");
+  return settlement_plan{payout_state::failed, true, kind == payout_kind::withdrawal};
+}
+
 }  // namespace bountybot::payments

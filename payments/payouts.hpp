@@ -75,6 +75,27 @@ struct payout_plan {
 /// not set up or not enabled with Stripe; the account is frozen).
 [[nodiscard]] result<payout_plan> decide_payout(const payout_view& view, const payout_form& form);
 
+/// What happens to a booked payout or withdrawal part: the money reached the user (`paid`), or
+/// it did not, or came back (`failed`: refused, reversed, a failed refund).
+enum class settlement { paid, failed };
+/// Who settles it: the provider (the payout sender, Stripe's events) or the operator by hand.
+enum class settled_by { provider, operator_hand };
+
+/// A settlement to apply: the payout's new state, and whether its booking is reversed, back to
+/// `available` for a withdrawal or to `payable` for a payout.
+struct settlement_plan {
+  payout_state next = payout_state::requested;
+  bool reverse = false;
+  bool to_available = false;
+};
+
+/// Decides settling a payout of `kind` through `provider`, now in `state` (SPEC §14). Paid only
+/// from requested; failed from requested or paid (a reversal), once; the operator settles only
+/// manual payouts (a Stripe payout settles itself: failing a transfer Stripe made would pay
+/// twice). Refusal `conflict` with the reason.
+[[nodiscard]] result<settlement_plan> decide_settlement(std::int64_t id, payout_kind kind, payout_provider provider,
+                                                        payout_state state, settlement what, settled_by by);
+
 /// A card payment of the user that can still be refunded: its payment intent and what is left of
 /// its deposit (minor units).
 struct refundable_payment {

@@ -34,7 +34,7 @@ std::map<std::string, std::string> query_of(std::string_view target) {
 std::optional<std::int64_t> parse_id(std::string_view s) {
   std::int64_t v = 0;
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+  if (s.empty() || ec != std::errc{} || p != s.data() + s.size() || v < 1) return std::nullopt;
   return v;
 }
 

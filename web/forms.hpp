@@ -20,8 +20,9 @@ std::optional<std::map<std::string, std::string>> parse_form(std::string_view en
 /// malformed one.
 std::map<std::string, std::string> query_of(std::string_view target);
 
-/// A decimal integer taken whole from a path segment or a field (`42`, `-7`); nullopt for
-/// anything else (empty, signs or spaces around it, out of the int64 range).
+/// A row id or a count taken whole from a path segment or a field: a decimal integer of at least
+/// 1 (`42`); nullopt for anything else (empty, zero, negative, spaces around it, out of the int64
+/// range).
 std::optional<std::int64_t> parse_id(std::string_view s);
 
 /// `s` percent-encoded for a query value (RFC 3986 unreserved characters kept).

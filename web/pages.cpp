@@ -813,7 +813,7 @@ struct pages::impl {
                                   {"created_at", bot::format_rfc3339(t.at)}});
     }
     json::value next = nullptr;
-    if (static_cast<int>(rows.size()) == limit) {
+    if (!rows.empty() && static_cast<int>(rows.size()) == limit) {
       next = "/api/v1/me/ledger?before=" + std::to_string(rows.back().id) + "&limit=" + std::to_string(limit);
     }
     return {200, "application/json", json::serialize(json::object{{"transfers", std::move(list)}, {"next", std::move(next)}}) + "\n",

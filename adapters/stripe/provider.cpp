@@ -49,7 +49,14 @@ class stripe_payments final : public payments::provider {
     const bool refund = o.kind == payments::payout_kind::withdrawal;
     if (o.look_first) {
       // The key may be forgotten by now: an attempt whose answer was lost must not pay again.
-      if (auto earlier = refund ? client_.find_refund(o.destination, o.id) : client_.find_transfer(o.id)) return earlier;
+      // Not knowing is no refusal: a failed look is retried, never taken as "not paid".
+      std::optional<std::string> earlier;
+      try {
+        earlier = refund ? client_.find_refund(o.destination, o.id, o.amount) : client_.find_transfer(o.id, o.amount);
+      } catch (const stripe_error& e) {
+        throw stripe_error(std::string("looking for an earlier attempt: ") + e.what(), true);
+      }
+      if (earlier) return earlier;
     }
     return refund ? client_.create_refund(o.destination, o.amount, o.id, "withdrawal-" + std::to_string(o.id))
                   : client_.create_transfer(o.amount, o.destination, o.id, "payout-" + std::to_string(o.id));

@@ -132,22 +132,25 @@ std::string client::create_transfer(const escrow::money& amount, const std::stri
   return string_of(v, "id", "/v1/transfers");
 }
 
-std::optional<std::string> client::id_in_list(const json::value& list, std::int64_t payout_id) {
+std::optional<std::string> client::id_in_list(const json::value& list, std::int64_t payout_id, std::int64_t amount_minor) {
   const auto* data = adapters::find(list, "data");
   if (data == nullptr || !data->is_array()) throw stripe_error("Stripe's list answer has no data", true);
   const auto wanted = std::to_string(payout_id);
   for (const auto& item : data->as_array()) {
     const auto* id = adapters::find(item, "id");
     const auto* tag = adapters::find(item, "metadata.payout_id");
-    if (id != nullptr && id->is_string() && tag != nullptr && tag->is_string() && tag->as_string() == wanted) {
+    const auto* amount = adapters::find(item, "amount");
+    if (id != nullptr && id->is_string() && tag != nullptr && tag->is_string() && tag->as_string() == wanted &&
+        amount != nullptr && amount->is_int64() && amount->as_int64() == amount_minor) {
       return std::string(id->as_string());
     }
   }
   return std::nullopt;
 }
 
-std::optional<std::string> client::find_transfer(std::int64_t payout_id) const {
-  return id_in_list(get("/v1/transfers?transfer_group=" + encoded("payout-" + std::to_string(payout_id)) + "&limit=100"), payout_id);
+std::optional<std::string> client::find_transfer(std::int64_t payout_id, const escrow::money& amount) const {
+  return id_in_list(get("/v1/transfers?transfer_group=" + encoded("payout-" + std::to_string(payout_id)) + "&limit=100"), payout_id,
+                    amount.amount_minor());
 }
 
 std::string client::create_refund(const std::string& payment_intent, const escrow::money& amount, std::int64_t payout_id,
@@ -159,8 +162,10 @@ std::string client::create_refund(const std::string& payment_intent, const escro
   return string_of(v, "id", "/v1/refunds");
 }
 
-std::optional<std::string> client::find_refund(const std::string& payment_intent, std::int64_t payout_id) const {
-  return id_in_list(get("/v1/refunds?payment_intent=" + encoded(payment_intent) + "&limit=100"), payout_id);
+std::optional<std::string> client::find_refund(const std::string& payment_intent, std::int64_t payout_id,
+                                               const escrow::money& amount) const {
+  return id_in_list(get("/v1/refunds?payment_intent=" + encoded(payment_intent) + "&limit=100"), payout_id,
+                    amount.amount_minor());
 }
 
 }  // namespace bountybot::stripe

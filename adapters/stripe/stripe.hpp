@@ -55,18 +55,19 @@ class client {
   /// no answer). https://docs.stripe.com/api/transfers/create
   std::string create_transfer(const escrow::money& amount, const std::string& destination, std::int64_t payout_id,
                               const std::string& idempotency_key) const;
-  /// The transfer create_transfer made for `payout_id`, if any
+  /// The transfer of `amount` create_transfer made for `payout_id`, if any
   /// (`GET /v1/transfers?transfer_group=payout-{id}`, https://docs.stripe.com/api/transfers/list).
   /// Throws stripe_error.
-  std::optional<std::string> find_transfer(std::int64_t payout_id) const;
+  std::optional<std::string> find_transfer(std::int64_t payout_id, const escrow::money& amount) const;
   /// `POST /v1/refunds` of `amount` (minor units) on `payment_intent` with `metadata[payout_id]`:
   /// the refund id. https://docs.stripe.com/api/refunds/create
   std::string create_refund(const std::string& payment_intent, const escrow::money& amount, std::int64_t payout_id,
                             const std::string& idempotency_key) const;
-  /// The refund create_refund made on `payment_intent` for `payout_id`, if any
+  /// The refund of `amount` create_refund made on `payment_intent` for `payout_id`, if any
   /// (`GET /v1/refunds?payment_intent=…&limit=100`, https://docs.stripe.com/api/refunds/list).
   /// Throws stripe_error.
-  std::optional<std::string> find_refund(const std::string& payment_intent, std::int64_t payout_id) const;
+  std::optional<std::string> find_refund(const std::string& payment_intent, std::int64_t payout_id,
+                                         const escrow::money& amount) const;
 
  private:
   /// POSTs a form; the answer as JSON, or throws stripe_error.
@@ -75,8 +76,9 @@ class client {
   static boost::json::value answer_of(const adapters::http_response& res, const std::string& path);
   /// GETs `path_and_query`; the answer as JSON, or throws stripe_error.
   boost::json::value get(const std::string& path_and_query) const;
-  /// The `id` of the first object in a list answer's `data` whose metadata[payout_id] is `payout_id`.
-  static std::optional<std::string> id_in_list(const boost::json::value& list, std::int64_t payout_id);
+  /// The `id` of the first object in a list answer's `data` whose metadata[payout_id] is
+  /// `payout_id` and whose amount is `amount_minor`.
+  static std::optional<std::string> id_in_list(const boost::json::value& list, std::int64_t payout_id, std::int64_t amount_minor);
   static std::string string_of(const boost::json::value& v, const char* field, const std::string& path);
   std::string api_url_;
   std::string secret_key_;

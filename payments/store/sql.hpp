@@ -54,9 +54,11 @@ inline constexpr const char* payouts_of_user_suffix =
     " FROM payouts WHERE platform = $1 AND user_id = $2 ORDER BY id DESC LIMIT $3";
 inline constexpr const char* payouts_in_state_suffix = " FROM payouts WHERE state = $1 ORDER BY id LIMIT $2";
 /// The oldest Stripe payout due for its transfer, locked; another sender skips it.
+/// A frozen user's payouts wait until the freeze is lifted.
 inline constexpr const char* next_due_suffix =
     " FROM payouts WHERE state = 'requested' AND provider = 'stripe' AND next_attempt_at <= to_timestamp($1) "
-    "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
+    "AND NOT EXISTS (SELECT 1 FROM users u WHERE u.platform = payouts.platform AND u.platform_id = payouts.user_id "
+    "AND u.frozen_since IS NOT NULL) ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE OF payouts SKIP LOCKED";
 inline constexpr const char* lock_payout_suffix = " FROM payouts WHERE id = $1 FOR UPDATE";
 inline constexpr const char* mark_paid =
     "UPDATE payouts SET state = 'paid', reference = $2, updated_at = to_timestamp($3), last_error = NULL WHERE id = $1";
@@ -74,6 +76,10 @@ inline constexpr const char* insert_card_dispute =
     "INSERT INTO card_disputes (dispute_id, charge, payment_intent, platform, user_id, amount_minor, currency, reason, "
     "opened_at) VALUES ($1, NULLIF($2, ''), NULLIF($3, ''), $4, $5, $6, $7, $8, to_timestamp($9)) "
     "ON CONFLICT (dispute_id) DO NOTHING RETURNING dispute_id";
+/// The open disputes recorded before the payment they dispute was (no user yet): now its payer's.
+inline constexpr const char* claim_orphan_disputes =
+    "UPDATE card_disputes SET platform = $2, user_id = $3 WHERE payment_intent = $1 AND user_id IS NULL "
+    "AND lifted_at IS NULL RETURNING dispute_id";
 /// Freezes the user from `now` (an earlier freeze keeps its time).
 inline constexpr const char* freeze_user =
     "UPDATE users SET frozen_since = coalesce(frozen_since, to_timestamp($3)) WHERE platform = $1 AND platform_id = $2";

@@ -43,6 +43,11 @@ result<bot::deposit_result> record_card_payment(pqxx::work& tx, const card_depos
   }
   tx.exec_params0(sql::insert_card_payment, d.reference, d.payment_intent, platform, d.to.user_id, d.net.amount_minor(),
                   d.surcharge.amount_minor(), d.net.currency(), now.time_since_epoch().count());
+  // A dispute that came before the payment's own event freezes its payer now.
+  if (!d.payment_intent.empty() && !tx.exec_params(sql::claim_orphan_disputes, d.payment_intent, platform, d.to.user_id).empty()) {
+    tx.exec_params(sql::lock_user, platform, d.to.user_id);
+    tx.exec_params0(sql::freeze_user, platform, d.to.user_id, now.time_since_epoch().count());
+  }
   return r;
 }
 
@@ -50,19 +55,26 @@ namespace {
 
 std::int64_t epoch(bot::utc_time t) { return t.time_since_epoch().count(); }
 
+/// A stored name read back: the tables' CHECKs allow only known ones, so another is a broken row.
+template <class T>
+T known(const std::optional<T>& v, const char* what) {
+  if (!v) throw std::runtime_error(std::string("a payouts row holds an unknown ") + what);
+  return *v;
+}
+
 payout_row payout_of_row(const pqxx::row& r) {
   payout_row p;
   p.id = r[0].as<std::int64_t>();
-  p.who = payer{bot::platform_from(r[1].as<std::string>()).value_or(bot::platform::github), r[2].as<std::int64_t>()};
+  p.who = payer{known(bot::platform_from(r[1].as<std::string>()), "platform"), r[2].as<std::int64_t>()};
   p.amount = escrow::money(r[3].as<std::int64_t>(), r[4].as<std::string>());
-  p.provider = payout_provider_from(r[5].as<std::string>()).value_or(payout_provider::manual);
+  p.provider = known(payout_provider_from(r[5].as<std::string>()), "provider");
   p.destination = r[6].as<std::string>();
-  p.state = payout_state_from(r[7].as<std::string>()).value_or(payout_state::failed);
+  p.state = known(payout_state_from(r[7].as<std::string>()), "state");
   p.reference = r[8].as<std::string>();
   p.reason = r[9].as<std::string>();
   p.requested_at = bot::utc_time{std::chrono::seconds{r[10].as<std::int64_t>()}};
   p.attempts = r[11].as<int>();
-  p.kind = payout_kind_from(r[12].as<std::string>()).value_or(payout_kind::payout);
+  p.kind = known(payout_kind_from(r[12].as<std::string>()), "kind");
   return p;
 }
 
@@ -193,44 +205,49 @@ std::optional<payout_row> next_due_payout(pqxx::work& tx, bot::utc_time now) {
   return one_payout(tx.exec_params(q, epoch(now)));
 }
 
-result<payout_row> mark_payout_paid(pqxx::work& tx, std::int64_t id, const std::string& reference, bot::utc_time now) {
+namespace {
+
+/// Locks payout `id`, decides `what` by `by` (decide_settlement) and applies it: the new state
+/// with `text` (the reference when paid, the reason when failed) and, for a failure, the
+/// `payout_reversal` back to the user, keyed `payout_reversal:{id}`.
+result<payout_row> settle(pqxx::work& tx, std::int64_t id, settlement what, settled_by by, const std::string& text,
+                          bot::utc_time now) {
   static const auto q = select_payouts(sql::lock_payout_suffix);
   auto p = one_payout(tx.exec_params(q, id));
   if (!p) return make_problem(problem_code::not_found, "no such payout");
-  if (p->state != payout_state::requested) {
-    return make_problem(problem_code::conflict, "payout " + std::to_string(id) + " is " + std::string(to_string(p->state)) + " already");
+  const auto plan = decide_settlement(p->id, p->kind, p->provider, p->state, what, by);
+  if (!plan) return plan.error();
+  if (plan->reverse) {
+    const auto platform = std::string(bot::to_string(p->who.platform));
+    const auto back = plan->to_available ? escrow::available_account(platform, p->who.user_id)
+                                         : escrow::payable_account(platform, p->who.user_id);
+    escrow::apply_transfer(tx, {reversal_key(id), escrow::transfer_kind::payout_reversal,
+                                escrow::external_account(to_string(p->provider)), back, p->amount});
   }
-  tx.exec_params0(sql::mark_paid, id, reference, epoch(now));
-  p->state = payout_state::paid;
-  p->reference = reference;
+  if (plan->next == payout_state::paid) {
+    tx.exec_params0(sql::mark_paid, id, text, epoch(now));
+    p->reference = text;
+  } else {
+    tx.exec_params0(sql::mark_failed, id, text, epoch(now));
+    p->reason = text;
+  }
+  p->state = plan->next;
   return *p;
 }
 
+}  // namespace
+
+result<payout_row> mark_payout_paid(pqxx::work& tx, std::int64_t id, const std::string& reference, bot::utc_time now) {
+  return settle(tx, id, settlement::paid, settled_by::provider, reference, now);
+}
+
 result<payout_row> fail_payout(pqxx::work& tx, std::int64_t id, const std::string& reason, bot::utc_time now) {
-  static const auto q = select_payouts(sql::lock_payout_suffix);
-  auto p = one_payout(tx.exec_params(q, id));
-  if (!p) return make_problem(problem_code::not_found, "no such payout");
-  if (p->state == payout_state::failed) return make_problem(problem_code::conflict, "payout " + std::to_string(id) + " failed already");
-  const auto platform = std::string(bot::to_string(p->who.platform));
-  const auto back = p->kind == payout_kind::withdrawal ? escrow::available_account(platform, p->who.user_id)
-                                                       : escrow::payable_account(platform, p->who.user_id);
-  escrow::apply_transfer(tx, {reversal_key(id), escrow::transfer_kind::payout_reversal,
-                              escrow::external_account(to_string(p->provider)), back, p->amount});
-  tx.exec_params0(sql::mark_failed, id, reason, epoch(now));
-  p->state = payout_state::failed;
-  p->reason = reason;
-  return *p;
+  return settle(tx, id, settlement::failed, settled_by::provider, reason, now);
 }
 
 result<payout_row> settle_manual_payout(pqxx::work& tx, std::int64_t id, bool paid, const std::string& text,
                                         bot::utc_time now) {
-  const auto p = payout_by_id(tx, id);
-  if (!p) return make_problem(problem_code::not_found, "no such payout");
-  if (p->provider != payout_provider::manual) {
-    return make_problem(problem_code::conflict, "payout " + std::to_string(id) +
-                                                    " is paid through Stripe: it settles itself (a transfer, or Stripe's reversal)");
-  }
-  return paid ? mark_payout_paid(tx, id, text, now) : fail_payout(tx, id, text, now);
+  return settle(tx, id, paid ? settlement::paid : settlement::failed, settled_by::operator_hand, text, now);
 }
 
 std::optional<payout_row> payout_by_request(pqxx::work& tx, const payer& who, const std::string& request_id,
@@ -279,6 +296,8 @@ recorded_card_dispute record_card_dispute(pqxx::work& tx, const card_dispute& d,
   }
   const std::optional<std::string> platform = who ? std::optional(std::string(bot::to_string(who->platform))) : std::nullopt;
   const std::optional<std::int64_t> user_id = who ? std::optional(who->user_id) : std::nullopt;
+  // The user's row first, as a lift takes it: a freeze and a lift of the same user go one at a time.
+  if (who) tx.exec_params(sql::lock_user, *platform, who->user_id);
   const bool created = !tx.exec_params(sql::insert_card_dispute, d.dispute_id, d.charge, d.payment_intent, platform, user_id,
                                        d.amount_minor, d.currency, d.reason, epoch(now))
                             .empty();
@@ -308,7 +327,9 @@ result<card_dispute_row> lift_card_dispute(pqxx::work& tx, const std::string& di
   if (r.empty()) return make_problem(problem_code::not_found, "no such dispute");
   const auto d = card_dispute_of_row(r[0]);
   if (d.lifted_at) return make_problem(problem_code::conflict, "dispute " + dispute_id + " was lifted already");
+  if (d.who) tx.exec_params(sql::lock_user, std::string(bot::to_string(d.who->platform)), d.who->user_id);
   tx.exec_params0(sql::lift_card_dispute, dispute_id, epoch(now), note);
+  // Read after the user's lock: a lift or a dispute of theirs that committed meanwhile is seen.
   if (d.who) tx.exec_params0(sql::thaw_user, std::string(bot::to_string(d.who->platform)), d.who->user_id);
   return *card_dispute_by_id(tx, dispute_id);
 }

@@ -237,6 +237,19 @@ TEST_F(Payments, ACardDisputeFreezesThePayerUntilTheOperatorLiftsIt) {
   EXPECT_EQ(b.get(*service, "/me").body.find("Your account is frozen"), std::string::npos);
 }
 
+TEST_F(Payments, ADisputeThatArrivesBeforeItsPaymentFreezesThePayerOnceThePaymentArrives) {
+  start();
+  const auto pledge = pledge_without_funds();
+  ASSERT_EQ(checkout(pledge).status, 303u);
+  ASSERT_EQ(stripe.send_event(stripe.dispute_created_event("dp_early", "pi_test_1", 5175, "usd", "evt_dp_early")), 200u);
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM card_disputes") == "1"; }));
+  EXPECT_EQ(db.scalar("SELECT coalesce(user_id::text, 'nobody') FROM card_disputes"), "nobody");
+  ASSERT_EQ(stripe.send_event(stripe.completed_event("cs_test_1", "evt_pay_late")), 200u);
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM card_payments") == "1"; }));
+  EXPECT_EQ(db.scalar("SELECT user_id FROM card_disputes"), "21031067");
+  EXPECT_EQ(db.scalar("SELECT frozen_since IS NOT NULL FROM users WHERE platform_id = 21031067"), "t");
+}
+
 TEST_F(Payments, AUserTopsUpTheirBalanceByCardAndReadsItInTheirLedger) {
   auto e = with_sign_in();
   e["BOUNTYBOT_MAX_DEPOSIT"] = "1000";
@@ -306,6 +319,9 @@ TEST_F(Payments, AUserTopsUpTheirBalanceByCardAndReadsItInTheirLedger) {
   EXPECT_EQ(service->request("GET", "/api/v1/me/ledger").status, 401u);
   EXPECT_EQ(service->request("GET", "/api/v1/me/ledger?limit=201", "", auth).status, 400u);
   EXPECT_EQ(service->request("GET", "/api/v1/me/ledger?before=x", "", auth).status, 400u);
+  for (const auto* q : {"limit=0", "limit=-1", "before=0", "before=-5", "limit=1e3"}) {
+    EXPECT_EQ(service->request("GET", std::string("/api/v1/me/ledger?") + q, "", auth).status, 400u) << q;
+  }
 }
 
 TEST_F(Payments, WithoutStripeTheFundingPageExplainsHowToPayTheOperator) {

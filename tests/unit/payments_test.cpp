@@ -390,6 +390,49 @@ TEST(DecidePayout, RefusesWithTheReason) {
   }
 }
 
+TEST(DecideSettlement, PaysOnceFailsOnceAndLeavesStripesToStripe) {
+  using payments::payout_kind;
+  using payments::payout_provider;
+  using payments::payout_state;
+  using payments::settled_by;
+  using payments::settlement;
+  const struct {
+    payout_kind kind;
+    payout_provider provider;
+    payout_state state;
+    settlement what;
+    settled_by by;
+    bool ok;
+    payout_state next;
+    bool reverse, to_available;
+  } table[] = {
+      {payout_kind::payout, payout_provider::stripe, payout_state::requested, settlement::paid, settled_by::provider, true, payout_state::paid, false, false},
+      {payout_kind::payout, payout_provider::stripe, payout_state::paid, settlement::paid, settled_by::provider, false, {}, false, false},
+      {payout_kind::payout, payout_provider::stripe, payout_state::paid, settlement::failed, settled_by::provider, true, payout_state::failed, true, false},
+      {payout_kind::payout, payout_provider::stripe, payout_state::requested, settlement::failed, settled_by::provider, true, payout_state::failed, true, false},
+      {payout_kind::payout, payout_provider::stripe, payout_state::failed, settlement::failed, settled_by::provider, false, {}, false, false},
+      {payout_kind::withdrawal, payout_provider::stripe, payout_state::paid, settlement::failed, settled_by::provider, true, payout_state::failed, true, true},
+      {payout_kind::payout, payout_provider::stripe, payout_state::requested, settlement::paid, settled_by::operator_hand, false, {}, false, false},
+      {payout_kind::payout, payout_provider::stripe, payout_state::paid, settlement::failed, settled_by::operator_hand, false, {}, false, false},
+      {payout_kind::payout, payout_provider::manual, payout_state::requested, settlement::paid, settled_by::operator_hand, true, payout_state::paid, false, false},
+      {payout_kind::withdrawal, payout_provider::manual, payout_state::requested, settlement::failed, settled_by::operator_hand, true, payout_state::failed, true, true},
+      {payout_kind::payout, payout_provider::manual, payout_state::paid, settlement::paid, settled_by::operator_hand, false, {}, false, false},
+  };
+  int row = 0;
+  for (const auto& t : table) {
+    const auto r = payments::decide_settlement(7, t.kind, t.provider, t.state, t.what, t.by);
+    ASSERT_EQ(r.has_value(), t.ok) << "row " << row;
+    if (r) {
+      EXPECT_EQ(r->next, t.next) << "row " << row;
+      EXPECT_EQ(r->reverse, t.reverse) << "row " << row;
+      EXPECT_EQ(r->to_available, t.to_available) << "row " << row;
+    } else {
+      EXPECT_EQ(r.error().code, problem_code::conflict) << "row " << row;
+    }
+    ++row;
+  }
+}
+
 TEST(PayoutNames, RoundTrip) {
   for (auto s : {payments::payout_state::requested, payments::payout_state::paid, payments::payout_state::failed}) {
     EXPECT_EQ(payments::payout_state_from(payments::to_string(s)), s);
