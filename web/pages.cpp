@@ -18,6 +18,7 @@
 #include <charconv>
 #include <limits>
 #include <set>
+#include <variant>
 
 namespace bountybot::web {
 namespace {
@@ -175,6 +176,31 @@ struct pages::impl {
     const auto it = form.find("csrf");
     if (!who || it == form.end() || !webhooks::constant_time_equal(it->second, who->csrf)) return std::nullopt;
     return who;
+  }
+
+  /// A signed-in user's form that moves money (SPEC §13): the session its `csrf` belongs to, its
+  /// fields and its one-time `request_id`.
+  struct money_form {
+    session who;
+    std::map<std::string, std::string> fields;
+    std::string request_id;
+    std::string field(const char* k) const {
+      const auto it = fields.find(k);
+      return it == fields.end() ? std::string() : it->second;
+    }
+  };
+
+  /// The money form of `request`, or the answer to give instead: 403 without a session or its
+  /// CSRF token; `page_of(400, session, why)` without a usable request_id.
+  template <class Page>
+  std::variant<money_form, http_reply> money_form_of(const http_request& request, Page page_of) {
+    const auto who = session_of(request);
+    const auto form = parse_form(request.body);
+    if (!form || !form_session(who, *form)) return forbidden(who);
+    money_form f{*who, *form, {}};
+    f.request_id = f.field("request_id");
+    if (!is_request_id(f.request_id)) return page_of(400, *who, "The form lacks its request id: reload the page.");
+    return f;
   }
 
   const accounts::oauth_app* app_of(std::string_view platform) const {
@@ -347,33 +373,32 @@ struct pages::impl {
   }
 
   http_reply withdraw(const http_request& request) {
-    const auto who = session_of(request);
-    const auto form = parse_form(request.body);
-    if (!form || !form_session(who, *form)) return forbidden(who);
-    auto field = [&](const char* k) { return form->contains(k) ? form->at(k) : std::string(); };
-    const auto request_id = field("request_id");
-    if (!is_request_id(request_id)) return me_page(400, *who, "The form lacks its request id: reload the page.");
-    const payments::payer me{who->who.platform, who->who.id};
+    auto taken = money_form_of(request, [this](unsigned status, const session& who, const std::string& why) {
+      return me_page(status, who, why);
+    });
+    if (auto* answer = std::get_if<http_reply>(&taken)) return std::move(*answer);
+    const auto& f = std::get<money_form>(taken);
+    const payments::payer me{f.who.who.platform, f.who.who.id};
     result<payments::booked_withdrawal> booked = make_problem(problem_code::none, "");
     try {
       pool.transact([&](pqxx::work& tx) {
         const auto view = payments::load_withdrawal_view(tx, me, cards(), settings.payout_minimum_units);
-        if (payments::payout_by_request(tx, me, request_id, payments::payout_kind::withdrawal)) {  // the same form again
-          booked = payments::book_withdrawal(tx, me, {}, request_id, app::now_utc());
+        if (payments::payout_by_request(tx, me, f.request_id, payments::payout_kind::withdrawal)) {  // the same form again
+          booked = payments::book_withdrawal(tx, me, {}, f.request_id, app::now_utc());
           return;
         }
-        const auto parts = payments::decide_withdrawal(view, {field("currency"), field("amount")});
+        const auto parts = payments::decide_withdrawal(view, {f.field("currency"), f.field("amount")});
         if (!parts) {
           booked = parts.error();
           return;
         }
-        booked = payments::book_withdrawal(tx, me, *parts, request_id, app::now_utc());
+        booked = payments::book_withdrawal(tx, me, *parts, f.request_id, app::now_utc());
         if (booked->created) tx.exec(std::string("NOTIFY ") + jobs::payout_channel);
       });
     } catch (const escrow::ledger_refusal&) {
       booked = make_problem(problem_code::amount, "that is more than your available balance now");
     }
-    if (!booked) return me_page(409, *who, booked.error().message);
+    if (!booked) return me_page(409, f.who, booked.error().message);
     escrow::money total(0, booked->parts.empty() ? "USD" : booked->parts.front().amount.currency());
     for (const auto& p : booked->parts) total = escrow::checked_add(total, p.amount).value();
     if (booked->created) {
@@ -392,7 +417,7 @@ struct pages::impl {
     } else {
       notice += ": " + escrow::format_money(by_card) + " is being refunded to your card, and the operator returns the rest.";
     }
-    return me_page(200, *who, "", notice);
+    return me_page(200, f.who, "", notice);
   }
 
   static std::vector<mustache::data> credit_rows(const std::vector<accounts::credit_row>& rows) {
@@ -629,39 +654,38 @@ struct pages::impl {
   }
 
   http_reply request_payout(const http_request& request) {
-    const auto who = session_of(request);
-    const auto form = parse_form(request.body);
-    if (!form || !form_session(who, *form)) return forbidden(who);
-    auto field = [&](const char* k) { return form->contains(k) ? form->at(k) : std::string(); };
-    const auto request_id = field("request_id");
-    if (!is_request_id(request_id)) return payouts_page(400, *who, "The form lacks its request id: reload the page.");
-    const payments::payer me{who->who.platform, who->who.id};
+    auto taken = money_form_of(request, [this](unsigned status, const session& who, const std::string& why) {
+      return payouts_page(status, who, why);
+    });
+    if (auto* answer = std::get_if<http_reply>(&taken)) return std::move(*answer);
+    const auto& f = std::get<money_form>(taken);
+    const payments::payer me{f.who.who.platform, f.who.who.id};
     result<payments::booked_payout> booked = make_problem(problem_code::none, "");
     try {
       pool.transact([&](pqxx::work& tx) {
         const auto view = payments::load_payout_view(tx, me, cards(), settings.payout_minimum_units);
-        if (auto before = payments::payout_by_request(tx, me, request_id, payments::payout_kind::payout)) {  // the same form again
+        if (auto before = payments::payout_by_request(tx, me, f.request_id, payments::payout_kind::payout)) {  // the same form again
           booked = payments::booked_payout{std::move(*before), false};
           return;
         }
-        const auto plan = payments::decide_payout(view, {field("currency"), field("amount")});
+        const auto plan = payments::decide_payout(view, {f.field("currency"), f.field("amount")});
         if (!plan) {
           booked = plan.error();
           return;
         }
-        booked = payments::book_payout(tx, me, *plan, request_id, app::now_utc());
+        booked = payments::book_payout(tx, me, *plan, f.request_id, app::now_utc());
         if (booked->created) tx.exec(std::string("NOTIFY ") + jobs::payout_channel);
       });
     } catch (const escrow::ledger_refusal&) {
       booked = make_problem(problem_code::amount, "that is more than your payable balance now");
     }
-    if (!booked) return payouts_page(409, *who, booked.error().message);
+    if (!booked) return payouts_page(409, f.who, booked.error().message);
     const auto& p = booked->payout;
     if (booked->created) {
       spdlog::info("{} user {} requested payout {} of {}", bot::to_string(me.platform), me.user_id, p.id,
                    escrow::format_money(p.amount));
     }
-    return payouts_page(200, *who, "",
+    return payouts_page(200, f.who, "",
                         "Payout #" + std::to_string(p.id) + " of " + escrow::format_money(p.amount) +
                             (p.provider == payments::payout_provider::stripe ? " is on its way through Stripe."
                                                                              : " is requested: the operator pays it."));
@@ -725,22 +749,21 @@ struct pages::impl {
   }
 
   http_reply deposit_checkout(const http_request& request) {
-    const auto who = session_of(request);
-    const auto form = parse_form(request.body);
-    if (!form || !form_session(who, *form)) return forbidden(who);
-    auto field = [&](const char* k) { return form->contains(k) ? form->at(k) : std::string(); };
-    const auto request_id = field("request_id");
-    if (!is_request_id(request_id)) return deposit_page(400, *who, "The form lacks its request id: reload the page.");
-    if (!cards()) return deposit_page(404, *who, "Card payments are not set up here.");
+    auto taken = money_form_of(request, [this](unsigned status, const session& who, const std::string& why) {
+      return deposit_page(status, who, why);
+    });
+    if (auto* answer = std::get_if<http_reply>(&taken)) return std::move(*answer);
+    const auto& f = std::get<money_form>(taken);
+    if (!cards()) return deposit_page(404, f.who, "Card payments are not set up here.");
     bool frozen = false;
-    pool.transact([&](pqxx::work& tx) { frozen = accounts::is_frozen(tx, who->who); });
-    const payments::top_up_form asked{field("currency"), field("amount")};
+    pool.transact([&](pqxx::work& tx) { frozen = accounts::is_frozen(tx, f.who.who); });
+    const payments::top_up_form asked{f.field("currency"), f.field("amount")};
     const auto top_up = payments::decide_top_up(asked, settings.provider->fee(), settings.max_deposit_units, frozen);
-    if (!top_up) return deposit_page(409, *who, top_up.error().message, asked.currency, asked.amount);
-    const payments::payer me{who->who.platform, who->who.id};
+    if (!top_up) return deposit_page(409, f.who, top_up.error().message, asked.currency, asked.amount);
+    const payments::payer me{f.who.who.platform, f.who.who.id};
     payments::checkout_request r;
     r.amount = top_up->total;
-    r.product = "Balance of " + who->who.login + " on bountybot";
+    r.product = "Balance of " + f.who.who.login + " on bountybot";
     r.account = payments::account_ref(me);
     r.surcharge_minor = top_up->surcharge.amount_minor();
     const auto base = settings.public_url + (settings.public_url.ends_with('/') ? "" : "/");
@@ -748,12 +771,12 @@ struct pages::impl {
     r.cancel_url = base + "me/deposit";
     try {
       // A double click gives one session: the key names the user and the form.
-      const auto session = settings.provider->start_checkout(r, "deposit-" + payments::account_ref(me) + "-" + request_id);
+      const auto session = settings.provider->start_checkout(r, "deposit-" + payments::account_ref(me) + "-" + f.request_id);
       spdlog::info("checkout session {} tops up {}: {}", session.id, payments::account_ref(me), escrow::format_money(top_up->total));
       return redirect(session.url, {}, checkout_targets());
     } catch (const payments::provider_error& e) {
       spdlog::warn("top-up checkout for {} failed: {}", payments::account_ref(me), e.what());
-      return deposit_page(502, *who, "Stripe did not open the payment page, and nothing was charged. Try again in a moment.",
+      return deposit_page(502, f.who, "Stripe did not open the payment page, and nothing was charged. Try again in a moment.",
                           asked.currency, asked.amount);
     }
   }
