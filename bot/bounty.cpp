@@ -392,6 +392,13 @@ struct working {
 
 }  // namespace
 
+std::vector<reaction_kind> acknowledgement(const decision& d) {
+  std::vector<reaction_kind> out;
+  if (d.done > 0) out.push_back(reaction_kind::done);
+  if (d.refused > 0) out.push_back(reaction_kind::refused);
+  return out;
+}
+
 decision decide(const bounty_view& view, const user_ref& author, const std::vector<command_line>& commands,
                 const repo_settings& settings, utc_time now) {
   working w{author, settings, now, view, {}};

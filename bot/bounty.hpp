@@ -3,6 +3,7 @@
 /// into effects (new pledges, holds, refunds, replies, reactions). No I/O: the store loads a
 /// `bounty_view`, calls `decide`, and applies the `decision` in one transaction.
 #include "bot/commands.hpp"
+#include "bot/outbox.hpp"
 #include "bot/time.hpp"
 #include "escrow/money.hpp"
 #include "voting/tally.hpp"
@@ -278,7 +279,7 @@ struct change_label {
   bool add = true;
   std::string label;
 };
-/// A comment on the issue; `body` is whole (marker included), from `bot/texts.hpp`.
+/// A comment on the issue; `body` is whole (marker included), from `bot/status.hpp`.
 struct post_reply { std::string body; };
 /// The open vote closes as approved or rejected, at the decision's `now`.
 struct close_vote {
@@ -349,6 +350,10 @@ struct decision {
   int done = 0;
   int refused = 0;
 };
+
+/// The reactions a comment gets for what its commands decided (SPEC §4): `done` when any
+/// command was done, `refused` when any was refused; both, in that order, when both.
+std::vector<reaction_kind> acknowledgement(const decision& d);
 
 /// Decides what `commands` (parsed from one comment by `author`) do to the bounty in `view`, at
 /// `now` (UTC). Pure: same inputs, same decision. Money effects respect SPEC §2-§4: one currency

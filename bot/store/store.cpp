@@ -476,11 +476,8 @@ bool process_comment(pqxx::work& tx, const comment_posted& event, const store_se
   applier a{tx, sb, now, event.cause, event.cause + ":vote"};
   a.apply(d);
   if (!d.reply.empty()) enqueue(tx, sb, {.kind = outbox_kind::reply, .body = comment_reply(d, a, event, settings)});
-  if (d.done > 0) {
-    enqueue(tx, sb, {.kind = outbox_kind::reaction, .comment_id = event.comment_id, .reaction = reaction_kind::done});
-  }
-  if (d.refused > 0) {
-    enqueue(tx, sb, {.kind = outbox_kind::reaction, .comment_id = event.comment_id, .reaction = reaction_kind::refused});
+  for (const auto reaction : acknowledgement(d)) {
+    enqueue(tx, sb, {.kind = outbox_kind::reaction, .comment_id = event.comment_id, .reaction = reaction});
   }
   return true;
 }

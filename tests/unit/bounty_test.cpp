@@ -36,6 +36,26 @@ bounty_view funded(std::int64_t alice_usd) {
   return v;
 }
 
+TEST(Acknowledgement, ReactsDoneForADoneCommandAndRefusedForARefusedOne) {
+  const struct {
+    int done, refused;
+    std::vector<reaction_kind> want;
+  } table[] = {
+      {0, 0, {}},
+      {1, 0, {reaction_kind::done}},
+      {0, 2, {reaction_kind::refused}},
+      {3, 1, {reaction_kind::done, reaction_kind::refused}},
+  };
+  for (const auto& row : table) {
+    decision d;
+    d.done = row.done;
+    d.refused = row.refused;
+    EXPECT_EQ(acknowledgement(d), row.want) << row.done << " done, " << row.refused << " refused";
+  }
+  EXPECT_EQ(acknowledgement(run(funded(10000), alice, "/pledge $50\n/pledge -5")),
+            (std::vector<reaction_kind>{reaction_kind::done, reaction_kind::refused}));
+}
+
 TEST(Pledge, FirstPledgeCreatesTheBountyFixesItsCurrencyAndHoldsWhenCovered) {
   const auto d = run(funded(10000), alice, "/pledge $50");
   EXPECT_EQ(d.done, 1);
