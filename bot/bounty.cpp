@@ -593,6 +593,37 @@ std::vector<std::int64_t> percents_of(const std::vector<milestone>& ms) {
 
 }  // namespace
 
+pledge_start start_of(const pledge& p) {
+  pledge_start out;
+  if (p.is_support()) return out;
+  out.hold = p.state == pledge_state::held;
+  out.deadline_timer = p.deadline;
+  out.funds_expiry_timer = p.funds_expire_at;
+  return out;
+}
+
+std::vector<escrow::transfer> release_transfers(const release_milestones& e, std::int64_t bounty_id, const issue_ref& issue) {
+  const auto& plan = e.plan;
+  const auto from = escrow::escrow_account(bounty_id);
+  const auto prefix = "vote:" + std::to_string(e.vote_id);
+  std::vector<escrow::transfer> out;
+  if (plan.platform_fee_minor > 0) {
+    out.push_back({prefix + ":fee:platform", escrow::transfer_kind::fee, from, escrow::platform_fees_account(),
+                   escrow::money(plan.platform_fee_minor, e.currency)});
+  }
+  if (plan.project_fee_minor > 0) {
+    out.push_back({prefix + ":fee:project", escrow::transfer_kind::fee, from,
+                   escrow::project_fees_account(issue.platform, issue.repository_path),
+                   escrow::money(plan.project_fee_minor, e.currency)});
+  }
+  for (const auto& [user, amount] : plan.to_solvers) {
+    if (amount <= 0) continue;
+    out.push_back({prefix + ":release:" + user.platform + ":" + std::to_string(user.id), escrow::transfer_kind::release, from,
+                   escrow::payable_account(user.platform, user.id), escrow::money(amount, e.currency)});
+  }
+  return out;
+}
+
 release_plan plan_release(const std::vector<pledge>& pledges, const std::vector<milestone>& milestones,
                           const std::vector<int>& positions, const std::vector<solver>& solvers, int platform_fee_bps,
                           int project_fee_bps) {

@@ -5,6 +5,7 @@
 #include "bot/commands.hpp"
 #include "bot/outbox.hpp"
 #include "bot/time.hpp"
+#include "escrow/ledger.hpp"
 #include "escrow/money.hpp"
 #include "voting/tally.hpp"
 
@@ -135,6 +136,16 @@ struct pledge {
   std::int64_t released_minor = 0;
   bool is_support() const { return amount_minor == 0; }
 };
+
+/// What a new pledge sets going when it is stored (SPEC §3, §4, §6): a held money pledge holds
+/// its amount in escrow; a money pledge gets its deadline timer; an awaiting one its funding
+/// expiry timer. Zero-value support moves no money and has no timers.
+struct pledge_start {
+  bool hold = false;
+  std::optional<utc_time> deadline_timer;
+  std::optional<utc_time> funds_expiry_timer;
+};
+[[nodiscard]] pledge_start start_of(const pledge& p);
 
 struct bounty {
   std::int64_t id = 0;  // 0: no bounty yet on this issue
@@ -389,6 +400,13 @@ std::vector<milestone> effective_milestones(const std::vector<milestone>& stored
 [[nodiscard]] release_plan plan_release(const std::vector<pledge>& pledges, const std::vector<milestone>& milestones,
                           const std::vector<int>& positions, const std::vector<solver>& solvers, int platform_fee_bps,
                           int project_fee_bps);
+
+/// The ledger transfers that pay an approved release `e` of bounty `bounty_id` on `issue` (SPEC
+/// §7 "Approved"): the platform's fee to platform:fees, the project's to its fees account, then
+/// each solver's part to their payable balance, keyed `vote:{id}:fee:platform`,
+/// `vote:{id}:fee:project` and `vote:{id}:release:{platform}:{user id}`; a zero part moves nothing.
+[[nodiscard]] std::vector<escrow::transfer> release_transfers(const release_milestones& e, std::int64_t bounty_id,
+                                                              const issue_ref& issue);
 
 /// An awaiting pledge as a deposit sees it: the pledge, its bounty's state, and its bounty's goal
 /// and held total (minor units) at the deposit.

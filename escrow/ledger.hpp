@@ -24,6 +24,12 @@ std::string escrow_account(std::int64_t bounty_id);
 std::string external_account(std::string_view provider);
 /// `platform:processing` — card surcharges (SPEC §14).
 inline std::string processing_account() { return "platform:processing"; }
+/// `platform:fees` — the platform's fee on releases (SPEC §7, BOUNTYBOT_PLATFORM_FEE_BPS).
+inline std::string platform_fees_account() { return "platform:fees"; }
+/// `project:<platform>:<repository path>:fees` — a project's fee on releases (BOUNTYBOT_PROJECT_FEE_BPS).
+inline std::string project_fees_account(std::string_view platform, std::string_view repository_path) {
+  return "project:" + std::string(platform) + ":" + std::string(repository_path) + ":fees";
+}
 /// True for `external:*` accounts.
 bool may_go_negative(std::string_view account);
 

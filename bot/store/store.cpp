@@ -271,9 +271,14 @@ struct applier {
     pledge stored_pledge = p;
     stored_pledge.id = inserted[0][0].as<int64_t>();
     stored_ids[p.id] = stored_pledge.id;
-    if (p.state == pledge_state::held && p.amount_minor > 0) hold(tx, stored_pledge, p.amount_minor, bounty_id());
-    if (p.amount_minor > 0) add_timer(tx, timer_kind::pledge_deadline, bounty_id(), stored_pledge.id, std::nullopt, p.deadline);
-    if (p.funds_expire_at) add_timer(tx, timer_kind::funds_expiry, bounty_id(), stored_pledge.id, std::nullopt, *p.funds_expire_at);
+    const auto start = start_of(p);
+    if (start.hold) hold(tx, stored_pledge, p.amount_minor, bounty_id());
+    if (start.deadline_timer) {
+      add_timer(tx, timer_kind::pledge_deadline, bounty_id(), stored_pledge.id, std::nullopt, *start.deadline_timer);
+    }
+    if (start.funds_expiry_timer) {
+      add_timer(tx, timer_kind::funds_expiry, bounty_id(), stored_pledge.id, std::nullopt, *start.funds_expiry_timer);
+    }
   }
   void operator()(const refund_pledge& e) {
     const int64_t id = stored(e.pledge_id);
@@ -350,26 +355,10 @@ void applier::operator()(const start_vote& v) {
   spdlog::info("{}: vote {} opened, releases {} on approval", sb.rec.issue.key(), vote_id, v.release_minor);
 }
 
-// Pays a vote's release (SPEC §7 "Approved"): fees first, then the solvers; then the figures.
+// Pays a vote's release (SPEC §7 "Approved"): the transfers the core planned, then the figures.
 void applier::operator()(const release_milestones& e) {
   const auto& plan = e.plan;
-  const std::string escrow = escrow::escrow_account(bounty_id());
-  const std::string prefix = "vote:" + std::to_string(e.vote_id);
-  if (plan.platform_fee_minor > 0) {
-    escrow::apply_transfer(tx, {prefix + ":fee:platform", escrow::transfer_kind::fee, escrow, "platform:fees",
-                                escrow::money(plan.platform_fee_minor, e.currency)});
-  }
-  if (plan.project_fee_minor > 0) {
-    escrow::apply_transfer(tx, {prefix + ":fee:project", escrow::transfer_kind::fee, escrow,
-                                "project:" + sb.rec.issue.platform + ":" + sb.rec.issue.repository_path + ":fees",
-                                escrow::money(plan.project_fee_minor, e.currency)});
-  }
-  for (const auto& [user, amount] : plan.to_solvers) {
-    if (amount <= 0) continue;
-    escrow::apply_transfer(tx, {prefix + ":release:" + user.platform + ":" + std::to_string(user.id),
-                                escrow::transfer_kind::release, escrow, escrow::payable_account(user.platform, user.id),
-                                escrow::money(amount, e.currency)});
-  }
+  for (const auto& t : release_transfers(e, bounty_id(), sb.rec.issue)) escrow::apply_transfer(tx, t);
   for (const auto& [pledge_id, amount] : plan.per_pledge) tx.exec_params0(sql::add_released, pledge_id, amount);
   for (const auto& [position, released] : plan.per_milestone) {
     tx.exec_params0(sql::milestone_released, bounty_id(), released, position);

@@ -56,6 +56,26 @@ TEST(Acknowledgement, ReactsDoneForADoneCommandAndRefusedForARefusedOne) {
             (std::vector<reaction_kind>{reaction_kind::done, reaction_kind::refused}));
 }
 
+TEST(PledgeStart, AHeldMoneyPledgeHoldsAndEveryMoneyPledgeGetsItsTimers) {
+  pledge held{-1, alice, 5000, "USD", pledge_state::held, t0, t0 + std::chrono::days{90}};
+  auto s = start_of(held);
+  EXPECT_TRUE(s.hold);
+  EXPECT_EQ(s.deadline_timer, t0 + std::chrono::days{90});
+  EXPECT_FALSE(s.funds_expiry_timer);
+  pledge awaiting = held;
+  awaiting.state = pledge_state::awaiting_funds;
+  awaiting.funds_expire_at = t0 + std::chrono::days{7};
+  s = start_of(awaiting);
+  EXPECT_FALSE(s.hold);
+  EXPECT_EQ(s.deadline_timer, t0 + std::chrono::days{90});
+  EXPECT_EQ(s.funds_expiry_timer, t0 + std::chrono::days{7});
+  pledge support{-2, alice, 0, "", pledge_state::held, t0, t0 + std::chrono::days{90}};
+  s = start_of(support);
+  EXPECT_FALSE(s.hold);
+  EXPECT_FALSE(s.deadline_timer);
+  EXPECT_FALSE(s.funds_expiry_timer);
+}
+
 TEST(Pledge, FirstPledgeCreatesTheBountyFixesItsCurrencyAndHoldsWhenCovered) {
   const auto d = run(funded(10000), alice, "/pledge $50");
   EXPECT_EQ(d.done, 1);

@@ -286,6 +286,33 @@ TEST(DecideVoteClose, Table) {
   for (const auto& r : rows) EXPECT_EQ(trace(decide_vote_close(r.view, r.result, {}, t0)), r.expected) << r.name;
 }
 
+TEST(ReleaseTransfers, FeesFirstThenTheSolversAndNothingForAZeroPart) {
+  release_milestones e;
+  e.vote_id = 9;
+  e.currency = "USD";
+  e.plan.platform_fee_minor = 100;
+  e.plan.to_solvers = {{user_ref{"github", 40, "dev"}, 900}, {user_ref{"gitlab", 41, "dev2"}, 0}};
+  issue_ref issue;
+  issue.platform = "github";
+  issue.repository_path = "octo-org/octo-repo";
+  auto t = release_transfers(e, 5, issue);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].idempotency_key, "vote:9:fee:platform");
+  EXPECT_EQ(t[0].kind, escrow::transfer_kind::fee);
+  EXPECT_EQ(t[0].debit, "bounty:5:escrow");
+  EXPECT_EQ(t[0].credit, "platform:fees");
+  EXPECT_EQ(t[0].amount, escrow::money(100, "USD"));
+  EXPECT_EQ(t[1].idempotency_key, "vote:9:release:github:40");
+  EXPECT_EQ(t[1].kind, escrow::transfer_kind::release);
+  EXPECT_EQ(t[1].credit, "user:github:40:payable");
+  EXPECT_EQ(t[1].amount, escrow::money(900, "USD"));
+  e.plan.project_fee_minor = 50;
+  t = release_transfers(e, 5, issue);
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[1].idempotency_key, "vote:9:fee:project");
+  EXPECT_EQ(t[1].credit, "project:github:octo-org/octo-repo:fees");
+}
+
 TEST(DecideVoteClose, ApprovalPaysFeesThenSolversAndRecordsEachMilestonesFigure) {
   auto v = view_in(bounty_state::voting);
   v.milestones = {{70, 0, "first", 50}, {71, 1, "second", 50}};
