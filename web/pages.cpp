@@ -57,6 +57,13 @@ bool starts_with_ignoring_case(std::string_view s, std::string_view prefix) {
 }
 
 /// A one-time `request_id` of a form that moves money: 43 base64url characters (adapters::random_token).
+/// A whole number with its thousands grouped: 1000000 -> "1,000,000".
+std::string grouped(std::int64_t n) {
+  auto s = std::to_string(n);
+  for (auto i = static_cast<std::ptrdiff_t>(s.size()) - 3; i > (n < 0 ? 1 : 0); i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  return s;
+}
+
 /// Basis points as a percentage with two decimals: 290 -> "2.90%".
 std::string percent_of(int bps) {
   const auto cents = std::to_string(bps % 100);
@@ -732,7 +739,7 @@ struct pages::impl {
     d.set("user_id", std::to_string(who.who.id));
     d.set("currency", currency);
     d.set("amount", amount);
-    d.set("maximum", std::to_string(settings.max_deposit_units));
+    d.set("maximum", grouped(settings.max_deposit_units));
     if (cards()) {
       const auto fee = settings.provider->fee();
       d.set("fee", percent_of(fee.bps) + " of the amount plus " + std::to_string(fee.fixed_minor) +
