@@ -59,7 +59,7 @@ std::optional<refund_failure> refund_failure_of(const std::string& type, const j
   if (id <= 0) return std::nullopt;  // a refund this service did not make (the dashboard's): the operator's
   auto reason = adapters::string_or(*refund, "failure_reason", "");
   // Shown to the user as it is: one of Stripe's short words, else nothing of it.
-  if (reason.empty() || reason.size() > 64 || reason.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) {
+  if (reason.empty() || reason.size() > payments::max_dispute_reason_chars || reason.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) {
     reason = "unknown";
   }
   return refund_failure{id, adapters::string_at(*refund, "id"), reason};

@@ -26,6 +26,9 @@ std::string form(const std::vector<std::pair<std::string, std::string>>& fields)
   return out;
 }
 
+/// The most objects one Stripe list call answers (https://docs.stripe.com/api/pagination: 1 to 100).
+constexpr int list_limit = 100;
+
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
@@ -149,7 +152,7 @@ std::optional<std::string> client::id_in_list(const json::value& list, std::int6
 }
 
 std::optional<std::string> client::find_transfer(std::int64_t payout_id, const escrow::money& amount) const {
-  return id_in_list(get("/v1/transfers?transfer_group=" + encoded("payout-" + std::to_string(payout_id)) + "&limit=100"), payout_id,
+  return id_in_list(get("/v1/transfers?transfer_group=" + encoded("payout-" + std::to_string(payout_id)) + "&limit=" + std::to_string(list_limit)), payout_id,
                     amount.amount_minor());
 }
 
@@ -164,7 +167,7 @@ std::string client::create_refund(const std::string& payment_intent, const escro
 
 std::optional<std::string> client::find_refund(const std::string& payment_intent, std::int64_t payout_id,
                                                const escrow::money& amount) const {
-  return id_in_list(get("/v1/refunds?payment_intent=" + encoded(payment_intent) + "&limit=100"), payout_id,
+  return id_in_list(get("/v1/refunds?payment_intent=" + encoded(payment_intent) + "&limit=" + std::to_string(list_limit)), payout_id,
                     amount.amount_minor());
 }
 
