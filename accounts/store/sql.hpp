@@ -67,9 +67,6 @@ inline constexpr const char* ledger_of_user =
     "JOIN accounts c ON c.id = t.credit_account ORDER BY t.id DESC LIMIT $4";
 
 // ---- the /me overview ----
-/// Whether a card dispute froze the user (SPEC §14).
-inline constexpr const char* user_frozen =
-    "SELECT frozen_since IS NOT NULL FROM users WHERE platform = $1 AND platform_id = $2";
 inline constexpr const char* pledges_of_user =
     "SELECT p.id, r.platform, r.full_path, b.issue_number, b.issue_url, p.amount_minor, p.currency, p.state, "
     "p.released_minor, b.state FROM pledges p JOIN bounties b ON b.id = p.bounty_id "

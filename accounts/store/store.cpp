@@ -1,6 +1,7 @@
 #include "accounts/store/store.hpp"
 
 #include "accounts/store/sql.hpp"
+#include "bot/store/store.hpp"
 #include "escrow/ledger.hpp"
 #include "escrow/store/store.hpp"
 
@@ -120,10 +121,7 @@ overview overview_of(pqxx::work& tx, const person& who) {
   return out;
 }
 
-bool is_frozen(pqxx::work& tx, const person& who) {
-  const auto r = tx.exec_params(sql::user_frozen, platform_name(who.platform), who.id);
-  return !r.empty() && r[0][0].as<bool>();
-}
+bool is_frozen(pqxx::work& tx, const person& who) { return bot::is_frozen(tx, platform_name(who.platform), who.id); }
 
 std::vector<ledger_row> ledger_of(pqxx::work& tx, const person& who, std::int64_t before_id, int limit) {
   const auto name = platform_name(who.platform);

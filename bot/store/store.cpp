@@ -391,6 +391,11 @@ std::optional<bounty_record> find_bounty(pqxx::work& tx, const std::string& plat
   return load_bounty(tx, r[0][0].as<int64_t>());
 }
 
+bool is_frozen(pqxx::work& tx, std::string_view platform, std::int64_t user_id) {
+  const auto r = tx.exec_params(sql::frozen, std::string(platform), user_id);
+  return !r.empty() && r[0][0].as<bool>();
+}
+
 bool claim_cause(pqxx::work& tx, const event_cause& cause) {
   assert(!cause.empty() && "adapters give every event a cause");
   return !tx.exec_params(sql::claim_cause, cause, app::current_log_fields().delivery).empty();
@@ -412,8 +417,7 @@ bounty_view comment_view(pqxx::work& tx, const comment_posted& event, const std:
   }
   view.author_available =
       escrow::lock_balances_by_currency(tx, escrow::available_account(event.author.platform, event.author.id));
-  const auto frozen = tx.exec_params(sql::frozen, event.author.platform, event.author.id);
-  view.author_frozen = !frozen.empty() && frozen[0][0].as<bool>();
+  view.author_frozen = is_frozen(tx, event.author.platform, event.author.id);
   return view;
 }
 

@@ -59,6 +59,10 @@ bool process_reaction(pqxx::work& tx, const reaction_changed& event, const store
 /// it). Precondition: a non-empty cause.
 bool claim_cause(pqxx::work& tx, const event_cause& cause);
 
+/// Whether a card dispute froze the user `platform`/`user_id` (SPEC §14: no money pledges,
+/// payouts, withdrawals or top-ups); false for a user the service has not seen.
+bool is_frozen(pqxx::work& tx, std::string_view platform, std::int64_t user_id);
+
 /// The reactions of a vote comment as polled: (user id, content) pairs with content `+1`/`-1`
 /// (GitHub) or `thumbsup`/`thumbsdown` (GitLab). Replaces the voters' ballots and closes the vote
 /// early if decided. Reactions of users who are not eligible are ignored.
