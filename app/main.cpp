@@ -94,7 +94,7 @@ int cmd_deposit(const app::config& c, const std::string& platform, std::int64_t 
   }
   std::cout << (r->created ? "deposit recorded" : "deposit already recorded") << ": " << escrow::format_money(*money)
             << " for " << platform << " user " << user_id << "; available now "
-            << escrow::format_money(r->available_minor, money->currency()) << "; pledges now held: "
+            << escrow::format_money(r->available) << "; pledges now held: "
             << r->held_pledges.size() << "\n";
   return 0;
 }
@@ -228,7 +228,7 @@ int cmd_replay(const app::config& c, const std::vector<std::string>& files) {
   const auto apis = app::make_platform_apis(c);
   jobs::inbox_worker worker(c.database_url, app::make_worker_settings(c, apis));
   const int processed = worker.drain();
-  jobs::outbox_sender sender(c.database_url, apis, {});
+  jobs::outbox_sender sender(c.database_url, apis, {.public_url = c.public_url});
   const int sent = sender.drain();
   std::cout << "processed " << processed << " delivery(ies); handled " << sent << " outgoing call(s)\n";
   return 0;

@@ -167,7 +167,8 @@ int serve(const config& c, const std::atomic<bool>& stop) {
       worker.run(stop);
     });
   }
-  jobs::outbox_sender sender(c.database_url, apis, {.on_retry = [&routes] { routes.count_retry(); }});
+  jobs::outbox_sender sender(c.database_url, apis,
+                             {.public_url = c.public_url, .on_retry = [&routes] { routes.count_retry(); }});
   threads.emplace_back([&] { sender.run(stop); });
   if (auto app = platform_dry_run(c, "github") ? nullptr : github_app(c)) {
     threads.emplace_back([&stop, app, url = c.database_url] { jobs::run_redelivery(stop, app, url); });

@@ -352,8 +352,7 @@ struct working {
       refuse(inline_code(line.text) + ": " + plan.error().message);
       return;
     }
-    view.current->state = bounty_state::voting;
-    out.effects.emplace_back(*plan);
+    begin_vote(view, std::move(*plan), out.effects);
     ++out.done;
     changed = true;
   }
@@ -447,37 +446,26 @@ decision decide(const bounty_view& view, const user_ref& author, const std::vect
   return std::move(w.out);
 }
 
-result<std::string> check_deposit(const deposit_request& request, std::int64_t max_units) {
-  if (!platform_from(request.platform)) {
-    return make_problem(problem_code::platform, "platform must be `github` or `gitlab`");
-  }
-  if (request.user_id <= 0) return make_problem(problem_code::user, "user_id must be a positive platform user id");
-  if (request.amount_minor <= 0) return make_problem(problem_code::amount, "amount must be a positive integer of minor units");
+result<escrow::money> check_deposit(const deposit_request& request, std::int64_t max_units) {
+  if (!platform_from(request.platform)) return make_problem(problem_code::platform, text_deposit_platform());
+  if (request.user_id <= 0) return make_problem(problem_code::user, text_deposit_user_id());
+  if (request.amount_minor <= 0) return make_problem(problem_code::amount, text_deposit_amount());
   const auto* cur = escrow::find_currency(request.currency);
-  if (cur == nullptr) {
-    return make_problem(problem_code::currency, inline_code(request.currency, max_preview_chars) + " is not an ISO 4217 code this service knows");
-  }
-  const escrow::int128 bound = static_cast<escrow::int128>(max_units) * escrow::minor_per_unit(*cur);
-  if (request.amount_minor > bound) {  // bound <= amount_minor < INT64_MAX here, so it fits
-    return make_problem(problem_code::amount, "a deposit is at most " + escrow::format_money(static_cast<std::int64_t>(bound), cur->code) +
-                                      " (BOUNTYBOT_MAX_DEPOSIT)");
-  }
+  if (cur == nullptr) return make_problem(problem_code::currency, text_deposit_currency(request.currency));
+  const std::int64_t bound = escrow::max_minor(*cur, max_units);
+  if (request.amount_minor > bound) return make_problem(problem_code::amount, text_deposit_too_large(bound, cur->code));
   if (request.reference.empty() || request.reference.size() > max_reference_chars || has_control_chars(request.reference)) {
-    return make_problem(problem_code::reference, "reference must be 1 to " + std::to_string(max_reference_chars) +
-                                         " characters, without control characters");
+    return make_problem(problem_code::reference, text_deposit_reference());
   }
-  if (!request.login.empty() && !is_login(request.login)) {
-    return make_problem(problem_code::login, "login must be a platform login (letters, digits, `-`, `_`, `.`; at most " +
-                                     std::to_string(max_login_chars) + " characters)");
-  }
-  return result<std::string>(boost::system::in_place_value, cur->code);
+  if (!request.login.empty() && !is_login(request.login)) return make_problem(problem_code::login, text_deposit_login());
+  return escrow::money(request.amount_minor, std::string(cur->code));
 }
 
-result<bool> check_deposit_replay(const deposit_request& request, const std::string& currency,
+result<bool> check_deposit_replay(const deposit_request& request, const escrow::money& amount,
                                   const stored_deposit& stored) {
   if (stored.platform != request.platform || stored.user_id != request.user_id ||
-      stored.amount_minor != request.amount_minor || stored.currency != currency) {
-    return make_problem(problem_code::conflict, "reference " + inline_code(request.reference) + " was recorded before with other values");
+      stored.amount != amount) {
+    return make_problem(problem_code::conflict, text_deposit_replay_conflict(request.reference));
   }
   return true;
 }
@@ -659,17 +647,30 @@ release_plan plan_release(const std::vector<pledge>& pledges, const std::vector<
   return plan;
 }
 
+void begin_vote(bounty_view& view, start_vote plan, std::vector<effect>& effects) {
+  // The implicit "done" milestone becomes a row the vote can name.
+  if (view.milestones.empty()) {
+    effects.emplace_back(define_milestones{{milestone_spec{"done", 100}}});
+    view.milestones = effective_milestones({});
+  }
+  effects.emplace_back(std::move(plan));
+  view.current->state = bounty_state::voting;
+  effects.emplace_back(set_state{bounty_state::voting});
+  if (!view.current->split.empty()) {  // a split applies to one submission only
+    view.current->split.clear();
+    effects.emplace_back(set_split{});
+  }
+}
+
 result<start_vote> plan_submission(const bounty_view& view, std::vector<user_ref> solvers, const user_ref& submitter,
                                    const std::string& name, const std::string& url, const repo_settings& settings,
                                    utc_time now, bool all_remaining) {
-  if (!view.current) return make_problem(problem_code::submit, "there is no bounty on this issue");
+  if (!view.current) return make_problem(problem_code::submit, text_submit_no_bounty());
   const auto& b = *view.current;
-  if (b.disputed) return make_problem(problem_code::submit, "this bounty is disputed; the operator decides how it ends");
-  if (view.vote || b.state == bounty_state::voting) return make_problem(problem_code::submit, "a vote is already open");
-  if (b.state == bounty_state::open) {
-    return make_problem(problem_code::submit, "a maintainer has not accepted this task yet (label " + inline_code(settings.accepted_label) + ")");
-  }
-  if (b.state != bounty_state::accepted) return make_problem(problem_code::submit, "this bounty is " + std::string(to_string(b.state)));
+  if (b.disputed) return make_problem(problem_code::submit, text_submit_disputed());
+  if (view.vote || b.state == bounty_state::voting) return make_problem(problem_code::submit, text_submit_vote_open());
+  if (b.state == bounty_state::open) return make_problem(problem_code::submit, text_submit_not_accepted(settings.accepted_label));
+  if (b.state != bounty_state::accepted) return make_problem(problem_code::submit, text_bounty_is(b.state));
   const auto ms = effective_milestones(view.milestones);
   std::vector<int> positions;
   for (const auto& m : ms) {
@@ -679,8 +680,7 @@ result<start_vote> plan_submission(const bounty_view& view, std::vector<user_ref
     if (!all_remaining) break;
   }
   if (positions.empty()) {
-    return make_problem(problem_code::submit, name.empty() ? "every milestone was submitted already"
-                                               : "there is no pending milestone named " + inline_code(name));
+    return make_problem(problem_code::submit, name.empty() ? text_submit_all_submitted() : text_submit_no_such_milestone(name));
   }
   start_vote v;
   v.milestone_positions = positions;
@@ -690,7 +690,7 @@ result<start_vote> plan_submission(const bounty_view& view, std::vector<user_ref
   v.closes_at = now + settings.vote_window;
   const auto plan = plan_release(view.pledges, ms, positions, v.solvers, 0, 0);
   v.release_minor = plan.total_minor;
-  if (v.release_minor <= 0) return make_problem(problem_code::submit, "nothing is held in escrow for this milestone");
+  if (v.release_minor <= 0) return make_problem(problem_code::submit, text_submit_nothing_held());
   // Eligible voters: sponsors with held money, except the solvers; weights snapshotted now.
   std::map<std::int64_t, vote_voter> voters;
   for (const auto& p : view.pledges) {

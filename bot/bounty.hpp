@@ -271,7 +271,7 @@ struct refresh_status {};                          // queue an edit of the statu
 struct set_goal { std::optional<std::int64_t> goal_minor; };
 struct set_deadline { utc_time deadline; };        // and its timer
 struct define_milestones { std::vector<milestone_spec> milestones; };
-struct set_split { std::vector<split_share> split; };
+struct set_split { std::vector<split_share> split; };  // empty: the split is cleared
 /// Opens a vote on `milestone_positions` (consecutive pending milestones) for `solvers`.
 struct start_vote {
   std::vector<int> milestone_positions;
@@ -337,11 +337,13 @@ struct hold_awaiting {
   std::int64_t amount_minor = 0;
   bool cut = false;
 };
+/// A user the bounty met (a merge's author): recorded insert-only, so a login known already stays.
+struct know_user { user_ref user; };
 using effect = std::variant<create_bounty, fix_currency, add_pledge, refund_pledge, cancel_pledge, refresh_status,
                             set_goal, set_deadline, define_milestones, set_split, start_vote, set_state,
                             mark_closed_completed, change_label, post_reply, close_vote, release_milestones,
                             reject_milestones, set_disputed, rearm_deferred_timers, set_ballot, defer_timer,
-                            timer_fired, record_resolution, hold_awaiting>;
+                            timer_fired, record_resolution, hold_awaiting, know_user>;
 
 /// A part of the bot's reply to a comment: a sentence, or a request for funds naming a pledge
 /// created by this decision (its link needs the stored pledge id).
@@ -388,6 +390,11 @@ bool needs_maintainer_check(const std::vector<command_line>& commands);
 
 /// The milestones of a bounty, with the implicit single "done" 100% when none were defined.
 std::vector<milestone> effective_milestones(const std::vector<milestone>& stored);
+
+/// Opens the vote `plan` (from `plan_submission`) on `view`'s bounty: the implicit "done"
+/// milestone becomes a row (`define_milestones`), then `start_vote`, the state `voting`, and the
+/// split cleared (it applies to one submission). Updates `view` to match.
+void begin_vote(bounty_view& view, start_vote plan, std::vector<effect>& effects);
 
 /// Plans a submission of the next pending milestone, or the one named `name` (case-insensitive),
 /// for `solvers` (split by `split` when it names exactly the solvers, else equally). Refusals:
@@ -462,24 +469,23 @@ struct deposit_request {
   std::string provider = "manual";
 };
 
-/// The checks a deposit passes before anything is written; returns its currency's upper-case
-/// ISO 4217 code. Refusals (`problem` codes): `platform`, `user` (not a platform user id),
+/// The checks a deposit passes before anything is written; returns the amount it credits (its
+/// currency as an upper-case ISO 4217 code). Refusals (`problem` codes): `platform`, `user` (not a platform user id),
 /// `amount` (not positive, or over `max_units` whole units of the currency), `currency`,
 /// `reference` (empty, over `max_reference_chars`, control characters), `login` (not a login).
-[[nodiscard]] result<std::string> check_deposit(const deposit_request& request, std::int64_t max_units);
+[[nodiscard]] result<escrow::money> check_deposit(const deposit_request& request, std::int64_t max_units);
 
 /// A deposit as stored under its (provider, reference).
 struct stored_deposit {
   std::string platform;
   std::int64_t user_id = 0;
-  std::int64_t amount_minor = 0;
-  std::string currency;
+  escrow::money amount;
 };
 
 /// A deposit whose reference was recorded before: a replay when it repeats `stored` exactly (the
-/// caller then changes nothing and answers as before), else problem `conflict`. `currency` is the
-/// request's code as `check_deposit` returned it.
-[[nodiscard]] result<bool> check_deposit_replay(const deposit_request& request, const std::string& currency,
+/// caller then changes nothing and answers as before), else problem `conflict`. `amount` is the
+/// request's amount as `check_deposit` returned it.
+[[nodiscard]] result<bool> check_deposit_replay(const deposit_request& request, const escrow::money& amount,
                                                 const stored_deposit& stored);
 
 /// Totals shown in the status comment and the API: money held in escrow, sponsors (users with a

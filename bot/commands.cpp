@@ -1,5 +1,6 @@
 #include "bot/commands.hpp"
 
+#include "bot/status.hpp"
 #include "escrow/inert.hpp"
 
 #include <algorithm>
@@ -64,15 +65,13 @@ result<command> parse_pledge(std::span<const std::string_view> args) {
   c.amount = *amount;
   args = args.subspan(used);
   if (!args.empty() && lower(args[0]) == "until") {
-    if (args.size() < 2) return usage("`until` needs a date, like `until 2027-01-31`");
+    if (args.size() < 2) return usage(text_usage_until_needs_date());
     auto when = parse_deadline(args[1]);
     if (!when) return when.error();
     c.until = *when;
     args = args.subspan(2);
   }
-  if (!args.empty()) {
-    return usage("I did not understand " + inline_code(join(args)) + "; write `/pledge 50` or `/pledge $50 until 2027-01-31`");
-  }
+  if (!args.empty()) return usage(text_usage_pledge_leftover(join(args)));
   return c;
 }
 
@@ -85,46 +84,37 @@ result<command> parse_milestones(std::string_view rest) {
     const auto comma = rest.find(',', pos);
     const auto part = trim(rest.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
     const auto tokens = split_ws(part);
-    if (tokens.size() < 2) {
-      return usage("each milestone is a name and a percent, like `/bounty milestones design 20%, implementation 80%`");
-    }
+    if (tokens.size() < 2) return usage(text_usage_milestone_shape());
     const auto pct = parse_percent(tokens.back());
-    if (!pct || !tokens.back().ends_with('%')) {
-      return usage(inline_code(tokens.back()) + " is not a whole percent from 1% to 100%");
-    }
+    if (!pct || !tokens.back().ends_with('%')) return usage(text_usage_milestone_percent(tokens.back()));
     milestone_spec m{join(std::span(tokens).first(tokens.size() - 1)), *pct};
-    if (m.name.size() > max_milestone_name_chars) {
-      return usage("milestone names are at most " + std::to_string(max_milestone_name_chars) + " characters; " +
-                   inline_code(m.name, max_preview_chars) + " is longer");
-    }
-    if (!names.insert(lower(m.name)).second) return usage("milestone " + inline_code(m.name) + " is named twice");
+    if (m.name.size() > max_milestone_name_chars) return usage(text_usage_milestone_name_too_long(m.name));
+    if (!names.insert(lower(m.name)).second) return usage(text_usage_milestone_twice(m.name));
     sum += m.percent;
     c.milestones.push_back(std::move(m));
-    if (c.milestones.size() > max_milestones) return usage("at most " + std::to_string(max_milestones) + " milestones");
+    if (c.milestones.size() > max_milestones) return usage(text_usage_too_many_milestones());
     if (comma == std::string_view::npos) break;
     pos = comma + 1;
   }
-  if (sum != 100) return usage("milestone percents must add up to 100%, these add up to " + std::to_string(sum) + "%");
+  if (sum != 100) return usage(text_usage_milestone_sum(sum));
   return c;
 }
 
 result<command> parse_split(std::span<const std::string_view> args) {
   command c{command_kind::split};
-  if (args.empty() || args.size() % 2 != 0) {
-    return usage("write the split as `@login PCT` pairs, like `/bounty split @alice 70 @bob 30`");
-  }
+  if (args.empty() || args.size() % 2 != 0) return usage(text_usage_split_shape());
   int sum = 0;
   std::set<std::string> seen;
   for (std::size_t i = 0; i < args.size(); i += 2) {
-    if (!args[i].starts_with('@') || !is_login(args[i].substr(1))) return usage(inline_code(args[i]) + " is not an @login");
+    if (!args[i].starts_with('@') || !is_login(args[i].substr(1))) return usage(text_usage_split_login(args[i]));
     const auto pct = parse_percent(args[i + 1]);
-    if (!pct) return usage(inline_code(args[i + 1]) + " is not a whole percent from 1 to 100");
+    if (!pct) return usage(text_usage_split_percent(args[i + 1]));
     split_share s{std::string(args[i].substr(1)), *pct};
-    if (!seen.insert(lower(s.login)).second) return usage(inline_code("@" + s.login) + " is named twice");
+    if (!seen.insert(lower(s.login)).second) return usage(text_usage_split_twice(s.login));
     sum += s.percent;
     c.split.push_back(std::move(s));
   }
-  if (sum != 100) return usage("split percents must add up to 100, these add up to " + std::to_string(sum));
+  if (sum != 100) return usage(text_usage_split_sum(sum));
   return c;
 }
 
@@ -133,7 +123,7 @@ result<command> parse_bounty(std::span<const std::string_view> args, std::string
   const std::string sub = lower(args[0]);
   const auto rest = args.subspan(1);
   auto no_args = [&](command_kind k) -> result<command> {
-    if (!rest.empty()) return usage("`/bounty " + sub + "` takes no arguments");
+    if (!rest.empty()) return usage(text_usage_no_arguments(sub));
     return command{k};
   };
   if (sub == "status") return no_args(command_kind::status);
@@ -145,12 +135,12 @@ result<command> parse_bounty(std::span<const std::string_view> args, std::string
     std::size_t used = 0;
     auto amount = escrow::parse_amount(rest, used);
     if (!amount) return amount.error();
-    if (used != rest.size()) return usage("`/bounty goal` takes one amount, like `/bounty goal $500`, or `none`");
+    if (used != rest.size()) return usage(text_usage_goal_shape());
     c.amount = *amount;
     return c;
   }
   if (sub == "deadline") {
-    if (rest.size() != 1) return usage("write `/bounty deadline YYYY-MM-DD`");
+    if (rest.size() != 1) return usage(text_usage_deadline_shape());
     auto when = parse_deadline(rest[0]);
     if (!when) return when.error();
     command c{command_kind::deadline};
@@ -165,21 +155,16 @@ result<command> parse_bounty(std::span<const std::string_view> args, std::string
     command c{command_kind::submit};
     auto words = rest;
     if (!words.empty() && (words.back().starts_with("https://") || words.back().starts_with("http://"))) {
-      if (!is_plain_url(words.back())) {
-        return usage(inline_code(words.back(), max_preview_chars) + " is not a link I can show: at most " + std::to_string(max_url_chars) +
-                     " characters, without spaces, `<>()[]`, backticks or backslashes");
-      }
+      if (!is_plain_url(words.back())) return usage(text_usage_submit_url(words.back()));
       c.url = std::string(words.back());
       words = words.first(words.size() - 1);
     }
     c.milestone = join(words);
-    if (c.milestone.size() > max_milestone_name_chars) {
-      return usage("milestone names are at most " + std::to_string(max_milestone_name_chars) + " characters");
-    }
+    if (c.milestone.size() > max_milestone_name_chars) return usage(text_usage_submit_name_too_long());
     return c;
   }
   if (sub == "split") return parse_split(rest);
-  return usage(inline_code("/bounty " + std::string(args[0])) + " is not a command; `/bounty help` lists them");
+  return usage(text_usage_unknown_bounty_command(args[0]));
 }
 
 // Length of the fence opening this line (``` or ~~~, 3+), or 0.
@@ -243,17 +228,17 @@ std::vector<command_line> parse_comment(std::string_view body) {
       parsed = parse_pledge(args);
     } else if (word == "/support") {
       parsed = args.empty() ? result<command>(command{command_kind::support})
-                            : result<command>(usage("`/support` takes no arguments; to pledge money write `/pledge 50`"));
+                            : result<command>(usage(text_usage_support_arguments()));
     } else if (word == "/unpledge") {
       parsed = args.empty() ? result<command>(command{command_kind::unpledge})
-                            : result<command>(usage("`/unpledge` takes no arguments"));
+                            : result<command>(usage(text_usage_unpledge_arguments()));
     } else if (word == "/bounty") {
       parsed = parse_bounty(args, line);
     } else {
       continue;  // not ours: GitLab quick actions and other bots' commands
     }
     if (has_control_chars(line)) {
-      parsed = result<command>(usage("this line holds a control character; write the command as plain text"));
+      parsed = result<command>(usage(text_usage_control_character()));
     }
     out.push_back(command_line{std::string(trim(line)), out.size(), std::move(*parsed)});
   }

@@ -149,7 +149,7 @@ decision decide_closed(const bounty_view& view, const issue_closed& event, const
   }
   taken.assignees = event.assignees;
   auto plan = plan_submission(taken, event.assignees, event.assignees.front(), "", "", settings, now, true);
-  if (plan) d.effects.emplace_back(std::move(*plan));
+  if (plan) begin_vote(taken, std::move(*plan), d.effects);
   d.effects.emplace_back(refresh_status{});
   return d;
 }
@@ -161,8 +161,11 @@ decision decide_merged(const bounty_view& view, const change_merged& event, cons
   d.effects.emplace_back(mark_closed_completed{});
   bounty_view taken = take_the_work(view, d);
   taken.assignees.clear();
+  // A merge the bounty takes records its author (a login known already stays), whether or not
+  // the submission can open a vote.
+  d.effects.emplace_back(know_user{event.author});
   auto plan = plan_submission(taken, {event.author}, event.author, "", event.url, settings, now);
-  if (plan) d.effects.emplace_back(std::move(*plan));
+  if (plan) begin_vote(taken, std::move(*plan), d.effects);
   d.effects.emplace_back(refresh_status{});
   return d;
 }
@@ -290,21 +293,22 @@ decision decide_timer(const bounty_view& view, const due_timer& timer, const rep
 }
 
 result<bool> check_resolution(const dispute_resolution& r) {
-  if (r.action != "release" && r.action != "refund") return make_problem(problem_code::action, "action must be `release` or `refund`");
-  if (r.reason.empty()) return make_problem(problem_code::reason, "a reason is required");
+  if (r.action != "release" && r.action != "refund") return make_problem(problem_code::action, text_resolution_action());
+  if (r.reason.empty()) return make_problem(problem_code::reason, text_resolution_no_reason());
   if (r.reason.size() > max_reason_chars || has_control_chars(r.reason)) {
-    return make_problem(problem_code::reason, "a reason is at most " + std::to_string(max_reason_chars) +
-                                      " characters on one line, without control characters");
+    return make_problem(problem_code::reason, text_resolution_reason_too_long());
   }
   return true;
 }
 
+std::string_view resolution_outcome(const dispute_resolution& r) { return r.action == "refund" ? "refunded" : "released"; }
+
 result<decision> decide_dispute(const bounty_view& view, const dispute_resolution& r,
                                 const std::optional<open_vote>& last_rejected, const repo_settings& settings,
                                 utc_time /*now*/) {
-  if (!view.current->disputed) return make_problem(problem_code::not_disputed, "this bounty is not disputed");
+  if (!view.current->disputed) return make_problem(problem_code::not_disputed, text_dispute_not_disputed());
   const bool refund = r.action == "refund";
-  if (!refund && !last_rejected) return make_problem(problem_code::no_vote, "there is no rejected submission to release");
+  if (!refund && !last_rejected) return make_problem(problem_code::no_vote, text_dispute_no_rejected_vote());
   decision d;
   d.effects.emplace_back(record_resolution{r.action, r.reason});
   d.effects.emplace_back(set_disputed{false});

@@ -97,6 +97,10 @@ struct dispute_resolution {
 /// characters (problem `reason`).
 [[nodiscard]] result<bool> check_resolution(const dispute_resolution& r);
 
+/// What a resolution did, as the admin API names it: `refunded` or `released`. Precondition:
+/// `check_resolution(r)` passed.
+std::string_view resolution_outcome(const dispute_resolution& r);
+
 /// The operator resolves the dispute of `view`'s bounty (SPEC §7 "Disputed"): `refund` ends every
 /// pledge and cancels the bounty; `release` pays the milestones of `last_rejected` (the last
 /// rejected vote) to its solvers and settles the bounty as an approval would. The resolution is

@@ -4,8 +4,13 @@
 
 namespace bountybot::bot {
 
+std::string bounty_page_path(const issue_ref& issue) {
+  return "/b/" + issue.platform + "/" + issue.repository_path + "/" + std::to_string(issue.number);
+}
+
 std::string render_status(const issue_ref& issue, const bounty& b, const std::vector<pledge>& pledges,
-                          const std::vector<milestone>& milestones, const std::optional<open_vote>& vote) {
+                          const std::vector<milestone>& milestones, const std::optional<open_vote>& vote,
+                          std::string_view public_url) {
   const auto t = totals(pledges);
   const std::string currency = b.currency.value_or("");
   auto money = [&](std::int64_t minor) {
@@ -13,6 +18,11 @@ std::string render_status(const issue_ref& issue, const bounty& b, const std::ve
   };
   std::string s(own_comment_marker);
   s += "\n### Bounty: " + money(t.held_minor) + " in escrow\n\n";
+  if (!public_url.empty()) {
+    const auto base = std::string(public_url.ends_with('/') ? public_url.substr(0, public_url.size() - 1) : public_url);
+    const auto path = bounty_page_path(issue);
+    s += "[![bounty: " + money(t.held_minor) + "](" + base + "/badge" + path.substr(2) + ".svg)](" + base + path + ")\n\n";
+  }
   s += "| | |\n|---|---|\n";
   s += "| State | " + std::string(to_string(b.state)) + " |\n";
   s += "| Held in escrow | " + money(t.held_minor) + " |\n";
@@ -262,5 +272,136 @@ std::string text_nothing_to_withdraw(bounty_state s) {
 std::string text_support_has_no_deadline() { return "zero-value support has no deadline; write `/pledge 0` or `/support`"; }
 
 std::string text_status_without_bounty() { return "There is no bounty on this issue yet; start one with `/pledge 50`."; }
+
+
+std::string text_usage_until_needs_date() { return "`until` needs a date, like `until 2027-01-31`"; }
+
+std::string text_usage_pledge_leftover(std::string_view rest) {
+  return "I did not understand " + inline_code(rest) + "; write `/pledge 50` or `/pledge $50 until 2027-01-31`";
+}
+
+std::string text_usage_milestone_shape() {
+  return "each milestone is a name and a percent, like `/bounty milestones design 20%, implementation 80%`";
+}
+
+std::string text_usage_milestone_percent(std::string_view percent) {
+  return inline_code(percent) + " is not a whole percent from 1% to 100%";
+}
+
+std::string text_usage_milestone_name_too_long(std::string_view name) {
+  return text_usage_submit_name_too_long() + "; " + inline_code(name, max_preview_chars) + " is longer";
+}
+
+std::string text_usage_milestone_twice(std::string_view name) { return "milestone " + inline_code(name) + " is named twice"; }
+
+std::string text_usage_too_many_milestones() { return "at most " + std::to_string(max_milestones) + " milestones"; }
+
+std::string text_usage_milestone_sum(int sum) {
+  return "milestone percents must add up to 100%, these add up to " + std::to_string(sum) + "%";
+}
+
+std::string text_usage_split_shape() {
+  return "write the split as `@login PCT` pairs, like `/bounty split @alice 70 @bob 30`";
+}
+
+std::string text_usage_split_login(std::string_view token) { return inline_code(token) + " is not an @login"; }
+
+std::string text_usage_split_percent(std::string_view percent) {
+  return inline_code(percent) + " is not a whole percent from 1 to 100";
+}
+
+std::string text_usage_split_twice(std::string_view login) {
+  return inline_code("@" + std::string(login)) + " is named twice";
+}
+
+std::string text_usage_split_sum(int sum) {
+  return "split percents must add up to 100, these add up to " + std::to_string(sum);
+}
+
+std::string text_usage_no_arguments(std::string_view subcommand) {
+  return "`/bounty " + std::string(subcommand) + "` takes no arguments";
+}
+
+std::string text_usage_goal_shape() { return "`/bounty goal` takes one amount, like `/bounty goal $500`, or `none`"; }
+
+std::string text_usage_deadline_shape() { return "write `/bounty deadline YYYY-MM-DD`"; }
+
+std::string text_usage_submit_url(std::string_view url) {
+  return inline_code(url, max_preview_chars) + " is not a link I can show: at most " + std::to_string(max_url_chars) +
+         " characters, without spaces, `<>()[]`, backticks or backslashes";
+}
+
+std::string text_usage_submit_name_too_long() {
+  return "milestone names are at most " + std::to_string(max_milestone_name_chars) + " characters";
+}
+
+std::string text_usage_unknown_bounty_command(std::string_view subcommand) {
+  return inline_code("/bounty " + std::string(subcommand)) + " is not a command; `/bounty help` lists them";
+}
+
+std::string text_usage_support_arguments() { return "`/support` takes no arguments; to pledge money write `/pledge 50`"; }
+
+std::string text_usage_unpledge_arguments() { return "`/unpledge` takes no arguments"; }
+
+std::string text_usage_control_character() {
+  return "this line holds a control character; write the command as plain text";
+}
+
+std::string text_submit_no_bounty() { return "there is no bounty on this issue"; }
+
+std::string text_submit_disputed() { return "this bounty is disputed; the operator decides how it ends"; }
+
+std::string text_submit_vote_open() { return "a vote is already open"; }
+
+std::string text_submit_not_accepted(std::string_view accepted_label) {
+  return "a maintainer has not accepted this task yet (label " + inline_code(accepted_label) + ")";
+}
+
+std::string text_submit_all_submitted() { return "every milestone was submitted already"; }
+
+std::string text_submit_no_such_milestone(std::string_view name) {
+  return "there is no pending milestone named " + inline_code(name);
+}
+
+std::string text_submit_nothing_held() { return "nothing is held in escrow for this milestone"; }
+
+std::string text_deposit_platform() { return "platform must be `github` or `gitlab`"; }
+
+std::string text_deposit_user_id() { return "user_id must be a positive platform user id"; }
+
+std::string text_deposit_amount() { return "amount must be a positive integer of minor units"; }
+
+std::string text_deposit_currency(std::string_view code) {
+  return inline_code(code, max_preview_chars) + " is not an ISO 4217 code this service knows";
+}
+
+std::string text_deposit_too_large(std::int64_t bound_minor, std::string_view currency) {
+  return "a deposit is at most " + escrow::format_money(bound_minor, currency) + " (BOUNTYBOT_MAX_DEPOSIT)";
+}
+
+std::string text_deposit_reference() {
+  return "reference must be 1 to " + std::to_string(max_reference_chars) + " characters, without control characters";
+}
+
+std::string text_deposit_login() {
+  return "login must be a platform login (letters, digits, `-`, `_`, `.`; at most " + std::to_string(max_login_chars) +
+         " characters)";
+}
+
+std::string text_deposit_replay_conflict(std::string_view reference) {
+  return "reference " + inline_code(reference) + " was recorded before with other values";
+}
+
+std::string text_resolution_action() { return "action must be `release` or `refund`"; }
+
+std::string text_resolution_no_reason() { return "a reason is required"; }
+
+std::string text_resolution_reason_too_long() {
+  return "a reason is at most " + std::to_string(max_reason_chars) + " characters on one line, without control characters";
+}
+
+std::string text_dispute_not_disputed() { return "this bounty is not disputed"; }
+
+std::string text_dispute_no_rejected_vote() { return "there is no rejected submission to release"; }
 
 }  // namespace bountybot::bot

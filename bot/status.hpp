@@ -1,5 +1,6 @@
 #pragma once
-/// Texts the bot posts: the status comment, replies, funding requests. Pure (markdown strings).
+/// Texts the bot posts: the status comment, replies, funding requests, and why a command, a
+/// submission, a deposit or a dispute resolution is refused. Pure (markdown strings).
 #include "bot/bounty.hpp"
 
 #include <string>
@@ -25,9 +26,14 @@ inline constexpr std::size_t max_listed_voters = 50;
 std::string fit_comment(std::string body);
 
 /// The one status comment of a bounty (edited in place): state, held total, sponsors and
-/// supporters, goal, deadline, and how to pledge.
+/// supporters, goal, deadline, and how to pledge; with a `public_url`, the bounty's badge linking
+/// to its page there (SPEC §15).
 std::string render_status(const issue_ref& issue, const bounty& b, const std::vector<pledge>& pledges,
-                          const std::vector<milestone>& milestones = {}, const std::optional<open_vote>& vote = {});
+                          const std::vector<milestone>& milestones = {}, const std::optional<open_vote>& vote = {},
+                          std::string_view public_url = {});
+
+/// The path of a bounty's page: `/b/{platform}/{full_path}/{number}`.
+std::string bounty_page_path(const issue_ref& issue);
 
 /// The vote comment (SPEC §7): what was submitted, by whom, the link, what approval releases,
 /// who may vote and how, and the close time.
@@ -132,5 +138,102 @@ std::string text_nothing_to_withdraw(bounty_state s);
 std::string text_support_has_no_deadline();
 /// The answer to `/bounty status` on an issue without a bounty (a whole sentence).
 std::string text_status_without_bounty();
+
+
+// ---- why a command line is malformed (problem `usage`; the reply puts the line, in code, before each) ----
+
+/// `/pledge AMOUNT until` without the date.
+std::string text_usage_until_needs_date();
+/// `/pledge` followed by words it does not take; `rest` is those words, shown inert.
+std::string text_usage_pledge_leftover(std::string_view rest);
+/// A part of `/bounty milestones` that is not a name and a percent.
+std::string text_usage_milestone_shape();
+/// A milestone's `percent` token is not a whole percent with `%` from 1% to 100% (shown inert).
+std::string text_usage_milestone_percent(std::string_view percent);
+/// A milestone `name` longer than `max_milestone_name_chars` (shown inert, cut to a preview).
+std::string text_usage_milestone_name_too_long(std::string_view name);
+/// A milestone `name` given twice in `/bounty milestones` (shown inert).
+std::string text_usage_milestone_twice(std::string_view name);
+/// More than `max_milestones` milestones.
+std::string text_usage_too_many_milestones();
+/// Milestone percents that add up to `sum`, not 100.
+std::string text_usage_milestone_sum(int sum);
+/// `/bounty split` without an even number of arguments (`@login PCT` pairs).
+std::string text_usage_split_shape();
+/// A `/bounty split` `token` where an @login belongs (shown inert).
+std::string text_usage_split_login(std::string_view token);
+/// A `/bounty split` `percent` token that is not a whole number from 1 to 100 (shown inert).
+std::string text_usage_split_percent(std::string_view percent);
+/// A solver `login` (without `@`) named twice in `/bounty split` (shown inert, with `@`).
+std::string text_usage_split_twice(std::string_view login);
+/// Split percents that add up to `sum`, not 100.
+std::string text_usage_split_sum(int sum);
+/// `/bounty <subcommand>` (lower-cased) given arguments it does not take.
+std::string text_usage_no_arguments(std::string_view subcommand);
+/// `/bounty goal` given something other than one amount or `none`.
+std::string text_usage_goal_shape();
+/// `/bounty deadline` without exactly one date.
+std::string text_usage_deadline_shape();
+/// The `url` of `/bounty submit` is not a plain link (`is_plain_url`; shown inert, cut to a preview).
+std::string text_usage_submit_url(std::string_view url);
+/// The milestone named by `/bounty submit` is longer than `max_milestone_name_chars`.
+std::string text_usage_submit_name_too_long();
+/// `/bounty <subcommand>` (as written) is no command.
+std::string text_usage_unknown_bounty_command(std::string_view subcommand);
+/// `/support` given arguments.
+std::string text_usage_support_arguments();
+/// `/unpledge` given arguments.
+std::string text_usage_unpledge_arguments();
+/// A command line holding a control character.
+std::string text_usage_control_character();
+
+// ---- why a submission is refused (problem `submit`; `text_bounty_is` when the state forbids it) ----
+
+/// `/bounty submit` on an issue without a bounty.
+std::string text_submit_no_bounty();
+/// The bounty is disputed: the operator decides how it ends.
+std::string text_submit_disputed();
+/// A vote on a submission is already open.
+std::string text_submit_vote_open();
+/// The bounty is still open: no maintainer added `accepted_label` (shown inert).
+std::string text_submit_not_accepted(std::string_view accepted_label);
+/// No milestone is pending any more.
+std::string text_submit_all_submitted();
+/// No pending milestone is named `name` (shown inert).
+std::string text_submit_no_such_milestone(std::string_view name);
+/// The submitted milestones would release nothing: nothing is held for them.
+std::string text_submit_nothing_held();
+
+// ---- why an operator deposit is refused (`check_deposit`, `check_deposit_replay`; the API shows them) ----
+
+/// The platform is neither `github` nor `gitlab` (problem `platform`).
+std::string text_deposit_platform();
+/// The user id is not positive (problem `user`).
+std::string text_deposit_user_id();
+/// The amount is not a positive number of minor units (problem `amount`).
+std::string text_deposit_amount();
+/// `code` is no ISO 4217 code this service knows (problem `currency`; shown inert, cut to a preview).
+std::string text_deposit_currency(std::string_view code);
+/// The amount is over `bound_minor` of `currency`, the BOUNTYBOT_MAX_DEPOSIT bound (problem `amount`).
+std::string text_deposit_too_large(std::int64_t bound_minor, std::string_view currency);
+/// The reference is empty, over `max_reference_chars` or holds control characters (problem `reference`).
+std::string text_deposit_reference();
+/// The login is not a platform login (`is_login`; problem `login`).
+std::string text_deposit_login();
+/// `reference` was recorded before with another platform, user or amount (problem `conflict`; shown inert).
+std::string text_deposit_replay_conflict(std::string_view reference);
+
+// ---- why the operator's dispute resolution is refused (`check_resolution`, `decide_dispute`) ----
+
+/// The action is neither `release` nor `refund` (problem `action`).
+std::string text_resolution_action();
+/// The reason is empty (problem `reason`).
+std::string text_resolution_no_reason();
+/// The reason is over `max_reason_chars` or holds control characters (problem `reason`).
+std::string text_resolution_reason_too_long();
+/// The bounty is not disputed (problem `not_disputed`).
+std::string text_dispute_not_disputed();
+/// A release was asked but no submission was rejected (problem `no_vote`).
+std::string text_dispute_no_rejected_vote();
 
 }  // namespace bountybot::bot

@@ -30,7 +30,7 @@ int latest_version();
 int migrate(pqxx::connection& conn);
 
 /// True when the schema is at `latest_version()` (used by /readyz).
-bool is_migrated(pqxx::connection& conn);
+[[nodiscard]] bool is_migrated(pqxx::connection& conn);
 
 /// How many times a transaction is retried on serialization failure, deadlock or a broken
 /// connection before the error is passed on.

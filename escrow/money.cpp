@@ -259,17 +259,21 @@ result<money> to_money(const amount_text& text, std::string_view currency_code, 
     return amount_problem(std::string(c->code) + " has " + has + "; " + inline_code(text.integer_digits + "." +
                           text.fraction_digits) + " has " + std::to_string(text.fraction_digits.size()));
   }
-  const std::int64_t max_minor =
-      max_units > INT64_MAX / minor_per_unit(*c) ? INT64_MAX : max_units * minor_per_unit(*c);
-  const std::string limit = format_money(max_minor, c->code);
+  const std::int64_t most = max_minor(*c, max_units);
+  const std::string limit = format_money(most, c->code);
   if (text.integer_digits.size() > 18) return amount_problem("the most one pledge can be is " + limit);
   uint128 minor = 0;
   for (char d : text.integer_digits) minor = minor * 10 + static_cast<unsigned>(d - '0');
   std::string frac = text.fraction_digits;
   frac.resize(static_cast<std::size_t>(c->exponent), '0');
   for (char d : frac) minor = minor * 10 + static_cast<unsigned>(d - '0');
-  if (minor > static_cast<uint128>(max_minor)) return amount_problem("the most one pledge can be is " + limit);
+  if (minor > static_cast<uint128>(most)) return amount_problem("the most one pledge can be is " + limit);
   return money(static_cast<std::int64_t>(minor), std::string(c->code));
+}
+
+std::int64_t max_minor(const currency& c, std::int64_t max_units) {
+  const std::int64_t per = minor_per_unit(c);
+  return max_units > INT64_MAX / per ? INT64_MAX : max_units * per;
 }
 
 std::int64_t default_max_pledge_minor(const currency& c) { return default_max_pledge_units * minor_per_unit(c); }
@@ -337,10 +341,12 @@ std::string_view to_string(problem_code c) {
     case problem_code::config: return "config";
     case problem_code::conflict: return "conflict";
     case problem_code::currency: return "currency";
+    case problem_code::cursor: return "cursor";
     case problem_code::date: return "date";
     case problem_code::duration: return "duration";
     case problem_code::insufficient: return "insufficient";
     case problem_code::ledger: return "ledger";
+    case problem_code::limit: return "limit";
     case problem_code::login: return "login";
     case problem_code::no_vote: return "no_vote";
     case problem_code::none: return "none";
@@ -350,6 +356,9 @@ std::string_view to_string(problem_code c) {
     case problem_code::platform: return "platform";
     case problem_code::reason: return "reason";
     case problem_code::reference: return "reference";
+    case problem_code::repo: return "repo";
+    case problem_code::sort: return "sort";
+    case problem_code::state: return "state";
     case problem_code::submit: return "submit";
     case problem_code::usage: return "usage";
     case problem_code::user: return "user";

@@ -89,6 +89,11 @@ result<amount_text> parse_amount(std::string_view text);
 /// The maximum is in whole units so that it means the same whichever currency the text names.
 result<money> to_money(const amount_text& text, std::string_view currency_code, std::int64_t max_units);
 
+/// `max_units` whole units of `c` in minor units, saturated at INT64_MAX: the one reading of a
+/// maximum given in whole units (per pledge, BOUNTYBOT_MAX_DEPOSIT), so that it means the same in
+/// every currency. Precondition: max_units >= 0.
+[[nodiscard]] std::int64_t max_minor(const currency& c, std::int64_t max_units);
+
 /// The default per-pledge maximum: 100,000 units of the currency (SPEC §2).
 inline constexpr std::int64_t default_max_pledge_units = 100'000;
 

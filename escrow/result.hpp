@@ -17,10 +17,12 @@ enum class problem_code {
   config,  // a configuration variable with a bad value
   conflict,  // an idempotency key (a deposit reference) reused with other values
   currency,  // an unknown currency, or amounts of two currencies combined
+  cursor,  // a list cursor that the list did not write
   date,  // a date that is malformed or already passed
   duration,  // a duration that is malformed or out of range
   insufficient,  // a balance that does not cover a transfer (SPEC §3 invariant 2)
   ledger,  // a transfer the ledger refused (answered 409)
+  limit,  // a page size out of its range
   login,  // a text that is not a platform login
   no_vote,  // a release asked for a dispute without a rejected vote
   none,  // no problem yet (a placeholder before a result is computed)
@@ -29,7 +31,10 @@ enum class problem_code {
   overflow,  // a figure that would leave the signed 64-bit range
   platform,  // a platform that is neither `github` nor `gitlab`
   reason,  // an operator reason that is empty, too long or holds control characters
+  repo,  // a repository filter that is not a full path
   reference,  // a deposit reference that is empty, too long or holds control characters
+  sort,  // a list order that is not one of those offered
+  state,  // a state filter that names no state
   submit,  // a submission the bounty cannot take now
   usage,  // a command line used wrongly
   user,  // a user id that is not a platform user id

@@ -132,6 +132,7 @@ struct call_context {
   pqxx::work& tx;
   const claimed_row& row;
   platform_api& api;
+  const std::string& public_url;
 };
 
 /// The hidden tag that the comment of outbox row `id` carries.
@@ -155,7 +156,7 @@ void send_status(const call_context& c) {
   const std::int64_t bounty_id = c.row.fields[col_bounty_id].as<std::int64_t>();
   c.tx.exec_params(lock_bounty_sql, bounty_id);
   const auto rec = bot::load_bounty(c.tx, bounty_id);
-  const auto body = bot::render_status(rec->issue, rec->current, rec->pledges, rec->milestones, rec->vote);
+  const auto body = bot::render_status(rec->issue, rec->current, rec->pledges, rec->milestones, rec->vote, c.public_url);
   if (rec->status_comment_id) {
     c.api.update_comment(c.row.issue, *rec->status_comment_id, body);
   } else {
@@ -277,7 +278,7 @@ bool outbox_sender::send_claimed(pqxx::work& tx, std::int64_t claimed_id) {
     return false;
   }
   try {
-    perform_call({.tx = tx, .row = row, .api = *api->second}, *kind);
+    perform_call({.tx = tx, .row = row, .api = *api->second, .public_url = settings_.public_url}, *kind);
     tx.exec_params0(mark_sent_sql, row.id, row.attempts);
   } catch (const pqxx::failure&) {
     throw;  // database trouble: the transaction runner retries or gives up; the row stays pending

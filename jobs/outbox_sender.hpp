@@ -23,6 +23,9 @@ struct sender_settings {
   std::chrono::seconds max_backoff{3600};
   std::chrono::milliseconds idle_wait{1000};     // wait for NOTIFY bountybot_outbox at most this long
   std::chrono::seconds lease{60};                // a claimed row is left alone this long (a crashed sender's)
+  /// The service's public base URL (BOUNTYBOT_PUBLIC_URL): status comments link to the bounty's
+  /// page and show its badge from there; empty: no link and no badge.
+  std::string public_url;
   /// Called once a failed call's retry is on record (committed), for this instance's metrics.
   /// Must not block.
   std::function<void()> on_retry;

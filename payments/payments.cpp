@@ -3,6 +3,7 @@
 #include "bot/bounty.hpp"
 #include "bot/status.hpp"
 #include "escrow/inert.hpp"
+#include "payments/texts.hpp"
 
 #include <charconv>
 
@@ -52,29 +53,27 @@ result<funding_offer> decide_funding(const funding_view& view, const card_fee& f
                                      std::int64_t max_deposit_units) {
   const auto& currency = view.pledged.currency();
   funding_offer offer{funding_state::ended, escrow::money(0, currency), escrow::money(0, currency), escrow::money(0, currency)};
-  if (view.pledge_state == "held") {
+  if (view.state == bot::pledge_state::held) {
     offer.state = funding_state::held;
     return offer;
   }
   const bool expired = view.funds_expire_at && *view.funds_expire_at <= now;
-  if (view.pledge_state != "awaiting_funds" || expired) return offer;
+  if (view.state != bot::pledge_state::awaiting_funds || expired) return offer;
   if (view.sponsor_frozen) {
     offer.state = funding_state::frozen;
     return offer;
   }
   // A deposit holds the oldest awaiting pledge first: what the older ones need comes before this one.
-  const auto needed = view.pledged.amount_minor() + view.awaiting_before_minor;
-  const auto missing = needed - std::min(view.available_minor, needed);
+  const auto needed = view.pledged.amount_minor() + view.awaiting_before.amount_minor();
+  const auto missing = needed - std::min(view.available.amount_minor(), needed);
   if (missing <= 0) {
     offer.state = funding_state::covered;
     return offer;
   }
   const auto* cur = escrow::find_currency(currency);
-  const escrow::int128 bound = static_cast<escrow::int128>(max_deposit_units) * escrow::minor_per_unit(*cur);
+  const std::int64_t bound = escrow::max_minor(*cur, max_deposit_units);
   if (missing > bound) {
-    return make_problem(problem_code::amount, "what is missing is more than one deposit may bring (" +
-                                                  escrow::format_money(static_cast<std::int64_t>(bound), cur->code) +
-                                                  "): ask the operator how to pay it");
+    return make_problem(problem_code::amount, text_missing_over_deposit(bound, cur->code));
   }
   offer.state = funding_state::payable;
   offer.missing = escrow::money(missing, currency);
@@ -91,17 +90,17 @@ result<top_up> decide_top_up(const top_up_form& form, const card_fee& fee, std::
   if (frozen) return make_problem(problem_code::conflict, bot::text_account_frozen());
   const auto* currency = escrow::find_currency(form.currency);
   if (currency == nullptr || !card_currency_supported(form.currency)) {
-    return make_problem(problem_code::currency, "cards are not taken in this currency here: pay the operator instead");
+    return make_problem(problem_code::currency, text_card_currency_not_taken());
   }
   const std::string code(currency->code);
   const auto text = escrow::parse_amount(form.amount);
   if (!text) return text.error();
   if (text->currency_code && *text->currency_code != code) {
-    return make_problem(problem_code::amount, "the amount names another currency than " + code);
+    return make_problem(problem_code::amount, text_amount_other_currency(code));
   }
   auto amount = escrow::to_money(*text, code, max_units);
   if (!amount) return amount.error();
-  if (amount->amount_minor() <= 0) return make_problem(problem_code::amount, "the amount must be more than zero");
+  if (amount->amount_minor() <= 0) return make_problem(problem_code::amount, text_top_up_not_positive());
   auto surcharge = card_surcharge(*amount, fee);
   if (!surcharge) return surcharge.error();
   auto total = escrow::checked_add(*amount, *surcharge);
@@ -110,13 +109,13 @@ result<top_up> decide_top_up(const top_up_form& form, const card_fee& fee, std::
 }
 
 result<card_deposit> decide_card_payment(const card_payment& payment) {
-  if (!is_stripe_id(payment.session_id)) return make_problem(problem_code::reference, "the session has no usable id");
+  if (!is_stripe_id(payment.session_id)) return make_problem(problem_code::reference, text_session_no_id());
   const auto to = payer_from(payment.account);
-  if (!to) return make_problem(problem_code::user, "the session's metadata[account] names no account of this service");
+  if (!to) return make_problem(problem_code::user, text_session_no_account());
   const auto* currency = escrow::find_currency(payment.currency);
-  if (currency == nullptr) return make_problem(problem_code::currency, "the session's currency is unknown");
+  if (currency == nullptr) return make_problem(problem_code::currency, text_session_currency_unknown());
   if (payment.amount_total <= 0 || payment.surcharge_minor < 0 || payment.surcharge_minor >= payment.amount_total) {
-    return make_problem(problem_code::amount, "the session's amount_total and metadata[surcharge] do not fit together");
+    return make_problem(problem_code::amount, text_session_amounts_mismatch());
   }
   const std::string code(currency->code);
   return card_deposit{*to, escrow::money(payment.amount_total - payment.surcharge_minor, code),
@@ -125,10 +124,10 @@ result<card_deposit> decide_card_payment(const card_payment& payment) {
 }
 
 result<card_dispute> decide_card_dispute(const card_dispute& dispute) {
-  if (!is_stripe_id(dispute.dispute_id)) return make_problem(problem_code::reference, "the dispute has no usable id");
+  if (!is_stripe_id(dispute.dispute_id)) return make_problem(problem_code::reference, text_dispute_no_id());
   const auto* currency = escrow::find_currency(dispute.currency);
-  if (currency == nullptr) return make_problem(problem_code::currency, "the dispute's currency is unknown");
-  if (dispute.amount_minor < 0) return make_problem(problem_code::amount, "the dispute's amount is below zero");
+  if (currency == nullptr) return make_problem(problem_code::currency, text_dispute_currency_unknown());
+  if (dispute.amount_minor < 0) return make_problem(problem_code::amount, text_dispute_amount_negative());
   card_dispute d = dispute;
   d.currency = std::string(currency->code);
   if (!is_stripe_id(d.charge)) d.charge.clear();
@@ -140,10 +139,9 @@ result<card_dispute> decide_card_dispute(const card_dispute& dispute) {
 }
 
 result<bool> check_lift_note(std::string_view note) {
-  if (note.empty()) return make_problem(problem_code::reason, "a note is required: why the freeze is lifted");
+  if (note.empty()) return make_problem(problem_code::reason, text_lift_note_required());
   if (note.size() > bot::max_reason_chars || has_control_chars(note)) {
-    return make_problem(problem_code::reason, "a note is at most " + std::to_string(bot::max_reason_chars) +
-                                                  " characters on one line, without control characters");
+    return make_problem(problem_code::reason, text_lift_note_too_long());
   }
   return true;
 }

@@ -2,6 +2,7 @@
 /// Payments (SPEC §14, "Money in"), pure: the card surcharge, what a funding page offers, and
 /// what a paid Checkout Session deposits. The Stripe REST calls and event payloads stop at
 /// adapters/stripe/; the rows are in payments/store/.
+#include "bot/bounty.hpp"
 #include "bot/platform.hpp"
 #include "bot/time.hpp"
 #include "escrow/money.hpp"
@@ -45,12 +46,12 @@ std::optional<payer> payer_from(std::string_view ref);
 /// A pledge as its funding page reads it.
 struct funding_view {
   std::int64_t pledge_id = 0;
-  std::string pledge_state;  // held, awaiting_funds, refunded, cancelled
+  bot::pledge_state state = bot::pledge_state::awaiting_funds;
   escrow::money pledged{0, "USD"};
-  std::int64_t available_minor = 0;  // the sponsor's available balance in the pledge's currency
-  /// The sponsor's older pledges in this currency still awaiting funds (minor units): a deposit
-  /// holds them first (oldest first), so the payment must cover them too.
-  std::int64_t awaiting_before_minor = 0;
+  escrow::money available{0, "USD"};  // the sponsor's available balance in the pledge's currency
+  /// The sponsor's older pledges in this currency still awaiting funds: a deposit holds them
+  /// first (oldest first), so the payment must cover them too.
+  escrow::money awaiting_before{0, "USD"};
   payer sponsor;
   std::string sponsor_login;
   std::string issue_key;  // github:octo-org/octo-repo#42

@@ -1,6 +1,7 @@
 #include "payments/payouts.hpp"
 
 #include "bot/status.hpp"
+#include "payments/texts.hpp"
 
 namespace bountybot::payments {
 
@@ -46,33 +47,32 @@ result<escrow::money> checked_amount(const std::map<std::string, std::int64_t>& 
     return make_problem(problem_code::conflict, bot::text_account_frozen());
   }
   const auto* currency = escrow::find_currency(form.currency);
-  if (currency == nullptr) return make_problem(problem_code::currency, "choose a currency you have a balance in");
+  if (currency == nullptr) return make_problem(problem_code::currency, text_payout_choose_currency());
   const std::string code(currency->code);
   const auto it = balances.find(code);
   const std::int64_t balance = it == balances.end() ? 0 : it->second;
   if (balance <= 0) {
-    return make_problem(problem_code::currency, std::string(what == "payable" ? "you have nothing to be paid out in "
-                                                                               : "you have nothing to withdraw in ") + code);
+    return make_problem(problem_code::currency,
+                        what == "payable" ? text_no_balance_to_pay_out(code) : text_no_balance_to_withdraw(code));
   }
   std::int64_t amount = balance;
   if (!form.amount.empty()) {
     const auto text = escrow::parse_amount(form.amount);
     if (!text) return text.error();
     if (text->currency_code && *text->currency_code != code) {
-      return make_problem(problem_code::amount, "the amount names another currency than " + code);
+      return make_problem(problem_code::amount, text_amount_other_currency(code));
     }
     const auto m = escrow::to_money(*text, code, max_payout_units);
     if (!m) return m.error();
     amount = m->amount_minor();
   }
-  if (amount <= 0) return make_problem(problem_code::amount, "a payout must be more than zero");
+  if (amount <= 0) return make_problem(problem_code::amount, text_payout_not_positive());
   if (amount > balance) {
-    return make_problem(problem_code::amount, "that is more than your " + std::string(what) + " balance of " +
-                                                  escrow::format_money(balance, code));
+    return make_problem(problem_code::amount, text_over_balance(what, balance, code));
   }
   const std::int64_t minimum = minimum_units * escrow::minor_per_unit(*currency);
   if (amount < minimum) {
-    return make_problem(problem_code::amount, "the smallest payout is " + escrow::format_money(minimum, code));
+    return make_problem(problem_code::amount, text_payout_below_minimum(minimum, code));
   }
   return escrow::money(amount, code);
 }
@@ -86,9 +86,9 @@ result<payout_plan> decide_payout(const payout_view& view, const payout_form& fo
   const auto& code = checked->currency();
   // Currencies Stripe takes in other units (card_currency_supported) are paid by the operator.
   if (!view.stripe || !card_currency_supported(code)) return payout_plan{escrow::money(amount, code), payout_provider::manual, ""};
-  if (!view.account) return make_problem(problem_code::conflict, "set up payouts first: Stripe needs to know where to pay you");
+  if (!view.account) return make_problem(problem_code::conflict, text_payouts_not_set_up());
   if (!view.account->payouts_enabled) {
-    return make_problem(problem_code::conflict, "Stripe has not enabled payouts on your account yet: finish its onboarding");
+    return make_problem(problem_code::conflict, text_payouts_not_enabled());
   }
   return payout_plan{escrow::money(amount, code), payout_provider::stripe, view.account->account_id};
 }
@@ -118,16 +118,15 @@ result<settlement_plan> decide_settlement(std::int64_t id, payout_kind kind, pay
                                          settlement what, settled_by by) {
   const auto name = std::string(to_string(kind)) + " " + std::to_string(id);
   if (by == settled_by::operator_hand && provider != payout_provider::manual) {
-    return make_problem(problem_code::conflict,
-                        name + " is paid through Stripe: it settles itself (a transfer, or Stripe's reversal)");
+    return make_problem(problem_code::conflict, text_settles_through_stripe(name));
   }
   if (what == settlement::paid) {
     if (state != payout_state::requested) {
-      return make_problem(problem_code::conflict, name + " is " + std::string(to_string(state)) + " already");
+      return make_problem(problem_code::conflict, text_settled_already(name, to_string(state)));
     }
     return settlement_plan{payout_state::paid, false, false};
   }
-  if (state == payout_state::failed) return make_problem(problem_code::conflict, name + " failed already");
+  if (state == payout_state::failed) return make_problem(problem_code::conflict, text_failed_already(name));
   return settlement_plan{payout_state::failed, true, kind == payout_kind::withdrawal};
 }
 

@@ -7,7 +7,7 @@ DEBIAN_PACKAGES=(
   build-essential cmake pkg-config ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libpqxx-dev libpq-dev liblz4-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev
-  libcmark-gfm-dev libcmark-gfm-extensions-dev libkainjow-mustache-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libkainjow-mustache-dev libfreetype-dev fonts-dejavu-core libpugixml-dev
   postgresql-15 postgresql-client-15 curl openssl
 )
 

@@ -5,6 +5,7 @@
 #include "adapters/gitlab/events.hpp"
 #include "adapters/stripe/stripe.hpp"
 #include "app/clock.hpp"
+#include "bot/store/listing.hpp"
 #include "bot/store/store.hpp"
 #include "escrow/ledger.hpp"
 #include "escrow/store/store.hpp"
@@ -62,14 +63,29 @@ http_reply json_error(unsigned status, const std::string& message) {
   return json_reply(status, json::object{{"error", message}});
 }
 
+json::object issue_json(const bot::issue_ref& issue) {
+  return {{"platform", issue.platform}, {"repository", issue.repository_path}, {"number", issue.number}, {"url", issue.url}};
+}
+
+/// A bounty as the list shows it: the keys of the bounty JSON it carries, its latest activity,
+/// and where its whole JSON is.
+json::value listed_json(const bot::listed_bounty& b) {
+  return json::object{
+      {"issue", issue_json(b.issue)},
+      {"state", std::string(bot::to_string(b.state))},
+      {"currency", b.currency ? json::value(*b.currency) : json::value(nullptr)},
+      {"goal", b.goal_minor ? json::value(*b.goal_minor) : json::value(nullptr)},
+      {"held", b.held_minor},
+      {"sponsors", b.sponsors},
+      {"deadline", b.deadline ? json::value(bot::format_rfc3339(*b.deadline)) : json::value(nullptr)},
+      {"activity_at", bot::format_rfc3339(b.activity_at)},
+      {"api", "/api/v1/bounties/" + b.issue.platform + "/" + b.issue.repository_path + "/" + std::to_string(b.issue.number)}};
+}
+
 json::value bounty_json(const bot::bounty_record& rec) {
   const auto t = bot::totals(rec.pledges);
-  json::object issue{{"platform", rec.issue.platform},
-                     {"repository", rec.issue.repository_path},
-                     {"number", rec.issue.number},
-                     {"url", rec.issue.url}};
   json::object out;
-  out["issue"] = std::move(issue);
+  out["issue"] = issue_json(rec.issue);
   out["state"] = std::string(bot::to_string(rec.current.state));
   out["currency"] = rec.current.currency ? json::value(*rec.current.currency) : json::value(nullptr);
   out["goal"] = rec.current.goal_minor ? json::value(*rec.current.goal_minor) : json::value(nullptr);
@@ -123,7 +139,9 @@ routes::routes(api_settings settings, db::pool& pool)
     : settings_(std::move(settings)),
       pool_(pool),
       pages_(std::make_unique<pages>(settings_.pages, pool)),
-      table_(concatenated(health_routes(), intake_routes(), bounty_routes(), admin_routes(), pages_->routes())),
+      bounty_pages_(std::make_unique<bounty_pages>(pool)),
+      table_(concatenated(health_routes(), intake_routes(), bounty_routes(), admin_routes(), pages_->routes(),
+                          bounty_pages_->routes())),
       batcher_(std::make_unique<delivery_batcher>(pool.url())),
       blocking_(std::make_unique<boost::asio::thread_pool>(pool.size())) {}
 
@@ -175,6 +193,12 @@ std::vector<api_route> routes::intake_routes() {
 
 std::vector<api_route> routes::bounty_routes() {
   return {
+      /// A page of bounties, newest activity first (SPEC §9): filters `platform`, `repo`,
+      /// `currency`, `state` (a state, `live` or `all`; default all), `sort` (`activity`, `held`),
+      /// `limit` (1..100, default 20), `cursor` (the last page's `next_cursor`). 400 {"error",
+      /// "code"} naming a bad parameter.
+      {"GET", "/api/v1/bounties", route_auth::none, refusal_format::json,
+       blocking_handler([this](const http_request& r, const route_params&) { return bounties(r); })},
       /// A bounty as JSON (amounts in minor units): `path` is the repository's full path ("group/sub/project").
       /// 404 {"error": "no such bounty"} for an unknown platform, a number that is not an integer,
       /// or no such bounty.
@@ -401,6 +425,17 @@ http_reply routes::metrics() {
   return {200, "text/plain; version=0.0.4; charset=utf-8", out, {}};
 }
 
+http_reply routes::bounties(const http_request& request) {
+  const auto q = bot::parse_list_query(query_of(request.target), {});
+  if (!q) return json_reply(400, json::object{{"error", q.error().message}, {"code", std::string(to_string(q.error().code))}});
+  std::vector<bot::listed_bounty> rows;
+  pool_.transact([&](pqxx::work& tx) { rows = bot::list_bounties(tx, *q); });
+  json::array out;
+  for (std::size_t i = 0; i < rows.size() && i < static_cast<std::size_t>(q->limit); ++i) out.push_back(listed_json(rows[i]));
+  const auto next = bot::next_cursor(*q, rows);
+  return json_reply(200, json::object{{"bounties", std::move(out)}, {"next_cursor", next ? json::value(*next) : json::value(nullptr)}});
+}
+
 http_reply routes::bounty(const std::string& platform, const std::string& full_path, const std::string& number) {
   const auto n = parse_id(number);
   if (!n || !bot::platform_from(platform)) return json_error(404, "no such bounty");
@@ -460,7 +495,7 @@ http_reply routes::deposit(const http_request& request) {
   for (auto id : r->held_pledges) held.push_back(id);
   return json_reply(r->created ? 201 : 200, json::object{{"deposit_id", r->deposit_id},
                                                          {"created", r->created},
-                                                         {"available", r->available_minor},
+                                                         {"available", r->available.amount_minor()},
                                                          {"currency", std::string(escrow::find_currency(req.currency)->code)},
                                                          {"held_pledges", std::move(held)}});
 }

@@ -6,6 +6,7 @@
 #include "bot/store/store.hpp"
 #include "webhooks/batcher.hpp"
 #include "web/api_route.hpp"
+#include "web/bounty_pages.hpp"
 #include "web/pages.hpp"
 #include "web/server.hpp"
 
@@ -57,6 +58,7 @@ class routes {
   void intake(const http_request& request, bool github, reply_sink reply);
   void intake_stripe(const http_request& request, reply_sink reply);
   void store_delivery(webhooks::delivery d, unsigned status_fresh, reply_sink reply);
+  http_reply bounties(const http_request& request);
   http_reply bounty(const std::string& platform, const std::string& full_path, const std::string& number);
   http_reply deposit(const http_request& request);
   http_reply account(const std::string& platform, const std::string& user_id);
@@ -73,6 +75,7 @@ class routes {
   api_settings settings_;
   db::pool& pool_;
   std::unique_ptr<pages> pages_;  // before table_, which takes its routes
+  std::unique_ptr<bounty_pages> bounty_pages_;  // likewise
   route_table<api_route> table_;  // built from settings_: intake and admin routes exist only when configured
   std::unique_ptr<webhooks::delivery_batcher> batcher_;  // group commit of the inbox
   std::unique_ptr<boost::asio::thread_pool> blocking_;  // the routes that use the database

@@ -9,6 +9,7 @@
 #include "escrow/money.hpp"
 #include "escrow/store/store.hpp"
 #include "web/forms.hpp"
+#include "web/page_kit.hpp"
 #include "webhooks/signature.hpp"
 
 #include <boost/json.hpp>
@@ -23,30 +24,12 @@
 namespace bountybot::web {
 namespace {
 
-namespace mustache = kainjow::mustache;
 namespace json = boost::json;
 using accounts::person;
 using accounts::session;
 
 /// How long browsers may keep the style sheet, seconds.
 constexpr int style_max_age_seconds = 3600;
-
-/// Every page: no framing, no script, no inline style; forms post here, and to `form_target`
-/// when a form's answer redirects there (Stripe Checkout).
-std::map<std::string, std::string> page_headers(const std::string& form_target = "") {
-  return {{"Cache-Control", "no-store"},
-          {"Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'" +
-                                          (form_target.empty() ? std::string() : " " + form_target) +
-                                          "; frame-ancestors 'none'; base-uri 'none'"},
-          {"X-Content-Type-Options", "nosniff"},
-          {"Referrer-Policy", "same-origin"},
-          {"X-Frame-Options", "DENY"}};
-}
-
-/// Only http(s) links are rendered as links; anything else becomes no link.
-std::string web_link(const std::string& url) {
-  return url.starts_with("https://") || url.starts_with("http://") ? url : std::string();
-}
 
 bool starts_with_ignoring_case(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
@@ -57,19 +40,6 @@ bool starts_with_ignoring_case(std::string_view s, std::string_view prefix) {
 }
 
 /// A one-time `request_id` of a form that moves money: 43 base64url characters (adapters::random_token).
-/// A whole number with its thousands grouped: 1000000 -> "1,000,000".
-std::string grouped(std::int64_t n) {
-  auto s = std::to_string(n);
-  for (auto i = static_cast<std::ptrdiff_t>(s.size()) - 3; i > (n < 0 ? 1 : 0); i -= 3) s.insert(static_cast<std::size_t>(i), ",");
-  return s;
-}
-
-/// Basis points as a percentage with two decimals: 290 -> "2.90%".
-std::string percent_of(int bps) {
-  const auto cents = std::to_string(bps % 100);
-  return std::to_string(bps / 100) + "." + (cents.size() < 2 ? "0" : "") + cents + "%";
-}
-
 bool is_request_id(std::string_view s) {
   if (s.size() != 43) return false;
   for (char c : s) {
@@ -83,40 +53,6 @@ bool is_request_id(std::string_view s) {
 constexpr std::string_view fund_csrf_cookie = "bountybot_csrf";
 /// How long that cookie lasts, seconds.
 constexpr std::chrono::seconds fund_csrf_lifetime = std::chrono::hours{24};
-
-std::string asset_text(std::string_view name) {
-  const auto text = embedded_asset(name);
-  if (!text) throw std::logic_error("no template " + std::string(name));
-  return std::string(*text);
-}
-
-std::string render(std::string_view name, const mustache::data& data) {
-  mustache::mustache tmpl{asset_text(name)};
-  if (!tmpl.is_valid()) throw std::logic_error("template " + std::string(name) + ": " + tmpl.error_message());
-  return tmpl.render(data);
-}
-
-/// The hex SHA-256 under which a secret (a cookie, a state, a token) is stored.
-std::string stored_hash(std::string_view secret) { return adapters::hex(adapters::sha256(secret)); }
-
-std::string when(bot::utc_time t) {
-  auto s = bot::format_rfc3339(t);
-  if (s.size() == 20) s = s.substr(0, 10) + " " + s.substr(11, 5);  // "2026-12-03 17:05"
-  return s;
-}
-
-mustache::data list_of(std::vector<mustache::data> items) {
-  mustache::data list{mustache::data::type::list};
-  for (auto& i : items) list.push_back(std::move(i));
-  return list;
-}
-
-/// A 303 to `location`; `form_target` as for page_headers, when the form that led here leaves for it.
-http_reply redirect(std::string location, std::vector<std::string> cookies = {}, const std::string& form_target = "") {
-  http_reply r{303, "text/plain; charset=utf-8", "see " + location + "\n", page_headers(form_target), std::move(cookies)};
-  r.headers["Location"] = std::move(location);
-  return r;
-}
 
 }  // namespace
 
@@ -132,17 +68,7 @@ struct pages::impl {
   http_reply page(unsigned status, const std::string& title, std::string_view name, const mustache::data& data,
                   const std::optional<session>& who, std::vector<std::string> cookies = {},
                   const std::string& form_target = "") {
-    mustache::data layout;
-    layout.set("title", title);
-    layout.set("content", render(name, data));
-    if (who) {
-      mustache::data user;
-      user.set("login", who->who.login);
-      user.set("csrf", who->csrf);
-      layout.set("user", user);
-    }
-    return {status, "text/html; charset=utf-8", render("layout.mustache", layout), page_headers(form_target),
-            std::move(cookies)};
+    return page_reply(status, title, name, data, who, std::move(cookies), form_target);
   }
 
   http_reply message(unsigned status, const std::string& heading, std::string_view text,
@@ -170,13 +96,7 @@ struct pages::impl {
 
   // ---- sessions ----
 
-  std::optional<session> session_of(const http_request& request) {
-    const auto cookie = accounts::cookie_value(request.header("cookie"), accounts::session_cookie);
-    if (!cookie || cookie->empty()) return std::nullopt;
-    std::optional<session> out;
-    pool.transact([&](pqxx::work& tx) { out = accounts::find_session(tx, stored_hash(*cookie), app::now_utc()); });
-    return out;
-  }
+  std::optional<session> session_of(const http_request& request) { return web::session_of(pool, request); }
 
   /// The session whose form this is: the form's `csrf` must be the session's (constant time).
   std::optional<session> form_session(const std::optional<session>& who, const std::map<std::string, std::string>& form) {
@@ -557,7 +477,7 @@ struct pages::impl {
     d.set("pledged", escrow::format_money(view->pledged));
     d.set("issue", view->issue_key);
     d.set("issue_url", web_link(view->issue_url));
-    d.set("state", view->pledge_state == "awaiting_funds" ? std::string("expired") : view->pledge_state);
+    d.set("state", view->state == bot::pledge_state::awaiting_funds ? std::string("expired") : std::string(bot::to_string(view->state)));
     d.set("paid", query_of(request.target)["paid"] == "1" && offer->state == payments::funding_state::payable);
     d.set("payable", offer->state == payments::funding_state::payable);
     d.set("held", offer->state == payments::funding_state::held);
@@ -566,8 +486,8 @@ struct pages::impl {
     d.set("frozen", offer->state == payments::funding_state::frozen);
     const bool cards = settings.provider->takes_cards(view->pledged.currency());
     d.set("cards", cards);
-    if (view->awaiting_before_minor > 0) {
-      d.set("older", escrow::format_money(view->awaiting_before_minor, view->pledged.currency()));
+    if (view->awaiting_before.amount_minor() > 0) {
+      d.set("older", escrow::format_money(view->awaiting_before));
     }
     d.set("missing", escrow::format_money(offer->missing));
     d.set("surcharge", escrow::format_money(offer->surcharge));
@@ -871,11 +791,8 @@ struct pages::impl {
 
 pages::pages(page_settings settings, db::pool& pool) : impl_(std::make_unique<impl>(std::move(settings), pool)) {
   // A template that does not parse fails at start, not on a visitor's request.
-  for (const auto* name : {"layout.mustache", "login.mustache", "message.mustache", "me.mustache", "tokens.mustache",
-                           "fund.mustache", "payouts.mustache", "deposit.mustache"}) {
-    mustache::mustache tmpl{asset_text(name)};
-    if (!tmpl.is_valid()) throw std::logic_error(std::string("template ") + name + ": " + tmpl.error_message());
-  }
+  check_templates({"layout.mustache", "login.mustache", "message.mustache", "me.mustache", "tokens.mustache",
+                   "fund.mustache", "payouts.mustache", "deposit.mustache"});
 }
 
 pages::~pages() = default;

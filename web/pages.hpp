@@ -37,10 +37,6 @@ struct page_settings {
   std::int64_t max_deposit_units = bot::default_max_deposit_units;
 };
 
-/// A template or the style sheet compiled into the binary by name (`layout.mustache`,
-/// `style.css`), or nullopt.
-std::optional<std::string_view> embedded_asset(std::string_view name);
-
 /// The pages of people, and the API route that takes their tokens.
 class pages {
  public:

@@ -46,6 +46,6 @@ std::string delivery_by_key_sql();
 
 /// Stores `d` unless a delivery with the same platform and id is stored already (then returns
 /// false). Safe under concurrency: the unique key decides, also across service instances.
-bool store_delivery(pqxx::work& tx, const delivery& d);
+[[nodiscard]] bool store_delivery(pqxx::work& tx, const delivery& d);
 
 }  // namespace bountybot::webhooks

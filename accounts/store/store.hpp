@@ -57,7 +57,7 @@ result<std::int64_t> create_token(pqxx::work& tx, const person& who, const std::
 std::vector<token_row> tokens_of(pqxx::work& tx, const person& who);
 
 /// Revokes the user's token `id`; false if it is not theirs or already revoked.
-bool revoke_token(pqxx::work& tx, const person& who, std::int64_t id, bot::utc_time now);
+[[nodiscard]] bool revoke_token(pqxx::work& tx, const person& who, std::int64_t id, bot::utc_time now);
 
 /// The user an API token (by `token_hash`) acts for, marking it used at `now`; nullopt when the
 /// token is unknown or revoked.
@@ -100,7 +100,7 @@ inline constexpr int overview_rows = 50;
 overview overview_of(pqxx::work& tx, const person& who);
 
 /// Whether a card dispute froze `who` (SPEC §14); false for a user the service has not seen.
-bool is_frozen(pqxx::work& tx, const person& who);
+[[nodiscard]] bool is_frozen(pqxx::work& tx, const person& who);
 
 /// One transfer into or out of the user's accounts, as their ledger lists it.
 struct ledger_row {

@@ -1,6 +1,10 @@
 #pragma once
 /// Every SQL statement of the bounty store, named. Parameters are `$n`; times travel as epoch
 /// seconds (UTC) through `to_timestamp` / `extract(epoch from ...)`; amounts as minor units.
+#include "bot/bounty.hpp"
+
+#include <string>
+
 namespace bountybot::bot::sql {
 
 // ---- repositories, users, issues ----
@@ -74,6 +78,7 @@ inline constexpr const char* set_pledge_currencies =
 inline constexpr const char* set_goal = "UPDATE bounties SET goal_minor = $2 WHERE id = $1";
 inline constexpr const char* set_deadline = "UPDATE bounties SET deadline = to_timestamp($2) WHERE id = $1";
 inline constexpr const char* set_split = "UPDATE bounties SET split = $2 WHERE id = $1";
+inline constexpr const char* clear_split = "UPDATE bounties SET split = NULL WHERE id = $1";
 inline constexpr const char* set_closed_completed = "UPDATE bounties SET closed_completed = true WHERE id = $1";
 inline constexpr const char* set_disputed = "UPDATE bounties SET disputed = $2 WHERE id = $1";
 inline constexpr const char* insert_resolution = "INSERT INTO resolutions (bounty_id, action, reason) VALUES ($1, $2, $3)";
@@ -128,7 +133,6 @@ inline constexpr const char* insert_voter =
     "INSERT INTO vote_voters (vote_id, platform, user_id, weight) VALUES ($1, $2, $3, $4)";
 inline constexpr const char* insert_solver =
     "INSERT INTO vote_solvers (vote_id, position, platform, user_id, login, percent) VALUES ($1, $2, $3, $4, $5, $6)";
-inline constexpr const char* bounty_voting = "UPDATE bounties SET state = 'voting', split = NULL WHERE id = $1";
 inline constexpr const char* close_vote = "UPDATE votes SET state = $2, closed_at = to_timestamp($3) WHERE id = $1";
 inline constexpr const char* set_ballot =
     "UPDATE vote_voters SET thumbs_up = $4, thumbs_down = $5, ballot = $6 WHERE vote_id = $1 AND platform = $2 "
@@ -153,5 +157,67 @@ inline constexpr const char* insert_outbox =
     "ON CONFLICT (repository_id) DO NOTHING) "
     "INSERT INTO outbox (platform, repository_id, issue_number, kind, bounty_id, comment_id, body, reaction, vote_id, "
     "label, delivery) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, ''))";
+
+// ---- the public lists (SPEC §9, §15; migration 020) ----
+// A decision that changed a bounty stamps its activity and its held amount (the escrow
+// account $3's balance), which the lists sort by.
+inline constexpr const char* touch_bounty =
+    "UPDATE bounties b SET activity_at = to_timestamp($2), held_minor = coalesce((SELECT a.balance_minor FROM accounts a "
+    "WHERE a.name = $3 AND a.currency = b.currency), 0) WHERE b.id = $1";
+// The repositories a `repo` filter names (old paths too), on one platform or both ($1 NULL).
+inline constexpr const char* repositories_named =
+    "SELECT repository_id FROM repository_paths WHERE ($1::text IS NULL OR platform = $1) AND full_path_key = lower($2)";
+// One page of bounties. $1 states (NULL: all), $2 platform, $3 repository ids, $4 currency (each
+// NULL: any), $5/$6 the cursor's key and id (NULL: the first page), $7 rows. The planner sees the
+// values (unnamed statements get custom plans), so absent filters fold away and the indexes of
+// migration 020 serve the order.
+inline constexpr const char* list_select =
+    "SELECT b.id, r.platform, r.platform_id, r.full_path, b.issue_number, b.issue_url, b.state, b.currency, "
+    "b.goal_minor, b.held_minor, extract(epoch from b.deadline)::bigint, extract(epoch from b.activity_at)::bigint, "
+    "(SELECT count(DISTINCT p.user_id) FROM pledges p WHERE p.bounty_id = b.id AND p.state = 'held' "
+    "AND p.amount_minor > p.released_minor) "
+    "FROM bounties b JOIN repositories r ON r.id = b.repository_id "
+    "WHERE ($1::text[] IS NULL OR b.state = ANY($1::text[])) AND ($2::text IS NULL OR r.platform = $2) "
+    "AND ($3::bigint[] IS NULL OR b.repository_id = ANY($3::bigint[])) AND ($4::text IS NULL OR b.currency = $4) ";
+inline const std::string list_by_activity =
+    std::string(list_select) +
+    "AND ($5::bigint IS NULL OR (b.activity_at, b.id) < (to_timestamp($5), $6::bigint)) "
+    "ORDER BY b.activity_at DESC, b.id DESC LIMIT $7";
+inline const std::string list_by_held =
+    std::string(list_select) +
+    "AND ($5::bigint IS NULL OR (b.held_minor, b.id) < ($5::bigint, $6::bigint)) "
+    "ORDER BY b.held_minor DESC, b.id DESC LIMIT $7";
+// One bounty as the lists show it, by its issue: $5 platform, $6 full path (any it had), $7 number.
+inline const std::string listed_by_issue =
+    std::string(list_select) +
+    "AND b.id = (SELECT i.id FROM repository_paths rp JOIN bounties i ON i.repository_id = rp.repository_id "
+    "WHERE rp.platform = $5 AND rp.full_path_key = lower($6) AND i.issue_number = $7)";
+// A bounty's history (SPEC §15 `/b/…`), oldest first: pledges, the escrow account's transfers
+// (`kind:in` into it, `kind:out` out of it), votes opened and closed, and the operator's
+// resolutions. $1 bounty id, $2 its escrow account's name, $3 rows.
+inline constexpr const char* bounty_history =
+    "SELECT at, kind, who, amount, detail FROM ("
+    "  SELECT extract(epoch from p.created_at)::bigint AS at, 0 AS ord, p.id, 'pledge' AS kind, coalesce(u.login, '') AS who, "
+    "    p.amount_minor AS amount, p.state AS detail FROM pledges p "
+    "    LEFT JOIN users u ON u.platform = p.platform AND u.platform_id = p.user_id WHERE p.bounty_id = $1 "
+    "  UNION ALL SELECT extract(epoch from t.created_at)::bigint, 1, t.id, "
+    "    t.kind || CASE WHEN t.debit_account = a.id THEN ':out' ELSE ':in' END, '', t.amount_minor, '' "
+    "    FROM accounts a JOIN transfers t ON t.debit_account = a.id OR t.credit_account = a.id WHERE a.name = $2 "
+    "  UNION ALL SELECT extract(epoch from v.opened_at)::bigint, 2, v.id, 'vote_opened', coalesce(u.login, ''), "
+    "    v.release_minor, coalesce(v.url, '') FROM votes v "
+    "    LEFT JOIN users u ON u.platform = v.submitter_platform AND u.platform_id = v.submitter_id WHERE v.bounty_id = $1 "
+    "  UNION ALL SELECT extract(epoch from v.closed_at)::bigint, 3, v.id, 'vote_' || v.state, '', v.release_minor, '' "
+    "    FROM votes v WHERE v.bounty_id = $1 AND v.closed_at IS NOT NULL "
+    "  UNION ALL SELECT extract(epoch from r.created_at)::bigint, 4, r.id, 'resolution_' || r.action, '', 0, r.reason "
+    "    FROM resolutions r WHERE r.bounty_id = $1"
+    ") h ORDER BY at, ord, id LIMIT $3";
+// The service's totals by currency: held now, released from escrow, bounties (all, live).
+inline const std::string totals_by_currency =
+    std::string("SELECT b.currency, sum(b.held_minor)::bigint, coalesce(sum(m.released), 0)::bigint, count(*), "
+                "count(*) FILTER (WHERE b.state IN ") + live_states_sql + ") FROM bounties b "
+    "LEFT JOIN (SELECT bounty_id, sum(released_minor) AS released FROM milestones GROUP BY 1) m ON m.bounty_id = b.id "
+    "WHERE b.currency IS NOT NULL GROUP BY 1 ORDER BY 1";
+inline const std::string bounty_counts =
+    std::string("SELECT count(*), count(*) FILTER (WHERE state IN ") + live_states_sql + ") FROM bounties";
 
 }  // namespace bountybot::bot::sql

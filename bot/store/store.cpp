@@ -219,14 +219,6 @@ void hold(pqxx::work& tx, const pledge& p, int64_t amount_minor, int64_t bounty_
                               escrow::escrow_account(bounty_id), escrow::money(amount_minor, p.currency), p.id});
 }
 
-// Ensures milestone rows exist (the implicit "done" 100% becomes a row) and returns them.
-std::vector<milestone> ensure_milestones(pqxx::work& tx, int64_t bounty_id) {
-  auto ms = load_milestones(tx, bounty_id);
-  if (!ms.empty()) return ms;
-  tx.exec_params0(sql::insert_milestone, bounty_id, 0, std::string("done"), 100);
-  return load_milestones(tx, bounty_id);
-}
-
 // Applies the effects of one decision to one bounty, in order: the one place where effects
 // become rows. `cause` keys the pledges a decision adds (`<cause>:<n>`); `vote_key` keys the
 // vote it starts.
@@ -246,8 +238,11 @@ struct applier {
     const auto it = stored_ids.find(pledge_id);
     return it == stored_ids.end() ? 0 : it->second;
   }
+  bool status_changed = false;  // a refresh_status was applied: the lists' activity and held follow
+
   void apply(const decision& d) {
     for (const auto& e : d.effects) std::visit(*this, e);
+    if (status_changed) tx.exec_params0(sql::touch_bounty, bounty_id(), epoch(now), escrow::escrow_account(bounty_id()));
   }
 
   void operator()(const create_bounty&) {
@@ -290,7 +285,10 @@ struct applier {
   void operator()(const cancel_pledge& e) {
     if (const int64_t id = stored(e.pledge_id)) set_pledge_state(tx, id, pledge_state::cancelled);
   }
-  void operator()(const refresh_status&) { enqueue(tx, sb, {.kind = outbox_kind::status, .bounty_id = bounty_id()}); }
+  void operator()(const refresh_status&) {
+    enqueue(tx, sb, {.kind = outbox_kind::status, .bounty_id = bounty_id()});
+    status_changed = true;
+  }
   void operator()(const set_goal& e) { tx.exec_params0(sql::set_goal, bounty_id(), e.goal_minor); }
   void operator()(const set_deadline& e) {
     tx.exec_params0(sql::set_deadline, bounty_id(), epoch(e.deadline));
@@ -301,7 +299,13 @@ struct applier {
     int pos = 0;
     for (const auto& m : e.milestones) tx.exec_params0(sql::insert_milestone, bounty_id(), pos++, m.name, m.percent);
   }
-  void operator()(const set_split& e) { tx.exec_params0(sql::set_split, bounty_id(), encode_split(e.split)); }
+  void operator()(const set_split& e) {
+    if (e.split.empty()) {
+      tx.exec_params0(sql::clear_split, bounty_id());
+    } else {
+      tx.exec_params0(sql::set_split, bounty_id(), encode_split(e.split));
+    }
+  }
   void operator()(const start_vote& e);
   void operator()(const set_state& e) {
     tx.exec_params0(sql::set_bounty_state, bounty_id(), std::string(to_string(e.state)));
@@ -325,6 +329,7 @@ struct applier {
   void operator()(const record_resolution& e) {
     tx.exec_params0(sql::insert_resolution, bounty_id(), e.action, e.reason);
   }
+  void operator()(const know_user& e) { tx.exec_params0(sql::insert_user, e.user.platform, e.user.id, e.user.login); }
   void operator()(const hold_awaiting& e) {
     if (e.cut) tx.exec_params0(sql::cut_pledge, e.p.id, e.amount_minor);
     hold(tx, e.p, e.amount_minor, bounty_id());
@@ -333,7 +338,7 @@ struct applier {
 };
 
 void applier::operator()(const start_vote& v) {
-  const auto ms = ensure_milestones(tx, bounty_id());
+  const auto ms = load_milestones(tx, bounty_id());
   std::vector<int64_t> ids;
   for (int pos : v.milestone_positions) ids.push_back(ms.at(static_cast<std::size_t>(pos)).id);
   const auto inserted = tx.exec_params(sql::insert_vote, bounty_id(), id_array(ids), v.submitter.platform, v.submitter.id,
@@ -349,7 +354,6 @@ void applier::operator()(const start_vote& v) {
     tx.exec_params0(sql::insert_solver, vote_id, pos++, s.user.platform, s.user.id, s.user.login, s.percent);
   }
   tx.exec_params0(sql::milestones_voting, id_array(ids));
-  tx.exec_params0(sql::bounty_voting, bounty_id());
   add_timer(tx, timer_kind::vote_close, bounty_id(), std::nullopt, vote_id, v.closes_at);
   enqueue(tx, sb, {.kind = outbox_kind::vote, .bounty_id = bounty_id(), .vote_id = vote_id});
   spdlog::info("{}: vote {} opened, releases {} on approval", sb.rec.issue.key(), vote_id, v.release_minor);
@@ -516,9 +520,6 @@ bool process_merged(pqxx::work& tx, const change_merged& event, const store_sett
     if (!sb) continue;
     const auto key = event.cause + ":" + std::to_string(number) + ":vote";
     const auto d = decide_merged(view_of(*sb), event, settings.repo, now);
-    // A merge the bounty takes records its author (insert only: a login known already stays),
-    // whether or not the submission can open a vote.
-    if (!d.effects.empty()) tx.exec_params0(sql::insert_user, event.author.platform, event.author.id, event.author.login);
     applier{tx, *sb, now, event.cause, key}.apply(d);
   }
   return true;
@@ -594,7 +595,7 @@ result<std::string> resolve_dispute(pqxx::work& tx, const std::string& platform,
   const auto d = decide_dispute(view_of(sb), asked, last_rejected, settings.repo, now);
   if (!d) return d.error();
   applier{tx, sb, now, {}, {}}.apply(*d);
-  return result<std::string>(boost::system::in_place_value, action == "refund" ? "refunded" : "released");
+  return result<std::string>(boost::system::in_place_value, std::string(resolution_outcome(asked)));
 }
 
 namespace {
@@ -664,18 +665,20 @@ result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& req
                                       std::int64_t max_units) {
   const auto checked = check_deposit(request, max_units);
   if (!checked) return checked.error();
-  const std::string& currency = *checked;
+  const escrow::money& amount = *checked;
+  const std::string& currency = amount.currency();
   const std::string account = escrow::available_account(request.platform, request.user_id);
 
   deposit_result out;
   const auto inserted = tx.exec_params(sql::insert_deposit, request.provider, request.reference, request.platform,
-                                       request.user_id, request.amount_minor, currency);
+                                       request.user_id, amount.amount_minor(), currency);
   if (inserted.empty()) {
     const auto row = tx.exec_params1(sql::deposit_by_reference, request.provider, request.reference);
-    const stored_deposit stored{row[1].as<std::string>(), row[2].as<int64_t>(), row[3].as<int64_t>(), row[4].as<std::string>()};
-    if (const auto replay = check_deposit_replay(request, currency, stored); !replay) return replay.error();
+    const stored_deposit stored{row[1].as<std::string>(), row[2].as<int64_t>(),
+                                escrow::money(row[3].as<int64_t>(), row[4].as<std::string>())};
+    if (const auto replay = check_deposit_replay(request, amount, stored); !replay) return replay.error();
     out.deposit_id = row[0].as<int64_t>();
-    out.available_minor = escrow::balance_of(tx, account, currency);
+    out.available = escrow::money(escrow::balance_of(tx, account, currency), currency);
     return out;
   }
   out.created = true;
@@ -690,11 +693,10 @@ result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& req
   }
   escrow::apply_transfer(tx,
                          {escrow::deposit_key(request.provider, request.reference), escrow::transfer_kind::deposit,
-                          escrow::external_account(request.provider), account,
-                          escrow::money(request.amount_minor, currency)},
+                          escrow::external_account(request.provider), account, amount},
                          request.reference);
   out.held_pledges = fund_awaiting(tx, request, currency, locked, now);
-  out.available_minor = escrow::balance_of(tx, account, currency);
+  out.available = escrow::money(escrow::balance_of(tx, account, currency), currency);
   return out;
 }
 

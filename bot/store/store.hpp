@@ -35,33 +35,33 @@ using maintainer_check = std::function<bool(const issue_ref& issue, const user_r
 /// comments with no command lines, change nothing. `is_maintainer` is asked only for maintainer
 /// commands. Every `process_*` returns false, changing nothing, when its event's cause was
 /// processed before (the same event under another delivery id).
-bool process_comment(pqxx::work& tx, const comment_posted& event, const store_settings& settings, utc_time now,
+[[nodiscard]] bool process_comment(pqxx::work& tx, const comment_posted& event, const store_settings& settings, utc_time now,
                      const maintainer_check& is_maintainer);
 
 /// The accepted label added or removed (SPEC §5): by a maintainer, the bounty moves between open
 /// and accepted; by anyone else, the change is reverted and the actor told why.
-bool process_labels(pqxx::work& tx, const labels_changed& event, const store_settings& settings, utc_time now,
+[[nodiscard]] bool process_labels(pqxx::work& tx, const labels_changed& event, const store_settings& settings, utc_time now,
                     const maintainer_check& is_maintainer);
 
 /// An issue closed (SPEC §6): not planned cancels and refunds; completed submits what remains.
-bool process_closed(pqxx::work& tx, const issue_closed& event, const store_settings& settings, utc_time now);
+[[nodiscard]] bool process_closed(pqxx::work& tx, const issue_closed& event, const store_settings& settings, utc_time now);
 
 /// A merged pull/merge request that closes issues: submits each one's next milestone with the
 /// author as solver, unless a vote is open.
-bool process_merged(pqxx::work& tx, const change_merged& event, const store_settings& settings, utc_time now);
+[[nodiscard]] bool process_merged(pqxx::work& tx, const change_merged& event, const store_settings& settings, utc_time now);
 
 /// A reaction on a comment: when the comment is an open vote's and the user an eligible voter,
 /// the ballot changes and the vote closes early if decided (SPEC §7).
-bool process_reaction(pqxx::work& tx, const reaction_changed& event, const store_settings& settings, utc_time now);
+[[nodiscard]] bool process_reaction(pqxx::work& tx, const reaction_changed& event, const store_settings& settings, utc_time now);
 
 /// Records `cause` as processed in this transaction; false when it was recorded before (by this
 /// or a concurrent transaction that committed: the unique key makes a second one wait, then see
 /// it). Precondition: a non-empty cause.
-bool claim_cause(pqxx::work& tx, const event_cause& cause);
+[[nodiscard]] bool claim_cause(pqxx::work& tx, const event_cause& cause);
 
 /// Whether a card dispute froze the user `platform`/`user_id` (SPEC §14: no money pledges,
 /// payouts, withdrawals or top-ups); false for a user the service has not seen.
-bool is_frozen(pqxx::work& tx, std::string_view platform, std::int64_t user_id);
+[[nodiscard]] bool is_frozen(pqxx::work& tx, std::string_view platform, std::int64_t user_id);
 
 /// The reactions of a vote comment as polled: (user id, content) pairs with content `+1`/`-1`
 /// (GitHub) or `thumbsup`/`thumbsdown` (GitLab). Replaces the voters' ballots and closes the vote
@@ -76,20 +76,20 @@ inline constexpr std::chrono::seconds refused_timer_retry = std::chrono::hours{1
 /// Fires the oldest due timer (pledge deadline, funding expiry, bounty deadline, vote close) and
 /// returns true, or returns false when none is due at `now`. Deadlines that fall while a vote is
 /// open are deferred until it closes.
-bool fire_next_timer(pqxx::work& tx, const store_settings& settings, utc_time now);
+[[nodiscard]] bool fire_next_timer(pqxx::work& tx, const store_settings& settings, utc_time now);
 
 /// The operator's decision on a disputed bounty: `release` pays the disputed milestone to the
 /// solvers of its last vote; `refund` refunds everything unreleased and cancels the bounty.
 /// Refusals: no such bounty, not disputed, unknown action, an empty reason, or one over
 /// `max_reason_chars` or with control characters.
-result<std::string> resolve_dispute(pqxx::work& tx, const std::string& platform, const std::string& full_path,
+[[nodiscard]] result<std::string> resolve_dispute(pqxx::work& tx, const std::string& platform, const std::string& full_path,
                                     std::int64_t number, const std::string& action, const std::string& reason,
                                     const store_settings& settings, utc_time now);
 
 struct deposit_result {
   bool created = false;                  // false: this reference was recorded before
   std::int64_t deposit_id = 0;
-  std::int64_t available_minor = 0;      // the user's available balance in the currency afterwards
+  escrow::money available{0, ""};       // the user's available balance in the currency afterwards
   std::vector<std::int64_t> held_pledges;  // awaiting pledges this deposit funded, oldest first
 };
 
@@ -100,7 +100,7 @@ struct deposit_result {
 /// `max_reference_chars` or with control characters; a login that is not one; the same
 /// reference with other values (`conflict`). A balance that would overflow throws
 /// `escrow::ledger_refusal` (the caller answers 409).
-result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& request, utc_time now,
+[[nodiscard]] result<deposit_result> record_deposit(pqxx::work& tx, const deposit_request& request, utc_time now,
                                       std::int64_t max_units = default_max_deposit_units);
 
 /// A stored bounty with its issue and pledges.

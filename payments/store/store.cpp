@@ -17,15 +17,15 @@ std::optional<funding_view> load_funding(pqxx::work& tx, std::int64_t pledge_id,
   if (!platform) return std::nullopt;
   funding_view v;
   v.pledge_id = row[0].as<std::int64_t>();
-  v.pledge_state = row[1].as<std::string>();
+  v.state = bot::pledge_state_from(row[1].as<std::string>());
   v.pledged = escrow::money(row[2].as<std::int64_t>(), row[3].as<std::string>());
   v.sponsor = payer{*platform, row[5].as<std::int64_t>()};
   v.sponsor_login = row[6].as<std::string>();
   v.issue_key = row[7].as<std::string>() + ":" + row[8].as<std::string>() + "#" + row[9].as<std::string>();
   v.issue_url = row[10].as<std::string>();
   if (!row[11].is_null()) v.funds_expire_at = bot::utc_time{std::chrono::seconds{row[11].as<std::int64_t>()}};
-  v.available_minor = row[12].as<std::int64_t>();
-  v.awaiting_before_minor = row[13].as<std::int64_t>();
+  v.available = escrow::money(row[12].as<std::int64_t>(), v.pledged.currency());
+  v.awaiting_before = escrow::money(row[13].as<std::int64_t>(), v.pledged.currency());
   v.sponsor_frozen = row[14].as<bool>();
   return v;
 }

@@ -21,7 +21,7 @@ std::optional<funding_view> load_funding(pqxx::work& tx, std::int64_t pledge_id,
 /// pledges, oldest first), a `fee` transfer of `d.surcharge` from external:stripe to
 /// platform:processing, and the `card_payments` row. A second call for the same session changes
 /// nothing (`created` false). Refusals as record_deposit's; `max_units` bounds the deposit.
-result<bot::deposit_result> record_card_payment(pqxx::work& tx, const card_deposit& d, bot::utc_time now,
+[[nodiscard]] result<bot::deposit_result> record_card_payment(pqxx::work& tx, const card_deposit& d, bot::utc_time now,
                                                 std::int64_t max_units);
 
 /// The Stripe connected account of `who`, if one was created.
@@ -84,17 +84,17 @@ std::optional<payout_row> next_due_payout(pqxx::work& tx, bot::utc_time now);
 
 /// Marks a requested payout paid with `reference` (tr_... or the operator's). Refusals:
 /// `not_found`, `conflict` (not requested any more: paid or failed already).
-result<payout_row> mark_payout_paid(pqxx::work& tx, std::int64_t id, const std::string& reference, bot::utc_time now);
+[[nodiscard]] result<payout_row> mark_payout_paid(pqxx::work& tx, std::int64_t id, const std::string& reference, bot::utc_time now);
 
 /// Fails a payout that was requested, or paid and then reversed (Stripe `transfer.reversed`):
 /// state failed with `reason`, and a `payout_reversal` transfer from external:{provider} back
 /// to payable (a withdrawal: to available), keyed `payout_reversal:{id}`, once. Refusals:
 /// `not_found`, `conflict` (failed already).
-result<payout_row> fail_payout(pqxx::work& tx, std::int64_t id, const std::string& reason, bot::utc_time now);
+[[nodiscard]] result<payout_row> fail_payout(pqxx::work& tx, std::int64_t id, const std::string& reason, bot::utc_time now);
 
 /// The operator settles a manual payout: paid with `reference`, or failed with `reason`. A
 /// Stripe payout settles itself (the sender and Stripe's events): refused as `conflict`.
-result<payout_row> settle_manual_payout(pqxx::work& tx, std::int64_t id, bool paid, const std::string& text,
+[[nodiscard]] result<payout_row> settle_manual_payout(pqxx::work& tx, std::int64_t id, bool paid, const std::string& text,
                                         bot::utc_time now);
 
 /// The payout (or the first part of the withdrawal) `who` booked under `request_id`, if any.
@@ -122,7 +122,7 @@ struct recorded_card_dispute {
   card_dispute_row row;
   bool created = false;
 };
-recorded_card_dispute record_card_dispute(pqxx::work& tx, const card_dispute& d, bot::utc_time now);
+[[nodiscard]] recorded_card_dispute record_card_dispute(pqxx::work& tx, const card_dispute& d, bot::utc_time now);
 
 std::optional<card_dispute_row> card_dispute_by_id(pqxx::work& tx, const std::string& dispute_id);
 /// Open disputes oldest first, or all of them newest first; at most `limit`.
@@ -130,7 +130,7 @@ std::vector<card_dispute_row> card_disputes(pqxx::work& tx, bool open_only, int 
 
 /// The operator lifts dispute `dispute_id` with `note` (checked by check_lift_note): the user is
 /// free again once none of their disputes is open. Refusals: `not_found`, `conflict` (lifted already).
-result<card_dispute_row> lift_card_dispute(pqxx::work& tx, const std::string& dispute_id, const std::string& note,
+[[nodiscard]] result<card_dispute_row> lift_card_dispute(pqxx::work& tx, const std::string& dispute_id, const std::string& note,
                                            bot::utc_time now);
 
 }  // namespace bountybot::payments

@@ -413,8 +413,8 @@ class Votes : public ::testing::Test {
       comment("/pledge " + std::to_string(amount / 100), user, 100 + user);
     }
     run([&](pqxx::work& tx) {
-      bot::process_labels(tx, {"github:issue:1:labeled:accepted", issue(), {"github", 21, "maint"}, {"bounty: accepted"}, {}},
-                          settings, now, yes);
+      EXPECT_TRUE(bot::process_labels(tx, {"github:issue:1:labeled:accepted", issue(), {"github", 21, "maint"}, {"bounty: accepted"}, {}},
+                          settings, now, yes));
     });
     comment("/bounty submit", 40, 300);
     vote_id = std::stoll(db.scalar("SELECT id FROM votes"));
@@ -428,7 +428,7 @@ class Votes : public ::testing::Test {
   }
   void comment(const std::string& body, std::int64_t user, std::int64_t id) {
     bot::comment_posted c{"github:comment:" + std::to_string(id), issue(), {"github", user, "u" + std::to_string(user)}, id, body};
-    run([&](pqxx::work& tx) { bot::process_comment(tx, c, settings, now, yes); });
+    run([&](pqxx::work& tx) { EXPECT_TRUE(bot::process_comment(tx, c, settings, now, yes)); });
   }
   void reactions(const std::vector<std::pair<std::int64_t, std::string>>& r) {
     run([&](pqxx::work& tx) { bot::record_vote_reactions(tx, vote_id, r, settings, now); });

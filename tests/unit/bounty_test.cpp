@@ -316,7 +316,7 @@ TEST(Funding, APledgeOnABountyThatEndedIsCancelled) {
 TEST(Deposit, EveryBadInputIsRefusedWithItsReason) {
   const deposit_request ok{"github", 7, "alice", 5000, "usd", "wire-1"};
   ASSERT_TRUE(check_deposit(ok, default_max_deposit_units));
-  EXPECT_EQ(*check_deposit(ok, default_max_deposit_units), "USD");
+  EXPECT_EQ(*check_deposit(ok, default_max_deposit_units), escrow::money(5000, "USD"));
   const std::vector<std::pair<deposit_request, std::string>> bad = {
       {{"bitbucket", 7, "", 5000, "USD", "r"}, "platform"},
       {{"github", 0, "", 5000, "USD", "r"}, "user"},

@@ -91,6 +91,7 @@ struct tracer {
   }
   std::string operator()(const timer_fired&) const { return "fired"; }
   std::string operator()(const record_resolution& e) const { return "resolution(" + e.action + ")"; }
+  std::string operator()(const know_user& e) const { return "know(" + e.user.login + ")"; }
   std::string operator()(const hold_awaiting& e) const {
     return "hold(" + std::to_string(e.p.id) + ":" + std::to_string(e.amount_minor) + (e.cut ? ",cut)" : ")");
   }
@@ -194,17 +195,22 @@ TEST(DecideClosed, Table) {
   earlier_completed.current->closed_completed = true;
   auto nothing_held = view_in(bounty_state::accepted);
   nothing_held.pledges = {held(1, s1, 0)};
+  auto implicit_split = view_in(bounty_state::accepted);
+  implicit_split.milestones.clear();
+  implicit_split.current->split = {{"dev", 100}};
   const row rows[] = {
       {"not planned refunds held, cancels awaiting and support", mixed, closed(false),
        "refund(1:10000) refund(2:5000) cancel(3) cancel(4) cancelled reply status"},
       {"not planned rejects the open vote first", with_vote(view_in(bounty_state::voting)), closed(false),
        "close_vote(30:rejected) refund(1:10000) refund(2:5000) cancelled reply status"},
       {"a close after a completed close counts as completed", earlier_completed, closed(false, {dev}),
-       "closed_completed start_vote(0:dev) status"},
+       "closed_completed start_vote(0:dev) voting status"},
       {"completed without assignees accepts and asks for a submission", view_in(bounty_state::open), closed(true),
        "closed_completed accepted reply status"},
       {"completed with assignees submits what remains", view_in(bounty_state::accepted), closed(true, {dev}),
-       "closed_completed start_vote(0:dev) status"},
+       "closed_completed start_vote(0:dev) voting status"},
+      {"the implicit milestone becomes a row and a split is used once", implicit_split, closed(true, {dev}),
+       "closed_completed define_milestones start_vote(0:dev) voting set_split status"},
       {"completed during a vote waits for it", with_vote(view_in(bounty_state::voting)), closed(true, {dev}),
        "closed_completed"},
       {"completed with nothing held submits nothing", nothing_held, closed(true, {dev}), "closed_completed status"},
@@ -218,7 +224,7 @@ TEST(DecideClosed, CompletedSubmitsEveryPendingMilestoneInOneVote) {
   auto v = view_in(bounty_state::accepted);
   v.milestones = {{70, 0, "design", 30, milestone_state::released}, {71, 1, "build", 50}, {72, 2, "docs", 20}};
   const auto d = decide_closed(v, closed(true, {dev, s3}), {}, t0);
-  EXPECT_EQ(trace(d), "closed_completed start_vote(12:dev:s3) status");
+  EXPECT_EQ(trace(d), "closed_completed start_vote(12:dev:s3) voting status");
   const auto& vote = std::get<start_vote>(d.effects[1]);
   EXPECT_EQ(vote.closes_at, t0 + days{7});
   EXPECT_EQ(vote.submitter.id, dev.id);
@@ -239,17 +245,21 @@ TEST(DecideMerged, Table) {
     bounty_view view;
     const char* expected;
   };
+  auto nothing_held = view_in(bounty_state::accepted);
+  nothing_held.pledges = {held(1, s1, 0)};
   const row rows[] = {
       {"a merge accepts an open bounty and submits for its author", view_in(bounty_state::open),
-       "closed_completed accepted start_vote(0:dev) status"},
-      {"a merge on an accepted bounty submits", view_in(bounty_state::accepted), "closed_completed start_vote(0:dev) status"},
+       "closed_completed accepted know(dev) start_vote(0:dev) voting status"},
+      {"a merge on an accepted bounty submits", view_in(bounty_state::accepted),
+       "closed_completed know(dev) start_vote(0:dev) voting status"},
+      {"a merge with nothing held records its author and opens no vote", nothing_held, "closed_completed know(dev) status"},
       {"a merge during a vote changes nothing", with_vote(view_in(bounty_state::voting)), ""},
       {"a merge on a completed bounty changes nothing", view_in(bounty_state::completed), ""},
       {"a merge on a cancelled bounty changes nothing", view_in(bounty_state::cancelled), ""},
   };
   for (const auto& r : rows) EXPECT_EQ(trace(decide_merged(r.view, merged(), {}, t0)), r.expected) << r.name;
   const auto d = decide_merged(view_in(bounty_state::accepted), merged(), {}, t0);
-  EXPECT_EQ(std::get<start_vote>(d.effects[1]).url, "https://github.com/octo/repo/pull/8");
+  EXPECT_EQ(std::get<start_vote>(d.effects[2]).url, "https://github.com/octo/repo/pull/8");
 }
 
 // ---- vote closes (SPEC §7) ----
@@ -608,14 +618,14 @@ TEST(DepositReplay, TheSameReferenceWithTheSameValuesIsAReplayAndWithOthersAConf
     stored_deposit stored;
     bool replay;
   } rows[] = {
-      {"the same values", {"github", 7, 5000, "USD"}, true},
-      {"another user", {"github", 8, 5000, "USD"}, false},
-      {"another platform", {"gitlab", 7, 5000, "USD"}, false},
-      {"another amount", {"github", 7, 5001, "USD"}, false},
-      {"another currency", {"github", 7, 5000, "EUR"}, false},
+      {"the same values", {"github", 7, escrow::money(5000, "USD")}, true},
+      {"another user", {"github", 8, escrow::money(5000, "USD")}, false},
+      {"another platform", {"gitlab", 7, escrow::money(5000, "USD")}, false},
+      {"another amount", {"github", 7, escrow::money(5001, "USD")}, false},
+      {"another currency", {"github", 7, escrow::money(5000, "EUR")}, false},
   };
   for (const auto& r : rows) {
-    const auto checked = check_deposit_replay(asked, "USD", r.stored);
+    const auto checked = check_deposit_replay(asked, escrow::money(5000, "USD"), r.stored);
     EXPECT_EQ(static_cast<bool>(checked), r.replay) << r.name;
     if (!checked) {
       EXPECT_EQ(checked.error().code, problem_code::conflict) << r.name;

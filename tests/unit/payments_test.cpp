@@ -49,9 +49,10 @@ TEST(Payer, RoundTripsOnlyWhatTheServiceWrites) {
 payments::funding_view view(const std::string& state, std::int64_t pledged, std::int64_t available) {
   payments::funding_view v;
   v.pledge_id = 7;
-  v.pledge_state = state;
+  v.state = bot::pledge_state_from(state);
   v.pledged = money(pledged, "EUR");
-  v.available_minor = available;
+  v.available = money(available, "EUR");
+  v.awaiting_before = money(0, "EUR");
   v.funds_expire_at = now + std::chrono::days{7};
   return v;
 }
@@ -91,18 +92,18 @@ payments::card_payment paid(std::int64_t total = 5175, std::int64_t surcharge = 
 
 TEST(DecideFunding, AlsoCoversTheOlderPledgesADepositHoldsFirst) {
   auto v = view("awaiting_funds", 3000, 1000);
-  v.awaiting_before_minor = 10000;  // an older $100 pledge waits too: the deposit holds it first
+  v.awaiting_before = money(10000, "EUR");  // an older $100 pledge waits too: the deposit holds it first
   const auto o = payments::decide_funding(v, {0, 0}, now, max_deposit);
   ASSERT_TRUE(o);
   EXPECT_EQ(o->state, funding_state::payable);
   EXPECT_EQ(o->missing.amount_minor(), 12000);
-  v.available_minor = 13000;
+  v.available = money(13000, "EUR");
   EXPECT_EQ(payments::decide_funding(v, {0, 0}, now, max_deposit)->state, funding_state::covered);
 }
 
 TEST(DecideFunding, ChargesNoCardForMoreThanOneDepositMayBring) {
   auto v = view("awaiting_funds", 3000, 0);
-  v.awaiting_before_minor = 10000;  // EUR 130 missing in all
+  v.awaiting_before = money(10000, "EUR");  // EUR 130 missing in all
   EXPECT_TRUE(payments::decide_funding(v, {0, 0}, now, 130));
   const auto r = payments::decide_funding(v, {0, 0}, now, 129);
   ASSERT_FALSE(r);
@@ -183,7 +184,7 @@ TEST(StripeIntake, StoresOnlyHandledEventsWithTheirId) {
   const auto ignored = webhooks::decide_stripe({"s"}, signed_headers(other, t), other, t);
   EXPECT_EQ(ignored.status, 200u);
   EXPECT_FALSE(ignored.store);
-  for (const std::string bad : {std::string(R"({"type":"checkout.session.completed"})"), std::string("[1]"),
+  for (const std::string& bad : {std::string(R"({"type":"checkout.session.completed"})"), std::string("[1]"),
                                 std::string("not json"), std::string(R"({"id":"","type":"x"})")}) {
     const auto r = webhooks::decide_stripe({"s"}, signed_headers(bad, t), bad, t);
     EXPECT_EQ(r.status, 400u) << bad;

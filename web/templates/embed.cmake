@@ -2,7 +2,7 @@
 # sheet (*.mustache, *.css), so that `bountybot serve` needs no files beside it.
 file(GLOB FILES ${DIR}/*.mustache ${DIR}/*.css)
 list(SORT FILES)
-set(body "// generated from web/templates/; do not edit\n#include \"web/pages.hpp\"\n#include <map>\nnamespace bountybot::web {\nstd::optional<std::string_view> embedded_asset(std::string_view name) {\n  static const std::map<std::string_view, std::string_view> all = {\n")
+set(body "// generated from web/templates/; do not edit\n#include \"web/page_kit.hpp\"\n#include <map>\nnamespace bountybot::web {\nstd::optional<std::string_view> embedded_asset(std::string_view name) {\n  static const std::map<std::string_view, std::string_view> all = {\n")
 foreach(f IN LISTS FILES)
   get_filename_component(name ${f} NAME)
   file(READ ${f} text)
