@@ -53,7 +53,13 @@ std::string render_step_chart(const std::vector<chart_point>& points, std::strin
   for (const auto& p : points) top = std::max(top, p.minor);
   const auto top_text = escrow::format_money(top, currency);
   const auto last_text = escrow::format_money(points.back().minor, currency);
-  const auto desc = std::string(title) + ", " + bot::format_date(start) + " to " + bot::format_date(end) +
+  // Dates on the x axis; a span under two days also gets the times (UTC).
+  const bool short_span = end - start < std::chrono::hours{48};
+  const auto label = [&](bot::utc_time t) {
+    auto text = bot::format_rfc3339(t);  // 2026-12-04T04:58:00Z
+    return short_span ? text.substr(0, 10) + " " + text.substr(11, 5) : text.substr(0, 10);
+  };
+  const auto desc = std::string(title) + ", " + label(start) + " to " + label(end) +
                     ": at most " + top_text + ", now " + last_text + ".";
   const double plot_w = chart_width - margin_left - margin_right;
   const double plot_h = chart_height - margin_top - margin_bottom;
@@ -79,9 +85,9 @@ std::string render_step_chart(const std::vector<chart_point>& points, std::strin
          xml_text(top_text) + "</text>";
   svg += "<text x=\"" + num(margin_left - 6) + "\" y=\"" + base + "\" text-anchor=\"end\">" +
          xml_text(escrow::format_money(0, currency)) + "</text>";
-  svg += "<text x=\"" + left + "\" y=\"" + num(chart_height - 12) + "\">" + bot::format_date(start) + "</text>";
+  svg += "<text x=\"" + left + "\" y=\"" + num(chart_height - 12) + "\">" + label(start) + "</text>";
   svg += "<text x=\"" + num(margin_left + plot_w) + "\" y=\"" + num(chart_height - 12) + "\" text-anchor=\"end\">" +
-         bot::format_date(end) + "</text>";
+         label(end) + "</text>";
   svg += "<text x=\"" + num(margin_left + plot_w / 2) + "\" y=\"" + num(chart_height - 12) +
          "\" text-anchor=\"middle\">held in escrow, " + xml_text(currency) + "</text></g>";
   svg += "<path class=\"series\" d=\"" + path + "\" fill=\"none\" stroke=\"#0a5bd3\" stroke-width=\"2\"/>";

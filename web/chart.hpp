@@ -22,7 +22,8 @@ struct chart_point {
 
 /// The SVG of `points` (oldest first) as a step chart in `currency` up to `until`: the y axis
 /// from 0 to the largest amount, labelled in the currency; the x axis from the first point to
-/// `until`, labelled with dates (UTC); `title` and a `<desc>` that says in words what the chart
+/// `until`, labelled with dates (UTC; with times when the span is under two days); `title` and a
+/// `<desc>` that says in words what the chart
 /// shows (first and last date, the largest and the last amount), so it has a text alternative.
 /// With no point, a chart that says there is nothing to draw yet.
 [[nodiscard]] std::string render_step_chart(const std::vector<chart_point>& points, std::string_view currency,

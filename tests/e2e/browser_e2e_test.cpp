@@ -48,6 +48,17 @@ class Browser : public Service {
   testing::fake_stripe stripe{"whsec_browser"};
 };
 
+TEST_F(Browser, AVisitorPagesSortsAndOpensTheBountiesWithTheirChartAndBadge) {
+  ASSERT_EQ(deposit("github", 21031067, 100000, "wire-list").status, 201u);
+  for (int i = 1; i <= 22; ++i) {
+    ASSERT_EQ(deliver_github(testing::github_comment("/pledge $" + std::to_string(i), 21031067, "Codertocat", i),
+                             "list-" + std::to_string(i)).status, 202u);
+  }
+  ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM pledges WHERE state = 'held'") == "22"; }));
+  const auto r = run_script("bounties.mjs");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
 TEST_F(Browser, SignInSeeYourMoneyCreateUseAndRevokeAToken) {
   ASSERT_EQ(deposit("github", 583231, 2500, "wire-browser").status, 201u);
   const auto r = run_script("sign_in.mjs");
