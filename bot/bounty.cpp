@@ -446,6 +446,14 @@ decision decide(const bounty_view& view, const user_ref& author, const std::vect
   return std::move(w.out);
 }
 
+bool is_activity(const decision& d) {
+  return std::any_of(d.effects.begin(), d.effects.end(), [](const effect& e) {
+    return !std::holds_alternative<refresh_status>(e) && !std::holds_alternative<post_reply>(e) &&
+           !std::holds_alternative<change_label>(e) && !std::holds_alternative<know_user>(e) &&
+           !std::holds_alternative<timer_fired>(e) && !std::holds_alternative<defer_timer>(e);
+  });
+}
+
 result<escrow::money> check_deposit(const deposit_request& request, std::int64_t max_units) {
   if (!platform_from(request.platform)) return make_problem(problem_code::platform, text_deposit_platform());
   if (request.user_id <= 0) return make_problem(problem_code::user, text_deposit_user_id());

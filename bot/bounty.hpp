@@ -364,6 +364,12 @@ struct decision {
   int refused = 0;
 };
 
+/// Whether `d` is activity on its bounty for the public lists' "recent activity" (SPEC §9): an
+/// effect that changes the bounty, its pledges, its escrow or its vote. Replies, reactions,
+/// labels put back, status refreshes (`/bounty status`), users met and timers that changed
+/// nothing are not.
+[[nodiscard]] bool is_activity(const decision& d);
+
 /// The reactions a comment gets for what its commands decided (SPEC §4): `done` when any
 /// command was done, `refused` when any was refused; both, in that order, when both.
 std::vector<reaction_kind> acknowledgement(const decision& d);

@@ -1,5 +1,6 @@
 #include "bot/listing.hpp"
 
+#include "bot/status.hpp"
 #include "escrow/inert.hpp"
 #include "escrow/money.hpp"
 
@@ -33,6 +34,13 @@ char tag_of(list_sort s) { return s == list_sort::activity ? 'a' : 'h'; }
 
 std::string_view to_string(list_sort s) { return s == list_sort::activity ? "activity" : "held"; }
 
+std::optional<list_sort> list_sort_from(std::string_view name) {
+  for (auto s : {list_sort::activity, list_sort::held}) {
+    if (to_string(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
 std::vector<bounty_state> live_states() {
   std::vector<bounty_state> out;
   for (auto s : all_states) {
@@ -52,7 +60,8 @@ std::optional<list_cursor> decode_cursor(list_sort sort, std::string_view text) 
   if (dot == std::string_view::npos) return std::nullopt;
   const auto key = whole_number(rest.substr(0, dot));
   const auto id = whole_number(rest.substr(dot + 1));
-  if (!key || !id || *id <= 0) return std::nullopt;
+  if (!key || !id || *id <= 0 || *key < 0) return std::nullopt;
+  if (sort == list_sort::activity && *key > max_cursor_epoch) return std::nullopt;
   return list_cursor{*key, *id};
 }
 
@@ -67,18 +76,17 @@ result<list_query> parse_list_query(const std::map<std::string, std::string>& pa
   q.states = default_states;
   if (const auto p = given("platform")) {
     q.on = platform_from(*p);
-    if (!q.on) return make_problem(problem_code::platform, "platform must be `github` or `gitlab`");
+    if (!q.on) return make_problem(problem_code::platform, text_list_platform());
   }
   if (const auto r = given("repo")) {
-    if (r->size() > max_repo_filter_chars || has_control_chars(*r)) {
-      return make_problem(problem_code::repo, "repo is a repository's full path, at most " +
-                                                  std::to_string(max_repo_filter_chars) + " characters");
+    if (r->size() > max_repo_filter_chars || has_control_chars(*r) || !is_utf8(*r)) {
+      return make_problem(problem_code::repo, text_list_repo(max_repo_filter_chars));
     }
     q.repo = *r;
   }
   if (const auto c = given("currency")) {
     const auto* known = escrow::find_currency(*c);
-    if (known == nullptr) return make_problem(problem_code::currency, "currency must be an ISO 4217 code this service knows");
+    if (known == nullptr) return make_problem(problem_code::currency, text_list_currency());
     q.currency = std::string(known->code);
   }
   if (const auto s = given("state")) {
@@ -87,24 +95,24 @@ result<list_query> parse_list_query(const std::map<std::string, std::string>& pa
     } else if (auto named = states_named(*s)) {
       q.states = std::move(*named);
     } else {
-      return make_problem(problem_code::state, "state must be `live`, `all` or a bounty state (open, accepted, voting, "
-                                               "completed, cancelled, expired)");
+      return make_problem(problem_code::state, text_list_state());
     }
   }
   if (const auto s = given("sort")) {
-    if (*s != "activity" && *s != "held") return make_problem(problem_code::sort, "sort must be `activity` or `held`");
-    q.sort = *s == "held" ? list_sort::held : list_sort::activity;
+    const auto sort = list_sort_from(*s);
+    if (!sort) return make_problem(problem_code::sort, text_list_sort());
+    q.sort = *sort;
   }
   if (const auto l = given("limit")) {
     const auto n = whole_number(*l);
     if (!n || *n < 1 || *n > max_list_limit) {
-      return make_problem(problem_code::limit, "limit must be a whole number from 1 to " + std::to_string(max_list_limit));
+      return make_problem(problem_code::limit, text_list_limit(max_list_limit));
     }
     q.limit = static_cast<int>(*n);
   }
   if (const auto c = given("cursor")) {
     q.after = decode_cursor(q.sort, *c);
-    if (!q.after) return make_problem(problem_code::cursor, "cursor is not one this list gave (it belongs to its sort)");
+    if (!q.after) return make_problem(problem_code::cursor, text_list_cursor());
   }
   return q;
 }

@@ -27,6 +27,12 @@ enum class list_sort { activity, held };
 
 /// "activity", "held".
 std::string_view to_string(list_sort s);
+/// The order `to_string` names, or nullopt.
+std::optional<list_sort> list_sort_from(std::string_view name);
+
+/// The latest activity a cursor may name, epoch seconds (9999-12-31T23:59:59Z): later ones are
+/// refused rather than handed to the database's timestamp range.
+inline constexpr std::int64_t max_cursor_epoch = 253'402'300'799;
 
 /// Where a page starts: after the bounty with this sort key (epoch seconds of its activity, or
 /// minor units held) and id.
@@ -58,7 +64,7 @@ std::optional<list_cursor> decode_cursor(list_sort sort, std::string_view text);
 /// `cursor`; empty values count as absent). `state` is a state of SPEC §6 or `live` (open,
 /// accepted, voting); without one, `default_states` applies. Refusals (problem codes, with a
 /// message naming the parameter): `platform`, `repo` (control characters, longer than
-/// `max_repo_filter_chars`), `currency` (unknown code), `state`, `sort` (`activity` or `held`),
+/// `max_repo_filter_chars`, not UTF-8), `currency` (unknown code), `state`, `sort` (`activity` or `held`),
 /// `limit` (not 1..max_list_limit), `cursor` (not one this list wrote).
 [[nodiscard]] result<list_query> parse_list_query(const std::map<std::string, std::string>& params,
                                                   const std::vector<bounty_state>& default_states);

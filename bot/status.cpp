@@ -404,4 +404,16 @@ std::string text_dispute_not_disputed() { return "this bounty is not disputed"; 
 
 std::string text_dispute_no_rejected_vote() { return "there is no rejected submission to release"; }
 
+std::string text_list_platform() { return "platform must be `github` or `gitlab`"; }
+std::string text_list_repo(std::size_t max_chars) {
+  return "repo is a repository's full path, at most " + std::to_string(max_chars) + " characters";
+}
+std::string text_list_currency() { return "currency must be an ISO 4217 code this service knows"; }
+std::string text_list_state() {
+  return "state must be `live`, `all` or a bounty state (open, accepted, voting, completed, cancelled, expired)";
+}
+std::string text_list_sort() { return "sort must be `activity` or `held`"; }
+std::string text_list_limit(int max_limit) { return "limit must be a whole number from 1 to " + std::to_string(max_limit); }
+std::string text_list_cursor() { return "cursor is not one this list gave (it belongs to its sort)"; }
+
 }  // namespace bountybot::bot

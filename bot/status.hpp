@@ -236,4 +236,21 @@ std::string text_dispute_not_disputed();
 /// A release was asked but no submission was rejected (problem `no_vote`).
 std::string text_dispute_no_rejected_vote();
 
+// ---- the public lists' refusals (bot/listing: `parse_list_query`) ----
+
+/// `platform` names neither platform.
+std::string text_list_platform();
+/// `repo` is not a full path of at most `max_chars` bytes of UTF-8 without control characters.
+std::string text_list_repo(std::size_t max_chars);
+/// `currency` is not a known ISO 4217 code.
+std::string text_list_currency();
+/// `state` names no state.
+std::string text_list_state();
+/// `sort` names no order.
+std::string text_list_sort();
+/// `limit` is not a whole number from 1 to `max_limit`.
+std::string text_list_limit(int max_limit);
+/// `cursor` is not one the list gave for this order.
+std::string text_list_cursor();
+
 }  // namespace bountybot::bot

@@ -1,11 +1,30 @@
 #include "escrow/inert.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace bountybot {
 
 bool has_control_chars(std::string_view text) {
   return std::any_of(text.begin(), text.end(), [](unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; });
+}
+
+bool is_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    const std::size_t extra = b < 0x80 ? 0 : (b & 0xe0) == 0xc0 ? 1 : (b & 0xf0) == 0xe0 ? 2 : (b & 0xf8) == 0xf0 ? 3 : 4;
+    if (extra == 4 || i + extra >= text.size() + (extra == 0 ? 1 : 0)) return false;
+    std::uint32_t c = extra == 0 ? b : b & (0x7fu >> (extra + 1));
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto cont = static_cast<unsigned char>(text[i + k]);
+      if ((cont & 0xc0) != 0x80) return false;
+      c = (c << 6) | (cont & 0x3fu);
+    }
+    constexpr std::uint32_t smallest[] = {0, 0x80, 0x800, 0x10000};
+    if (c < smallest[extra] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return false;
+    i += extra + 1;
+  }
+  return true;
 }
 
 std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {

@@ -100,8 +100,9 @@ std::string next_link(const std::map<std::string, std::string>& q, const std::st
 
 // ---- the bounty page ----
 
+// An amount of a bounty, or "nothing yet" while it has no currency (no money pledged).
 std::string money_of(const std::optional<std::string>& currency, std::int64_t minor) {
-  return currency ? escrow::format_money(minor, *currency) : escrow::format_money(minor, "USD");
+  return currency ? escrow::format_money(minor, *currency) : std::string("nothing yet");
 }
 
 // What one history entry says, in a sentence.
@@ -121,21 +122,13 @@ std::string history_text(const bot::history_entry& e, const std::optional<std::s
   if (e.kind == "vote_rejected") return "The sponsors rejected the submission";
   if (e.kind == "resolution_release") return "The operator released the escrow: " + e.detail;
   if (e.kind == "resolution_refund") return "The operator refunded the sponsors: " + e.detail;
+  if (e.kind == "state_accepted") return "A maintainer accepted the task";
+  if (e.kind == "state_open") return "The task is open again (not accepted)";
+  if (e.kind == "state_voting") return "The sponsors' vote opened";
+  if (e.kind == "state_completed") return "The bounty was completed";
+  if (e.kind == "state_cancelled") return "The bounty was cancelled";
+  if (e.kind == "state_expired") return "The bounty expired";
   return e.kind + " " + amount;
-}
-
-// The escrow's balance after each transfer into or out of it, oldest first.
-std::vector<chart_point> held_series(const std::vector<bot::history_entry>& history) {
-  std::vector<chart_point> out;
-  std::int64_t held = 0;
-  for (const auto& e : history) {
-    if (e.kind.ends_with(":in")) held += e.amount_minor;
-    else if (e.kind.ends_with(":out")) held -= e.amount_minor;
-    else continue;
-    if (!out.empty() && out.back().at == e.at) out.back().minor = held;
-    else out.push_back({e.at, held});
-  }
-  return out;
 }
 
 void set_people(mustache::data& d, const bot::bounty_record& rec) {
@@ -194,7 +187,7 @@ void set_milestones_and_vote(mustache::data& d, const bot::bounty_record& rec) {
 }
 
 void set_history_and_chart(mustache::data& d, const bot::bounty_record& rec, const std::vector<bot::history_entry>& history,
-                           bot::utc_time now) {
+                           const std::vector<bot::escrow_point>& escrow, bot::utc_time now) {
   std::vector<mustache::data> rows;
   for (const auto& e : history) {
     mustache::data r;
@@ -203,8 +196,18 @@ void set_history_and_chart(mustache::data& d, const bot::bounty_record& rec, con
     rows.push_back(std::move(r));
   }
   d.set("history", list_of(std::move(rows)));
-  const auto series = held_series(history);
-  const auto currency = rec.current.currency.value_or("USD");
+  std::vector<chart_point> series;
+  for (const auto& p : escrow) {
+    if (!series.empty() && series.back().at == p.at) series.back().minor = p.held_minor;
+    else series.push_back({p.at, p.held_minor});
+  }
+  if (!rec.current.currency) {
+    d.set("chart", render_step_chart({}, "USD", now, "Money held in escrow over time"));
+    d.set("chart_caption", "No money has been pledged yet.");
+    d.set("any_points", false);
+    return;
+  }
+  const auto& currency = *rec.current.currency;
   d.set("chart", render_step_chart(series, currency, now, "Money held in escrow over time"));
   d.set("chart_caption", "Money held in escrow for this bounty, in " + currency + ", from the first pledge to now.");
   std::vector<mustache::data> points;
@@ -225,16 +228,32 @@ struct bounty_pages::impl {
   std::mutex totals_mutex;
   std::optional<bot::service_totals> totals;
   std::chrono::steady_clock::time_point totals_read_at{};
+  bool totals_reading = false;  // one request is reading them
 
   explicit impl(db::pool& p) : pool(p) {}
 
+  // The totals, read again when older than totals_cache_ttl by one request while the others
+  // keep showing the old ones: no request waits on another's database round trip.
   bot::service_totals current_totals() {
-    std::lock_guard lock(totals_mutex);
     const auto now = std::chrono::steady_clock::now();
-    if (!totals || now - totals_read_at >= totals_cache_ttl) {
-      pool.transact([&](pqxx::work& tx) { totals = bot::read_totals(tx); });
-      totals_read_at = now;
+    {
+      std::lock_guard lock(totals_mutex);
+      const bool fresh = totals && now - totals_read_at < totals_cache_ttl;
+      if (fresh || (totals && totals_reading)) return *totals;
+      totals_reading = true;
     }
+    std::optional<bot::service_totals> read;
+    try {
+      pool.transact([&](pqxx::work& tx) { read = bot::read_totals(tx); });
+    } catch (...) {
+      std::lock_guard lock(totals_mutex);
+      totals_reading = false;
+      throw;
+    }
+    std::lock_guard lock(totals_mutex);
+    totals = std::move(read);
+    totals_read_at = now;
+    totals_reading = false;
     return *totals;
   }
 
@@ -273,10 +292,13 @@ struct bounty_pages::impl {
     const auto number = parse_id(number_text);
     std::optional<bot::bounty_record> rec;
     std::vector<bot::history_entry> history;
+    std::vector<bot::escrow_point> escrow;
     if (number && bot::platform_from(platform)) {
       pool.transact([&](pqxx::work& tx) {
         rec = bot::find_bounty(tx, platform, path, *number);
-        if (rec) history = bot::bounty_history(tx, rec->current.id);
+        if (!rec) return;
+        history = bot::bounty_history(tx, rec->current.id);
+        escrow = bot::escrow_series(tx, rec->current.id);
       });
     }
     if (!rec) {
@@ -304,7 +326,7 @@ struct bounty_pages::impl {
     d.set("deadline", rec->current.deadline ? when(*rec->current.deadline) + " UTC" : std::string("none"));
     set_people(d, *rec);
     set_milestones_and_vote(d, *rec);
-    set_history_and_chart(d, *rec, history, app::now_utc());
+    set_history_and_chart(d, *rec, history, escrow, app::now_utc());
     const auto title = issue.repository_path + "#" + std::to_string(issue.number) + " bounty";
     const auto description = money_of(rec->current.currency, t.held_minor) + " held for " + issue.repository_path + "#" +
                              std::to_string(issue.number) + " (" + std::string(bot::to_string(rec->current.state)) + ")";

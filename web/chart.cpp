@@ -48,7 +48,9 @@ std::string render_step_chart(const std::vector<chart_point>& points, std::strin
     return svg_open(title, "No money has been held yet.") + R"(<text x="20" y="110">No money has been held yet.</text></svg>)";
   }
   const auto start = points.front().at;
-  const auto end = std::max(until, start + std::chrono::seconds{1});
+  // The points' times come from the database's clock, `until` from the service's: the x axis
+  // reaches whichever is later.
+  const auto end = std::max({until, points.back().at, start + std::chrono::seconds{1}});
   std::int64_t top = 0;
   for (const auto& p : points) top = std::max(top, p.minor);
   const auto top_text = escrow::format_money(top, currency);

@@ -12,7 +12,7 @@ namespace bountybot::web {
 
 /// The chart's size in SVG user units (it scales to its container's width).
 inline constexpr int chart_width = 600;
-inline constexpr int chart_height = 220;
+inline constexpr int chart_height = 220;  // likewise, its height
 
 /// One point of a series: from `at` on, the amount is `minor` (minor units).
 struct chart_point {

@@ -4,6 +4,7 @@
 #include "db/db.hpp"
 #include "escrow/ledger.hpp"
 
+#include <algorithm>
 #include <optional>
 
 namespace bountybot::bot {
@@ -36,22 +37,31 @@ listed_bounty listed_from(const pqxx::row& row) {
 }  // namespace
 
 std::vector<listed_bounty> list_bounties(pqxx::work& tx, const list_query& q) {
-  std::optional<std::string> repositories;
+  const std::optional<std::string> on = q.on ? std::optional<std::string>(to_string(*q.on)) : std::nullopt;
+  // A `repo` filter names one repository or a few (the path on both platforms, or a path two
+  // repositories had in turn): each is read through its own index, and the pages merged.
+  std::vector<std::optional<std::int64_t>> repositories{std::nullopt};
   if (q.repo) {
-    const std::optional<std::string> on = q.on ? std::optional<std::string>(to_string(*q.on)) : std::nullopt;
-    std::vector<std::int64_t> ids;
-    for (const auto& row : tx.exec_params(sql::repositories_named, on, *q.repo)) ids.push_back(row[0].as<std::int64_t>());
-    if (ids.empty()) return {};
-    repositories = array_of(ids, [](std::int64_t id) { return std::to_string(id); });
+    repositories.clear();
+    for (const auto& row : tx.exec_params(sql::repositories_named, on, *q.repo)) repositories.emplace_back(row[0].as<std::int64_t>());
+    if (repositories.empty()) return {};
   }
   const auto states = array_of(q.states, [](bounty_state s) { return to_string(s); });
-  const std::optional<std::string> on = q.on ? std::optional<std::string>(to_string(*q.on)) : std::nullopt;
   const std::optional<std::int64_t> key = q.after ? std::optional<std::int64_t>(q.after->key) : std::nullopt;
   const std::optional<std::int64_t> id = q.after ? std::optional<std::int64_t>(q.after->id) : std::nullopt;
   const auto& statement = q.sort == list_sort::activity ? sql::list_by_activity : sql::list_by_held;
   std::vector<listed_bounty> out;
-  for (const auto& row : tx.exec_params(statement, states, on, repositories, q.currency, key, id, q.limit + 1)) {
-    out.push_back(listed_from(row));
+  for (const auto& repository : repositories) {
+    for (const auto& row : tx.exec_params(statement, states, on, repository, q.currency, key, id, q.limit + 1)) {
+      out.push_back(listed_from(row));
+    }
+  }
+  if (repositories.size() > 1) {
+    const auto sort_key = [&](const listed_bounty& b) {
+      return std::pair(q.sort == list_sort::activity ? b.activity_at.time_since_epoch().count() : b.held_minor, b.id);
+    };
+    std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return sort_key(a) > sort_key(b); });
+    if (out.size() > static_cast<std::size_t>(q.limit) + 1) out.resize(static_cast<std::size_t>(q.limit) + 1);
   }
   return out;
 }
@@ -71,6 +81,16 @@ std::vector<history_entry> bounty_history(pqxx::work& tx, std::int64_t bounty_id
     out.push_back({utc_time{std::chrono::seconds{row[0].as<std::int64_t>()}}, row[1].as<std::string>(),
                    row[2].as<std::string>(), row[3].as<std::int64_t>(), row[4].as<std::string>()});
   }
+  std::reverse(out.begin(), out.end());  // read newest first, so that a long history keeps its end
+  return out;
+}
+
+std::vector<escrow_point> escrow_series(pqxx::work& tx, std::int64_t bounty_id) {
+  std::vector<escrow_point> out;
+  for (const auto& row : tx.exec_params(sql::escrow_series, escrow::escrow_account(bounty_id), max_series_points)) {
+    out.push_back({utc_time{std::chrono::seconds{row[0].as<std::int64_t>()}}, row[1].as<std::int64_t>()});
+  }
+  std::reverse(out.begin(), out.end());
   return out;
 }
 

@@ -23,13 +23,15 @@ namespace bountybot::bot {
 [[nodiscard]] std::optional<listed_bounty> find_listed_bounty(pqxx::work& tx, std::string_view platform,
                                                               std::string_view full_path, std::int64_t number);
 
-/// The most history entries a bounty page shows (the oldest first).
+/// The most history entries a bounty page shows: the newest ones.
 inline constexpr int max_history_entries = 500;
+/// The most points of a bounty's funding chart: its newest transfers.
+inline constexpr int max_series_points = 2000;
 
 /// One entry of a bounty's history, as stored: `kind` is `pledge` (`detail`: its state),
 /// `<transfer kind>:in` / `:out` (money into or out of the escrow account), `vote_opened`
 /// (`who` submitted, `detail`: the link), `vote_approved`, `vote_rejected`, `resolution_release`
-/// or `resolution_refund` (`detail`: the reason). Amounts in minor units of the bounty's currency.
+/// or `resolution_refund` (`detail`: the reason), `state_<state>`. Amounts in minor units of the bounty's currency.
 struct history_entry {
   utc_time at{};
   std::string kind;
@@ -38,8 +40,19 @@ struct history_entry {
   std::string detail;
 };
 
-/// The history of bounty `bounty_id`, oldest first, at most max_history_entries.
+/// The history of bounty `bounty_id`, oldest first: its newest max_history_entries entries. A
+/// `state_<state>` entry says when it entered that state.
 [[nodiscard]] std::vector<history_entry> bounty_history(pqxx::work& tx, std::int64_t bounty_id);
+
+/// What the escrow of a bounty held after one transfer into or out of it (minor units).
+struct escrow_point {
+  utc_time at{};
+  std::int64_t held_minor = 0;
+};
+
+/// The escrow of bounty `bounty_id` over time, oldest first: its balance after each of its newest
+/// max_series_points transfers (the balance counts every transfer, also older ones).
+[[nodiscard]] std::vector<escrow_point> escrow_series(pqxx::work& tx, std::int64_t bounty_id);
 
 /// The service's totals in one currency (minor units): held in escrow now, released from escrow,
 /// and its bounties (all, and live ones).

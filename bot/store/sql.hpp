@@ -167,18 +167,18 @@ inline constexpr const char* touch_bounty =
 // The repositories a `repo` filter names (old paths too), on one platform or both ($1 NULL).
 inline constexpr const char* repositories_named =
     "SELECT repository_id FROM repository_paths WHERE ($1::text IS NULL OR platform = $1) AND full_path_key = lower($2)";
-// One page of bounties. $1 states (NULL: all), $2 platform, $3 repository ids, $4 currency (each
+// One page of bounties. $1 states (NULL: all), $2 platform, $3 repository id, $4 currency (each
 // NULL: any), $5/$6 the cursor's key and id (NULL: the first page), $7 rows. The planner sees the
 // values (unnamed statements get custom plans), so absent filters fold away and the indexes of
 // migration 020 serve the order.
 inline constexpr const char* list_select =
     "SELECT b.id, r.platform, r.platform_id, r.full_path, b.issue_number, b.issue_url, b.state, b.currency, "
-    "b.goal_minor, b.held_minor, extract(epoch from b.deadline)::bigint, extract(epoch from b.activity_at)::bigint, "
+    "b.goal_minor, b.held_minor, extract(epoch from b.deadline)::bigint, floor(extract(epoch from b.activity_at))::bigint, "
     "(SELECT count(DISTINCT p.user_id) FROM pledges p WHERE p.bounty_id = b.id AND p.state = 'held' "
     "AND p.amount_minor > p.released_minor) "
     "FROM bounties b JOIN repositories r ON r.id = b.repository_id "
     "WHERE ($1::text[] IS NULL OR b.state = ANY($1::text[])) AND ($2::text IS NULL OR r.platform = $2) "
-    "AND ($3::bigint[] IS NULL OR b.repository_id = ANY($3::bigint[])) AND ($4::text IS NULL OR b.currency = $4) ";
+    "AND ($3::bigint IS NULL OR b.repository_id = $3) AND ($4::text IS NULL OR b.currency = $4) ";
 inline const std::string list_by_activity =
     std::string(list_select) +
     "AND ($5::bigint IS NULL OR (b.activity_at, b.id) < (to_timestamp($5), $6::bigint)) "
@@ -192,9 +192,9 @@ inline const std::string listed_by_issue =
     std::string(list_select) +
     "AND b.id = (SELECT i.id FROM repository_paths rp JOIN bounties i ON i.repository_id = rp.repository_id "
     "WHERE rp.platform = $5 AND rp.full_path_key = lower($6) AND i.issue_number = $7)";
-// A bounty's history (SPEC §15 `/b/…`), oldest first: pledges, the escrow account's transfers
-// (`kind:in` into it, `kind:out` out of it), votes opened and closed, and the operator's
-// resolutions. $1 bounty id, $2 its escrow account's name, $3 rows.
+// A bounty's history (SPEC §15 `/b/…`), newest first: pledges, the escrow account's transfers
+// (`kind:in` into it, `kind:out` out of it), votes opened and closed, the operator's
+// resolutions and the states it entered. $1 bounty id, $2 its escrow account's name, $3 rows.
 inline constexpr const char* bounty_history =
     "SELECT at, kind, who, amount, detail FROM ("
     "  SELECT extract(epoch from p.created_at)::bigint AS at, 0 AS ord, p.id, 'pledge' AS kind, coalesce(u.login, '') AS who, "
@@ -210,7 +210,19 @@ inline constexpr const char* bounty_history =
     "    FROM votes v WHERE v.bounty_id = $1 AND v.closed_at IS NOT NULL "
     "  UNION ALL SELECT extract(epoch from r.created_at)::bigint, 4, r.id, 'resolution_' || r.action, '', 0, r.reason "
     "    FROM resolutions r WHERE r.bounty_id = $1"
-    ") h ORDER BY at, ord, id LIMIT $3";
+    "  UNION ALL SELECT extract(epoch from s.at)::bigint, 5, s.id, 'state_' || s.state, '', 0, '' "
+    "    FROM bounty_states s WHERE s.bounty_id = $1"
+    ") h ORDER BY at DESC, ord DESC, id DESC LIMIT $3";
+// The escrow account $1's balance after each transfer into or out of it, newest first, at most
+// $2 of them: the chart of a bounty's funding.
+inline constexpr const char* escrow_series =
+    "SELECT at, balance FROM ("
+    "  SELECT t.id, extract(epoch from t.created_at)::bigint AS at, "
+    "    sum(CASE WHEN t.credit_account = a.id THEN t.amount_minor ELSE -t.amount_minor END) OVER (ORDER BY t.id) AS balance "
+    "  FROM accounts a JOIN transfers t ON t.debit_account = a.id OR t.credit_account = a.id WHERE a.name = $1"
+    ") s ORDER BY id DESC LIMIT $2";
+inline constexpr const char* insert_bounty_state =
+    "INSERT INTO bounty_states (bounty_id, state, at) VALUES ($1, $2, to_timestamp($3))";
 // The service's totals by currency: held now, released from escrow, bounties (all, live).
 inline const std::string totals_by_currency =
     std::string("SELECT b.currency, sum(b.held_minor)::bigint, coalesce(sum(m.released), 0)::bigint, count(*), "

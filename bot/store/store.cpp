@@ -238,11 +238,9 @@ struct applier {
     const auto it = stored_ids.find(pledge_id);
     return it == stored_ids.end() ? 0 : it->second;
   }
-  bool status_changed = false;  // a refresh_status was applied: the lists' activity and held follow
-
   void apply(const decision& d) {
     for (const auto& e : d.effects) std::visit(*this, e);
-    if (status_changed) tx.exec_params0(sql::touch_bounty, bounty_id(), epoch(now), escrow::escrow_account(bounty_id()));
+    if (is_activity(d)) tx.exec_params0(sql::touch_bounty, bounty_id(), epoch(now), escrow::escrow_account(bounty_id()));
   }
 
   void operator()(const create_bounty&) {
@@ -285,10 +283,7 @@ struct applier {
   void operator()(const cancel_pledge& e) {
     if (const int64_t id = stored(e.pledge_id)) set_pledge_state(tx, id, pledge_state::cancelled);
   }
-  void operator()(const refresh_status&) {
-    enqueue(tx, sb, {.kind = outbox_kind::status, .bounty_id = bounty_id()});
-    status_changed = true;
-  }
+  void operator()(const refresh_status&) { enqueue(tx, sb, {.kind = outbox_kind::status, .bounty_id = bounty_id()}); }
   void operator()(const set_goal& e) { tx.exec_params0(sql::set_goal, bounty_id(), e.goal_minor); }
   void operator()(const set_deadline& e) {
     tx.exec_params0(sql::set_deadline, bounty_id(), epoch(e.deadline));
@@ -309,6 +304,7 @@ struct applier {
   void operator()(const start_vote& e);
   void operator()(const set_state& e) {
     tx.exec_params0(sql::set_bounty_state, bounty_id(), std::string(to_string(e.state)));
+    tx.exec_params0(sql::insert_bounty_state, bounty_id(), std::string(to_string(e.state)), epoch(now));
   }
   void operator()(const mark_closed_completed&) { tx.exec_params0(sql::set_closed_completed, bounty_id()); }
   void operator()(const post_reply& e) { enqueue(tx, sb, {.kind = outbox_kind::reply, .body = e.body}); }

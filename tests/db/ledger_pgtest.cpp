@@ -91,7 +91,7 @@ TEST_F(Ledger, ATimerTheLedgerRefusesIsPutBackAndLaterTimersStillFire) {
   for (auto [user, id] : {std::pair{7, 1}, std::pair{8, 2}}) {
     bot::comment_posted c{"github:comment:" + std::to_string(id), issue, {"github", user, "u"}, id,
                           "/pledge 5 JPY until 2026-11-22"};
-    run([&](pqxx::work& tx) { bot::process_comment(tx, c, settings, now, no); });
+    run([&](pqxx::work& tx) { EXPECT_TRUE(bot::process_comment(tx, c, settings, now, no)); });
   }
   // User 7's balance is brought to the limit from another provider: refunding 5 would overflow it.
   run([&](pqxx::work& tx) {

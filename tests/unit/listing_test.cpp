@@ -66,6 +66,10 @@ TEST(ListQuery, EveryBadParameterIsRefusedNamingIt) {
       {{{"cursor", "a.1.-4"}}, "cursor"},
       {{{"cursor", "a.x.4"}}, "cursor"},
       {{{"cursor", "a.1.4.5"}}, "cursor"},
+      {{{"repo", std::string("octo/\xff")}}, "repo"},                    // not UTF-8
+      {{{"repo", std::string("octo/\xed\xa0\x80")}}, "repo"},          // a surrogate
+      {{{"cursor", "a.253402300800.4"}}, "cursor"},            // after the year 9999
+      {{{"sort", "held"}, {"cursor", "h.-5.4"}}, "cursor"},    // a negative amount
       {{{"cursor", "h.5000.42"}}, "cursor"},                   // a held cursor for the activity order
       {{{"sort", "held"}, {"cursor", "a.1733300000.42"}}, "cursor"},  // and the other way round
   };
@@ -79,7 +83,8 @@ TEST(ListQuery, EveryBadParameterIsRefusedNamingIt) {
 
 TEST(ListCursor, RoundTripsInItsOwnOrderOnly) {
   for (const auto sort : {list_sort::activity, list_sort::held}) {
-    for (const list_cursor c : {list_cursor{0, 1}, list_cursor{1733300000, 42}, list_cursor{INT64_MAX, INT64_MAX}}) {
+    const std::int64_t most = sort == list_sort::activity ? max_cursor_epoch : INT64_MAX;
+    for (const list_cursor c : {list_cursor{0, 1}, list_cursor{1733300000, 42}, list_cursor{most, INT64_MAX}}) {
       const auto text = encode_cursor(sort, c);
       EXPECT_EQ(decode_cursor(sort, text), c) << text;
       EXPECT_EQ(decode_cursor(sort == list_sort::activity ? list_sort::held : list_sort::activity, text), std::nullopt);
