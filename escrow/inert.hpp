@@ -30,6 +30,10 @@ std::string table_cell_code(std::string_view text, std::size_t max_chars = max_e
 /// in references, logins and names instead of being stored or cut short.
 bool has_control_chars(std::string_view text);
 
+/// `text` for an XML (SVG) attribute value or text node: `&`, `<`, `>`, `"` and `'` as entities
+/// (XML 1.0 §2.4, §3.3.3).
+std::string xml_escaped(std::string_view text);
+
 /// True when `text` is well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code points
 /// above U+10FFFF): what PostgreSQL accepts as text.
 bool is_utf8(std::string_view text);

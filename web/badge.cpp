@@ -1,5 +1,6 @@
 #include "web/badge.hpp"
 
+#include "escrow/inert.hpp"
 #include "escrow/money.hpp"
 
 #include <algorithm>
@@ -36,21 +37,6 @@ unsigned next_code_point(std::string_view s, std::size_t& i) {
   }
   i += extra + 1;
   return c;
-}
-
-std::string xml_escaped(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 // A pixel figure with one decimal, as SVG coordinates are written.

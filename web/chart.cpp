@@ -1,5 +1,6 @@
 #include "web/chart.hpp"
 
+#include "escrow/inert.hpp"
 #include "escrow/money.hpp"
 
 #include <algorithm>
@@ -14,20 +15,6 @@ constexpr int margin_right = 16;
 constexpr int margin_top = 16;
 constexpr int margin_bottom = 36;
 
-std::string xml_text(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string num(double v) {
   const auto tenths = static_cast<long long>(v * 10 + (v >= 0 ? 0.5 : -0.5));
   return std::to_string(tenths / 10) + (tenths % 10 == 0 ? "" : "." + std::to_string(std::abs(tenths % 10)));
@@ -36,7 +23,7 @@ std::string num(double v) {
 std::string svg_open(std::string_view title, const std::string& desc) {
   return R"(<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 )" + std::to_string(chart_width) + " " +
          std::to_string(chart_height) + R"(" role="img" aria-labelledby="chart-title chart-desc">)" +
-         R"(<title id="chart-title">)" + xml_text(title) + "</title>" + R"(<desc id="chart-desc">)" + xml_text(desc) +
+         R"(<title id="chart-title">)" + xml_escaped(title) + "</title>" + R"(<desc id="chart-desc">)" + xml_escaped(desc) +
          "</desc>";
 }
 
@@ -84,14 +71,14 @@ std::string render_step_chart(const std::vector<chart_point>& points, std::strin
   svg += "<line x1=\"" + left + "\" y1=\"" + num(margin_top) + "\" x2=\"" + left + "\" y2=\"" + base + "\"/></g>";
   svg += R"(<g class="labels" font-size="12" fill="#1b1f24">)";
   svg += "<text x=\"" + num(margin_left - 6) + "\" y=\"" + num(margin_top + 4) + "\" text-anchor=\"end\">" +
-         xml_text(top_text) + "</text>";
+         xml_escaped(top_text) + "</text>";
   svg += "<text x=\"" + num(margin_left - 6) + "\" y=\"" + base + "\" text-anchor=\"end\">" +
-         xml_text(escrow::format_money(0, currency)) + "</text>";
+         xml_escaped(escrow::format_money(0, currency)) + "</text>";
   svg += "<text x=\"" + left + "\" y=\"" + num(chart_height - 12) + "\">" + label(start) + "</text>";
   svg += "<text x=\"" + num(margin_left + plot_w) + "\" y=\"" + num(chart_height - 12) + "\" text-anchor=\"end\">" +
          label(end) + "</text>";
   svg += "<text x=\"" + num(margin_left + plot_w / 2) + "\" y=\"" + num(chart_height - 12) +
-         "\" text-anchor=\"middle\">held in escrow, " + xml_text(currency) + "</text></g>";
+         "\" text-anchor=\"middle\">held in escrow, " + xml_escaped(currency) + "</text></g>";
   svg += "<path class=\"series\" d=\"" + path + "\" fill=\"none\" stroke=\"#0a5bd3\" stroke-width=\"2\"/>";
   return svg + "</svg>";
 }

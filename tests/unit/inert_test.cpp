@@ -162,5 +162,17 @@ TEST(ControlCharacters, ACommandLineWithNulIsRefusedNotCut) {
   EXPECT_FALSE(has_control_chars("tab\tis fine"));
 }
 
+TEST(Inert, XmlTextIsEscapedForAttributesAndTextNodes) {
+  EXPECT_EQ(xml_escaped(R"(<a href="x">Tom & 'Jerry'</a>)"), "&lt;a href=&quot;x&quot;&gt;Tom &amp; &apos;Jerry&apos;&lt;/a&gt;");
+  EXPECT_EQ(xml_escaped("€50"), "€50");
+}
+
+TEST(Inert, OnlyWellFormedUtf8IsUtf8) {
+  for (const std::string ok : {"", "octo/repo", "caf\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x8e\x89"}) EXPECT_TRUE(is_utf8(ok)) << ok;
+  for (const std::string bad : {"\xff", "\xc3", "\xe2\x82", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "a\x80" "b"}) {
+    EXPECT_FALSE(is_utf8(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace bountybot::bot
